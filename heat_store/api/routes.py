@@ -1,0 +1,60 @@
+"""The store's routes, beside Heat's own under ``/{tenant_id}``.
+
+Like Heat's own ``connect()`` (local to ``heat.api.openstack.v1.API``),
+every path answers 405 with ``Allow`` for methods it lacks, and OPTIONS
+with the methods it has.
+"""
+
+from heat.common import wsgi
+
+from heat_store.api import members
+from heat_store.api import stored_templates
+from heat_store.api import versions
+
+ALL_METHODS = ('HEAD', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE')
+
+_TEMPLATES = '/{tenant_id}/stored_templates'
+_TEMPLATE = _TEMPLATES + '/{template}'
+_VERSIONS = _TEMPLATE + '/versions'
+_VERSION = _VERSIONS + '/{version}'
+
+# (controller factory, path, {method: action})
+ROUTES = (
+    (stored_templates.create_resource, _TEMPLATES,
+     {'GET': 'index', 'POST': 'create'}),
+    (stored_templates.create_resource, _TEMPLATE,
+     {'GET': 'show', 'PATCH': 'update', 'DELETE': 'delete'}),
+    (versions.create_resource, _VERSIONS,
+     {'GET': 'index', 'POST': 'create'}),
+    (versions.create_resource, _TEMPLATE + '/resolve', {'GET': 'resolve'}),
+    (versions.create_resource, _VERSION,
+     {'GET': 'show', 'PATCH': 'update', 'DELETE': 'delete'}),
+    (versions.create_resource, _VERSION + '/template',
+     {'GET': 'template'}),
+    (versions.create_resource, _VERSION + '/stacks', {'GET': 'stacks'}),
+    (members.create_resource, _TEMPLATE + '/members',
+     {'GET': 'index', 'POST': 'create'}),
+    (members.create_resource, _TEMPLATE + '/members/{project_id}',
+     {'DELETE': 'delete'}),
+)
+
+
+def connect_routes(mapper, conf):
+    controllers = {}
+    default = wsgi.Resource(wsgi.DefaultMethodController(),
+                            wsgi.JSONRequestDeserializer())
+    for factory, path, actions in ROUTES:
+        if factory not in controllers:
+            controllers[factory] = factory(conf)
+        controller = controllers[factory]
+        for method, action in actions.items():
+            mapper.connect(path, controller=controller, action=action,
+                           conditions={'method': [method]})
+        allowed = ','.join(actions)
+        mapper.connect(path, controller=default, action='reject',
+                       allowed_methods=allowed,
+                       conditions={'method': [m for m in ALL_METHODS
+                                              if m not in actions]})
+        mapper.connect(path, controller=default, action='options',
+                       allowed_methods=allowed,
+                       conditions={'method': ['OPTIONS']})

@@ -1,0 +1,26 @@
+"""Shared pieces of the request schemas: the one place for name rules."""
+
+UUID_LIKE = ('^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?'
+             '[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$')
+
+# A name starts with a letter, and is never shaped like a UUID, so that
+# ``{template}`` in a path is unambiguous.
+NAME = {
+    'type': 'string',
+    'pattern': '^[a-zA-Z][a-zA-Z0-9_.-]{0,254}$',
+    'not': {'pattern': UUID_LIKE},
+}
+
+DESCRIPTION = {'type': ['string', 'null'], 'maxLength': 65535}
+
+TAG = {'type': 'string', 'minLength': 1, 'maxLength': 80,
+       'pattern': '^[^,]+$'}
+
+# Heat's stack API takes tags as a comma list; a JSON list works as well.
+TAGS = {'anyOf': [{'type': 'array', 'items': TAG, 'maxItems': 100},
+                  {'type': 'string', 'maxLength': 8100}]}
+
+VISIBILITY = {'type': 'string', 'enum': ['private', 'shared', 'public']}
+
+PROJECT_ID = {'type': 'string', 'minLength': 1, 'maxLength': 64,
+              'pattern': r'^[^/\s]+$'}

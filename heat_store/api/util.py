@@ -1,0 +1,151 @@
+"""Helpers shared by the store's controllers."""
+
+import jsonschema
+from oslo_config import cfg
+from oslo_utils import strutils
+import webob.exc
+
+from heat.common.i18n import _
+from heat.common import serializers
+from heat.common import timeutils as heat_timeutils
+from heat.common import wsgi
+
+from heat_store import conf  # noqa: F401 - registers [template_store]
+from heat_store import exception
+
+CONF = cfg.CONF
+
+isotime = heat_timeutils.isotime
+
+
+def require_body(req, body, schema):
+    """The request's JSON object, checked against ``schema``.
+
+    Heat's deserializer silently drops a body whose content type is not
+    JSON; here that is a 415, and a missing body a 400.
+    """
+    if body is None:
+        if req.content_length and not wsgi.is_json_content_type(req):
+            raise webob.exc.HTTPUnsupportedMediaType(
+                _('The request body must be JSON (Content-Type: '
+                  'application/json), not %s.') % req.content_type)
+        raise exception.InvalidRequest(
+            reason=_('The request needs a JSON body.'))
+    validate(body, schema)
+    return body
+
+
+def validate(body, schema):
+    validator = jsonschema.Draft7Validator(schema)
+    error = jsonschema.exceptions.best_match(validator.iter_errors(body))
+    if error is None:
+        return
+    where = '.'.join(str(p) for p in error.absolute_path)
+    if error.validator == 'additionalProperties':
+        message = error.message.replace(' were unexpected',
+                                        ' are not allowed')
+        message = message.replace(' was unexpected', ' is not allowed')
+    elif error.validator == 'not':
+        message = _('%s is shaped like a UUID, which a name may not be') % (
+            repr(error.instance))
+    elif error.validator == 'pattern':
+        message = _('%(value)r does not match %(pattern)s') % {
+            'value': error.instance, 'pattern': error.validator_value}
+    else:
+        message = error.message
+    if where:
+        message = _('%(where)s: %(msg)s') % {'where': where, 'msg': message}
+    raise exception.InvalidRequest(reason=_('Invalid request body: %s') %
+                                   message)
+
+
+def comma_list(req, key):
+    """All values of a repeatable, comma-separated query parameter."""
+    values = []
+    for value in req.params.getall(key):
+        values.extend(v.strip() for v in value.split(',') if v.strip())
+    return values
+
+
+def tag_list(value):
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = [t.strip() for t in value.split(',') if t.strip()]
+    return sorted(set(value))
+
+
+def extract_bool(req, key, default=False):
+    value = req.params.get(key)
+    if value is None:
+        return default
+    try:
+        return strutils.bool_from_string(value, strict=True)
+    except ValueError:
+        raise exception.InvalidRequest(
+            reason=_('%(key)s must be a boolean, not %(value)r') %
+            {'key': key, 'value': value})
+
+
+def extract_limit(req):
+    value = req.params.get('limit')
+    if value is None:
+        return CONF.template_store.default_page_size
+    try:
+        limit = int(value)
+    except ValueError:
+        limit = -1
+    if limit < 0:
+        raise exception.InvalidRequest(
+            reason=_('limit must be a non-negative integer, not %r') % value)
+    return min(limit, CONF.template_store.max_page_size)
+
+
+def allowed_params(req, allowed):
+    unknown = sorted(set(req.params) - set(allowed))
+    if unknown:
+        raise exception.InvalidRequest(
+            reason=_('Unknown query parameter(s): %s') % ', '.join(unknown))
+
+
+def enforce(req, action, project_id=None):
+    """Check a policy beyond the handler's own (publicize, global list)."""
+    allowed = req.context.policy.enforce(
+        context=req.context, action=action.split(':', 1)[1],
+        scope=action.split(':', 1)[0],
+        target={'project_id': project_id or req.context.project_id},
+        is_registered_policy=True)
+    if not allowed:
+        raise webob.exc.HTTPForbidden()
+
+
+def base_url(req):
+    # NOTE: Heat's version negotiation moves ``/v1`` into SCRIPT_NAME,
+    # so the application URL already ends with it.
+    return '%s/%s/stored_templates' % (req.application_url.rstrip('/'),
+                                       req.context.project_id)
+
+
+def template_url(req, template):
+    return '%s/%s' % (base_url(req), template.id)
+
+
+def version_url(req, template_id, version):
+    return '%s/%s/versions/%s' % (base_url(req), template_id, version)
+
+
+class ResponseSerializer(serializers.JSONResponseSerializer):
+    """JSON responses; ``create`` answers 201 with a Location header."""
+
+    def create(self, response, result):
+        self.default(response, result)
+        response.status_int = 201
+        (entity,) = result.values()
+        for link in entity.get('links', ()):
+            if link['rel'] == 'self':
+                response.headers['Location'] = link['href']
+
+
+def create_resource(controller):
+    return wsgi.Resource(controller, wsgi.JSONRequestDeserializer(),
+                         ResponseSerializer())

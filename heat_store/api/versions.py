@@ -1,0 +1,168 @@
+"""Versions: ``/v1/{tenant_id}/stored_templates/{template}/versions``."""
+
+import webob.exc
+
+from heat.api.openstack.v1 import util as heat_util
+from heat.common.i18n import _
+
+from heat_store.api.schemas import stored_template_version as schema
+from heat_store.api import util
+from heat_store import exception
+from heat_store.objects import stored_template as template_obj
+from heat_store.objects import stored_template_version as version_obj
+from heat_store import policies
+from heat_store.policies import stored_templates as policy
+from heat_store import publishing
+from heat_store import versioning
+
+LATEST = 'latest'
+
+
+def serialize_version(req, template, version):
+    interface = version.interface or {}
+    body = {
+        'id': version.id,
+        'template_id': template.id,
+        'template_name': template.name,
+        'version': version.version,
+        'status': version.status,
+        'digest': version.digest,
+        'size': version.size,
+        'description': version.description,
+        'parameters': interface.get('parameters', {}),
+        'outputs': interface.get('outputs', {}),
+        'warnings': version.warnings or [],
+        'source': ({'url': version.source_url,
+                    'revision': version.source_revision}
+                   if version.source_url or version.source_revision
+                   else None),
+        'creation_time': util.isotime(version.created_at),
+        'updated_time': util.isotime(version.updated_at),
+        'created_by': {'user_id': version.created_by_user,
+                       'project_id': version.created_by_project},
+        'links': [
+            {'href': util.version_url(req, template.id, version.version),
+             'rel': 'self'},
+            {'href': util.template_url(req, template),
+             'rel': 'stored_template'},
+        ],
+    }
+    if version.has_bundle:
+        body['template'] = version.template
+        body['files'] = version.files or {}
+        body['environment'] = version.environment or {}
+    return body
+
+
+def _owned(req, template):
+    found = template_obj.StoredTemplate.get(req.context, template)
+    if found.project_id != req.context.project_id:
+        raise exception.heat_exc.Forbidden(
+            action=_('publishing to stored template %s of another project')
+            % found.name)
+    return found
+
+
+def find_version(context, template, version, with_bundle=False):
+    """A version by its number, or the one ``latest`` resolves to."""
+    if version == LATEST:
+        found = version_obj.StoredTemplateVersion.resolve(
+            context, template.id, versioning.parse_constraint(LATEST))
+        if found is not None and with_bundle:
+            found = version_obj.StoredTemplateVersion.get_by_id(
+                context, found.id, with_bundle=True)
+    else:
+        found = version_obj.StoredTemplateVersion.get(
+            context, template.id, version, with_bundle)
+    if found is None:
+        raise exception.VersionNotFound(template.name, version)
+    return found
+
+
+class VersionController(object):
+    """The versions of one stored template."""
+
+    REQUEST_SCOPE = policy.VERSIONS
+
+    def __init__(self, options):
+        self.options = options
+        policies.register()
+
+    @heat_util.registered_policy_enforce
+    def index(self, req, template):
+        util.allowed_params(req, ('constraint', 'status'))
+        status = req.params.get('status')
+        if status not in (None, 'active', 'deprecated'):
+            raise exception.InvalidRequest(
+                reason=_('status must be active or deprecated'))
+        constraint = req.params.get('constraint')
+        if constraint is not None:
+            constraint = versioning.parse_constraint(constraint)
+        found = template_obj.StoredTemplate.get(req.context, template)
+        versions = version_obj.StoredTemplateVersion.get_all(
+            req.context, found.id, status=status, constraint=constraint)
+        return {'stored_template_versions': [
+            serialize_version(req, found, v) for v in versions]}
+
+    @heat_util.registered_policy_enforce
+    def create(self, req, template, body=None):
+        body = util.require_body(req, body, schema.POST_VERSION)
+        found = _owned(req, template)
+        prepared = publishing.prepare(req.context, body)
+        version = publishing.publish(req.context, found, prepared)
+        found = template_obj.StoredTemplate.get(req.context, found.id)
+        return {'stored_template_version': serialize_version(req, found,
+                                                             version)}
+
+    @heat_util.registered_policy_enforce
+    def show(self, req, template, version):
+        found = template_obj.StoredTemplate.get(req.context, template)
+        shown = find_version(req.context, found, version, with_bundle=True)
+        return {'stored_template_version': serialize_version(req, found,
+                                                             shown)}
+
+    @heat_util.registered_policy_enforce
+    def template(self, req, template, version):
+        found = template_obj.StoredTemplate.get(req.context, template)
+        return find_version(req.context, found, version,
+                            with_bundle=True).template
+
+    @heat_util.registered_policy_enforce
+    def update(self, req, template, version, body=None):
+        body = util.require_body(req, body, schema.PATCH_VERSION)
+        found = template_obj.StoredTemplate.get(req.context, template)
+        updated = version_obj.StoredTemplateVersion.update(
+            req.context, found.id, version, body)
+        return {'stored_template_version': serialize_version(req, found,
+                                                             updated)}
+
+    @heat_util.registered_policy_enforce
+    def delete(self, req, template, version):
+        found = template_obj.StoredTemplate.get(req.context, template)
+        version_obj.StoredTemplateVersion.delete(req.context, found.id,
+                                                 version)
+        raise webob.exc.HTTPNoContent()
+
+    @heat_util.registered_policy_enforce
+    def resolve(self, req, template):
+        util.allowed_params(req, ('version',))
+        text = req.params.get('version', LATEST)
+        constraint = versioning.parse_constraint(text)
+        found = template_obj.StoredTemplate.get(req.context, template)
+        resolved = version_obj.StoredTemplateVersion.resolve(
+            req.context, found.id, constraint)
+        if resolved is None:
+            raise exception.NoMatchingVersion(found.name, text)
+        return {'stored_template_version': serialize_version(req, found,
+                                                             resolved)}
+
+    @heat_util.registered_policy_enforce
+    def stacks(self, req, template, version):
+        found = template_obj.StoredTemplate.get(req.context, template)
+        shown = find_version(req.context, found, version)
+        return {'stacks': version_obj.StoredTemplateVersion.consumers(
+            req.context, shown.id)}
+
+
+def create_resource(options):
+    return util.create_resource(VersionController(options))

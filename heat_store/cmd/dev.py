@@ -1,0 +1,97 @@
+"""``heat-store-dev``: run a complete Heat with the template store in it.
+
+API and engine in one process, SQLite in a data directory, no Keystone,
+no message broker. Data is kept between runs.
+"""
+
+import argparse
+import os
+import signal
+import sys
+import threading
+import time
+
+DEFAULT_DATA_DIR = os.path.join(os.getcwd(), '.heat-store')
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(
+        prog='heat-store-dev',
+        description='Run OpenStack Heat (API and engine in one process) '
+                    'with the template store, on SQLite, without Keystone.')
+    parser.add_argument('--port', type=int, default=8004,
+                        help='TCP port of the Heat API (default: 8004).')
+    parser.add_argument('--host', default='127.0.0.1',
+                        help='Address to listen on (default: 127.0.0.1).')
+    parser.add_argument('--data-dir', default=DEFAULT_DATA_DIR,
+                        help='Where the database and configuration live '
+                             '(default: ./.heat-store). Kept between runs.')
+    parser.add_argument('--database', default=None,
+                        help='SQLAlchemy URL of another database instead '
+                             'of SQLite in the data directory.')
+    parser.add_argument('--auth', choices=('noauth', 'headers'),
+                        default='noauth',
+                        help='"noauth" (default): every request is the '
+                             'admin of the project named by X-Auth-Project '
+                             '(default "admin"). "headers": identity and '
+                             'roles come from X-Project-Id, X-User-Id and '
+                             'X-Roles, for trying policies.')
+    parser.add_argument('--no-leaf-sleep', action='store_true',
+                        help="Drop Heat's 1 s sleep between leaf resources "
+                             '(for tests and benchmarks).')
+    parser.add_argument('--debug', action='store_true',
+                        help='Log at debug level.')
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    started = time.monotonic()
+
+    from heat_store import embedded
+    from heat_store import wsgi_server
+
+    heat = embedded.EmbeddedHeat(args.data_dir, host=args.host,
+                                 port=args.port, auth=args.auth,
+                                 database=args.database,
+                                 leaf_sleep=not args.no_leaf_sleep,
+                                 debug=args.debug)
+    try:
+        app = heat.start()
+        server = wsgi_server.make_server(args.host, args.port, app)
+    except OSError as exc:
+        sys.stderr.write('ERROR: cannot listen on %s:%d: %s\n' %
+                         (args.host, args.port, exc.strerror or exc))
+        heat.stop()
+        return 1
+
+    stopping = threading.Event()
+
+    def _stop(signum, frame):
+        if not stopping.is_set():
+            stopping.set()
+            threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+
+    print('Heat with the template store is ready in %.1f s.' %
+          (time.monotonic() - started))
+    print('  API:       %s' % heat.endpoint)
+    print('  data dir:  %s' % heat.data_dir)
+    print('Try:')
+    print('  curl -s %s/stored_templates' % heat.endpoint)
+    print('  openstack --os-auth-type none --os-endpoint %s '
+          'orchestration template store list' % heat.endpoint)
+    print('Stop with Ctrl-C.', flush=True)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    finally:
+        server.server_close()
+        heat.stop()
+        print('Stopped.', flush=True)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""Configuration options of the template store, in heat.conf's
+``[template_store]`` group."""
+
+from oslo_config import cfg
+
+from heat.common.i18n import _
+
+GROUP = cfg.OptGroup(
+    'template_store',
+    title=_('Template store options'),
+    help=_('Options of the heat-store extension: quotas of the stored '
+           'template catalog and publishing behaviour.'))
+
+OPTS = [
+    cfg.IntOpt('max_templates_per_project', default=1000, min=-1,
+               help=_('Stored templates a project may own; -1 for no '
+                      'limit.')),
+    cfg.IntOpt('max_versions_per_template', default=500, min=-1,
+               help=_('Versions one stored template may hold; -1 for no '
+                      'limit.')),
+    cfg.IntOpt('max_bytes_per_project', default=512 * 1024 * 1024, min=-1,
+               help=_('Total canonical size in bytes of all versions a '
+                      'project owns; -1 for no limit.')),
+    cfg.IntOpt('max_page_size', default=1000, min=1,
+               help=_('Largest page a list request may ask for with '
+                      '"limit".')),
+    cfg.IntOpt('default_page_size', default=100, min=1,
+               help=_('Page size of a list request that gives no '
+                      '"limit".')),
+]
+
+
+def register_opts(conf=cfg.CONF):
+    conf.register_group(GROUP)
+    conf.register_opts(OPTS, group=GROUP)
+
+
+def list_opts():
+    """Entry point of ``oslo.config.opts`` for the sample generator."""
+    return [(GROUP, OPTS)]
+
+
+register_opts()

@@ -1,0 +1,414 @@
+"""Database access of the template store.
+
+Every public function is one transaction (its enginefacade decorator);
+private helpers run inside the caller's. Queries are scoped here: what a
+project may see is decided by :func:`_visible`, and nowhere else.
+"""
+
+from oslo_db import api as oslo_db_api
+from oslo_db import exception as db_exc
+from oslo_db.sqlalchemy import utils as db_utils
+from oslo_utils import timeutils
+from oslo_utils import uuidutils
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from heat.common.i18n import _
+from heat.db import api as heat_db_api
+
+from heat_store.db import models
+from heat_store import exception
+from heat_store import quotas
+from heat_store import versioning
+
+context_manager = heat_db_api.context_manager
+
+SORT_KEYS = {'name': 'name', 'creation_time': 'created_at',
+             'updated_time': 'updated_at'}
+VERSION_BATCH = 50
+
+
+def _visible(context, query, global_tenant=False):
+    """Limit a query of stored templates to those the caller may see.
+
+    A project sees its own templates, public ones and shared ones it is a
+    member of; an admin sees everything only when asking for it.
+    """
+    if global_tenant:
+        return query
+    T = models.StoredTemplate
+    project = context.project_id
+    shared_with = sa.select(models.StoredTemplateMember.template_id).where(
+        models.StoredTemplateMember.project_id == project)
+    return query.where(sa.or_(
+        T.project_id == project,
+        T.visibility == 'public',
+        sa.and_(T.visibility == 'shared', T.id.in_(shared_with))))
+
+
+def _tag_filter(query, tags, match_all, negate):
+    T = models.StoredTemplate
+    Tag = models.StoredTemplateTag
+
+    def has(tag):
+        return sa.exists().where(Tag.template_id == T.id, Tag.tag == tag)
+
+    conds = [has(t) for t in tags]
+    cond = sa.and_(*conds) if match_all else sa.or_(*conds)
+    return query.where(sa.not_(cond) if negate else cond)
+
+
+def _get_template(context, ident, global_tenant=False):
+    T = models.StoredTemplate
+    query = sa.select(T)
+    if uuidutils.is_uuid_like(ident):
+        query = query.where(T.id == ident)
+    else:
+        query = query.where(T.name == ident,
+                            T.project_id == context.project_id)
+    query = _visible(context, query, global_tenant)
+    template = context.session.scalars(query).first()
+    if template is None:
+        raise exception.StoredTemplateNotFound(ident)
+    return template
+
+
+@context_manager.reader
+def template_get(context, ident, global_tenant=False):
+    return _get_template(context, ident, global_tenant)
+
+
+def _get_owned(context, ident):
+    """A template the caller may change: visible and of its own project."""
+    template = _get_template(context, ident)
+    if template.project_id != context.project_id:
+        # NOTE: it is visible (shared or public), so "not found" would be
+        # a lie; only the owner changes a template.
+        raise exception.heat_exc.Forbidden(
+            action=_('changing stored template %s of another project') %
+            template.name)
+    return template
+
+
+@context_manager.reader
+def template_get_all(context, filters=None, sort_keys=None, sort_dir='asc',
+                     limit=None, marker=None, global_tenant=False):
+    T = models.StoredTemplate
+    filters = filters or {}
+    query = _visible(context, sa.select(T), global_tenant)
+    if filters.get('name'):
+        query = query.where(T.name.in_(filters['name']))
+    if filters.get('visibility'):
+        query = query.where(T.visibility.in_(filters['visibility']))
+    for key, match_all, negate in (('tags', True, False),
+                                   ('tags_any', False, False),
+                                   ('not_tags', True, True),
+                                   ('not_tags_any', False, True)):
+        if filters.get(key):
+            query = _tag_filter(query, filters[key], match_all, negate)
+
+    keys = [SORT_KEYS[k] for k in (sort_keys or ['creation_time'])]
+    if 'id' not in keys:
+        keys.append('id')
+    marker_row = None
+    if marker is not None:
+        marker_row = context.session.scalars(
+            _visible(context, sa.select(T).where(T.id == marker),
+                     global_tenant)).first()
+        if marker_row is None:
+            raise exception.InvalidRequest(
+                reason=_('The marker %s is not a stored template you can '
+                         'see.') % marker)
+    # oslo.db builds the keyset condition from the marker row, so a page
+    # reads from the index wherever it starts.
+    query = db_utils.paginate_query(query, T, limit, keys,
+                                    marker=marker_row, sort_dir=sort_dir)
+    return context.session.scalars(query).all()
+
+
+@oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)
+@context_manager.writer
+def template_create(context, values, tags, first_version=None):
+    """Create a template, and its first version in the same transaction."""
+    quotas.check_template_count(context, _count_templates(context))
+    now = timeutils.utcnow()
+    template = models.StoredTemplate(
+        project_id=context.project_id, user_id=context.user_id,
+        version_count=0, created_at=now, updated_at=now, **values)
+    template.tags = [models.StoredTemplateTag(tag=t) for t in tags]
+    context.session.add(template)
+    try:
+        context.session.flush()
+    except db_exc.DBDuplicateEntry:
+        raise exception.StoredTemplateExists(name=values['name'])
+    if first_version is not None:
+        _insert_version(context, template, first_version)
+    return template
+
+
+def _count_templates(context):
+    T = models.StoredTemplate
+    return context.session.scalar(
+        sa.select(sa.func.count()).select_from(T).where(
+            T.project_id == context.project_id))
+
+
+@context_manager.writer
+def template_update(context, ident, values, tags=None):
+    template = _get_owned(context, ident)
+    for key, value in values.items():
+        setattr(template, key, value)
+    if tags is not None:
+        template.tags = [models.StoredTemplateTag(tag=t) for t in tags]
+    template.updated_at = timeutils.utcnow()
+    context.session.flush()
+    return template
+
+
+@context_manager.writer
+def template_delete(context, ident):
+    template = _get_owned(context, ident)
+    V = models.StoredTemplateVersion
+    version_ids = context.session.scalars(
+        sa.select(V.id).where(V.template_id == template.id)).all()
+    _check_unused(context, version_ids,
+                  _('Stored template %s') % template.name)
+    context.session.execute(sa.delete(V).where(V.template_id == template.id))
+    context.session.delete(template)
+    try:
+        context.session.flush()
+    except db_exc.DBReferenceError:
+        # A stack took a reference after the check: the database's foreign
+        # key refused the delete, as it should.
+        raise exception.VersionInUse(what=template.name, count=1, detail='')
+
+
+def _check_unused(context, version_ids, what):
+    """409 while any of the versions has consumers."""
+    if not version_ids:
+        return
+    from heat_store.db import consumers  # noqa: circular at import time
+    live = consumers.live_consumers(context, version_ids)
+    if live:
+        raise consumers.in_use_error(context, what, live)
+
+
+# Versions
+
+def _version_order():
+    V = models.StoredTemplateVersion
+    return (V.major.desc(), V.minor.desc(), V.patch.desc())
+
+
+def _semver_sorted(rows):
+    """Order rows newest first, settling prerelease order in Python."""
+    return sorted(rows, key=lambda r: versioning.sort_key(r.version),
+                  reverse=True)
+
+
+def _iter_newest_first(context, template_id, status=None):
+    """Yield a template's versions newest first, a batch at a time.
+
+    The database orders by major.minor.patch; rows sharing those differ
+    only by prerelease, and are ordered here. A caller that stops at the
+    first match reads one batch, however many versions there are.
+    """
+    V = models.StoredTemplateVersion
+    query = sa.select(V).where(V.template_id == template_id)
+    if status:
+        query = query.where(V.status == status)
+    query = query.order_by(*_version_order(), V.id)
+    offset = 0
+    pending = []
+    while True:
+        batch = context.session.scalars(
+            query.limit(VERSION_BATCH).offset(offset)).all()
+        offset += len(batch)
+        for row in batch:
+            if pending and (row.major, row.minor, row.patch) != (
+                    pending[0].major, pending[0].minor, pending[0].patch):
+                yield from _semver_sorted(pending)
+                pending = []
+            pending.append(row)
+        if len(batch) < VERSION_BATCH:
+            break
+    yield from _semver_sorted(pending)
+
+
+@context_manager.reader
+def version_get_all(context, template_id, status=None, constraint=None):
+    rows = _iter_newest_first(context, template_id, status)
+    if constraint is not None:
+        rows = (r for r in rows if constraint.match(r.version))
+    return list(rows)
+
+
+@context_manager.reader
+def version_resolve(context, template_id, constraint):
+    """The highest active version matching ``constraint``, or None."""
+    return versioning.resolve(
+        constraint, _iter_newest_first(context, template_id, 'active'),
+        presorted=True)
+
+
+def _get_version(context, template_id, version, with_bundle=False):
+    V = models.StoredTemplateVersion
+    query = sa.select(V).where(V.template_id == template_id,
+                               V.version == version)
+    if with_bundle:
+        query = query.options(orm.undefer(V.template), orm.undefer(V.files),
+                              orm.undefer(V.environment))
+    return context.session.scalars(query).first()
+
+
+@context_manager.reader
+def version_get(context, template_id, version, with_bundle=False):
+    return _get_version(context, template_id, version, with_bundle)
+
+
+@context_manager.reader
+def version_get_by_id(context, version_id, with_bundle=False):
+    V = models.StoredTemplateVersion
+    query = sa.select(V).where(V.id == version_id)
+    if with_bundle:
+        query = query.options(orm.undefer(V.template), orm.undefer(V.files),
+                              orm.undefer(V.environment))
+    return context.session.scalars(query).first()
+
+
+@context_manager.reader
+def version_strings(context, template_id):
+    V = models.StoredTemplateVersion
+    return context.session.scalars(
+        sa.select(V.version).where(V.template_id == template_id)).all()
+
+
+def _refresh_summary(context, template):
+    """Recount versions and pick ``latest_version`` after a change."""
+    V = models.StoredTemplateVersion
+    template.version_count = context.session.scalar(
+        sa.select(sa.func.count()).select_from(V).where(
+            V.template_id == template.id))
+    latest = versioning.resolve(
+        versioning.parse_constraint('latest'),
+        _iter_newest_first(context, template.id, 'active'), presorted=True)
+    template.latest_version = latest.version if latest else None
+    template.updated_at = timeutils.utcnow()
+
+
+@oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)
+@context_manager.writer
+def version_create(context, template_id, values):
+    """Insert a version; ``values['version']`` must be final already."""
+    T = models.StoredTemplate
+    # NOTE: lock the template row so that concurrent publishes to one
+    # template see each other's versions (quota, summary).
+    template = context.session.scalars(
+        sa.select(T).where(T.id == template_id).with_for_update()).first()
+    if template is None:
+        raise exception.StoredTemplateNotFound(template_id)
+    return _insert_version(context, template, values)
+
+
+def _insert_version(context, template, values):
+    quotas.check_version_count(context, template.version_count)
+    quotas.check_bytes(context, _project_bytes(context, template.project_id),
+                       values['size'])
+    parsed = versioning.parse_version(values['version'])
+    version = models.StoredTemplateVersion(
+        template_id=template.id, major=parsed.major, minor=parsed.minor,
+        patch=parsed.patch, prerelease='.'.join(parsed.prerelease),
+        status='active', created_by_user=context.user_id,
+        created_by_project=context.project_id,
+        created_at=timeutils.utcnow(), **values)
+    context.session.add(version)
+    try:
+        context.session.flush()
+    except db_exc.DBDuplicateEntry:
+        raise exception.VersionExists(version=values['version'],
+                                      name=template.name)
+    _refresh_summary(context, template)
+    context.session.flush()
+    return version
+
+
+def _project_bytes(context, project_id):
+    T = models.StoredTemplate
+    V = models.StoredTemplateVersion
+    return context.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(V.size), 0)).join(
+            T, T.id == V.template_id).where(T.project_id == project_id))
+
+
+@context_manager.writer
+def version_update(context, template_ident, version, values):
+    template = _get_owned(context, template_ident)
+    row = _get_version(context, template.id, version)
+    if row is None:
+        raise exception.VersionNotFound(template.name, version)
+    for key, value in values.items():
+        setattr(row, key, value)
+    row.updated_at = timeutils.utcnow()
+    _refresh_summary(context, template)
+    context.session.flush()
+    return row
+
+
+@context_manager.writer
+def version_delete(context, template_ident, version):
+    template = _get_owned(context, template_ident)
+    row = _get_version(context, template.id, version)
+    if row is None:
+        raise exception.VersionNotFound(template.name, version)
+    _check_unused(context, [row.id],
+                  _('Version %(v)s of %(t)s') % {'v': version,
+                                                 't': template.name})
+    context.session.delete(row)
+    try:
+        context.session.flush()
+    except db_exc.DBReferenceError:
+        raise exception.VersionInUse(what=version, count=1, detail='')
+    _refresh_summary(context, template)
+
+
+# Members
+
+@context_manager.reader
+def member_get_all(context, template_ident):
+    template = _get_owned(context, template_ident)
+    M = models.StoredTemplateMember
+    return template, context.session.scalars(
+        sa.select(M).where(M.template_id == template.id).order_by(
+            M.project_id)).all()
+
+
+@context_manager.writer
+def member_create(context, template_ident, project_id):
+    template = _get_owned(context, template_ident)
+    M = models.StoredTemplateMember
+    member = context.session.get(M, (template.id, project_id))
+    if member is None:
+        member = M(template_id=template.id, project_id=project_id,
+                   created_at=timeutils.utcnow())
+        context.session.add(member)
+        try:
+            context.session.flush()
+        except db_exc.DBDuplicateEntry:
+            member = context.session.get(M, (template.id, project_id))
+    return template, member
+
+
+@context_manager.writer
+def member_delete(context, template_ident, project_id):
+    template = _get_owned(context, template_ident)
+    M = models.StoredTemplateMember
+    member = context.session.get(M, (template.id, project_id))
+    if member is None:
+        raise exception.MemberNotFound(template.name, project_id)
+    context.session.delete(member)
+
+
+@context_manager.reader
+def version_consumers(context, version_id):
+    from heat_store.db import consumers
+    return consumers.visible_consumers(context, version_id)

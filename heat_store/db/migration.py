@@ -1,0 +1,34 @@
+"""Schema migrations of the store, in its own alembic tree."""
+
+import os
+
+from alembic import command as alembic_command
+from alembic import config as alembic_config
+from alembic import migration as alembic_migration
+
+from heat.db import api as heat_db_api
+
+VERSION_TABLE = 'heat_store_alembic_version'
+
+
+def _alembic_config(connection):
+    path = os.path.join(os.path.dirname(__file__), 'alembic.ini')
+    config = alembic_config.Config(path)
+    config.attributes['connection'] = connection
+    return config
+
+
+def db_sync(version='heads', engine=None):
+    """Upgrade the store's tables to ``version`` (the newest by default)."""
+    engine = engine or heat_db_api.get_engine()
+    with engine.begin() as connection:
+        alembic_command.upgrade(_alembic_config(connection), version)
+
+
+def db_version(engine=None):
+    """The store's current schema revision, or None before the first sync."""
+    engine = engine or heat_db_api.get_engine()
+    with engine.connect() as connection:
+        context = alembic_migration.MigrationContext.configure(
+            connection, opts={'version_table': VERSION_TABLE})
+        return context.get_current_revision()

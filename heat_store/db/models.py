@@ -1,0 +1,161 @@
+"""SQLAlchemy models of the template store.
+
+The tables live in Heat's own database beside Heat's tables, but belong to
+the store's own alembic tree (see ``heat_store.db.migration``); nothing here
+refers to Heat's tables by foreign key, so either tree can be migrated alone.
+"""
+
+import uuid
+
+from oslo_db.sqlalchemy import models
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from heat.db import types
+
+BASE = orm.declarative_base()
+
+
+def _uuid():
+    return str(uuid.uuid4())
+
+
+class StoreBase(models.ModelBase, models.TimestampMixin):
+    __table_args__ = {'mysql_engine': 'InnoDB'}
+
+
+class StoredTemplate(BASE, StoreBase):
+    """A named entry in a project's catalog; it owns its versions."""
+
+    __tablename__ = 'stored_template'
+    __table_args__ = (
+        sa.UniqueConstraint('project_id', 'name',
+                            name='uniq_stored_template0project_id0name'),
+        sa.Index('ix_stored_template_visibility', 'visibility'),
+        sa.Index('ix_stored_template_created_at', 'created_at', 'id'),
+        sa.Index('ix_stored_template_updated_at', 'updated_at', 'id'),
+        sa.Index('ix_stored_template_name', 'name', 'id'),
+        StoreBase.__table_args__,
+    )
+
+    id = sa.Column(sa.String(36), primary_key=True, default=_uuid)
+    name = sa.Column(sa.String(255), nullable=False)
+    description = sa.Column(sa.Text)
+    project_id = sa.Column(sa.String(64), nullable=False)
+    user_id = sa.Column(sa.String(64))
+    visibility = sa.Column(sa.String(16), nullable=False, default='private')
+    # NOTE: denormalised so that a page of templates costs one query;
+    # kept current in the same transaction as every version change.
+    latest_version = sa.Column(sa.String(64))
+    version_count = sa.Column(sa.Integer, nullable=False, default=0)
+
+    tags = orm.relationship('StoredTemplateTag', lazy='selectin',
+                            cascade='all, delete-orphan',
+                            passive_deletes=True)
+
+
+class StoredTemplateTag(BASE, StoreBase):
+    __tablename__ = 'stored_template_tag'
+    __table_args__ = (
+        sa.Index('ix_stored_template_tag_tag', 'tag'),
+        StoreBase.__table_args__,
+    )
+
+    template_id = sa.Column(
+        sa.String(36),
+        sa.ForeignKey('stored_template.id', ondelete='CASCADE'),
+        primary_key=True)
+    tag = sa.Column(sa.String(80), primary_key=True)
+
+
+class StoredTemplateMember(BASE, StoreBase):
+    """A project a ``shared`` template is shared with."""
+
+    __tablename__ = 'stored_template_member'
+    __table_args__ = (
+        sa.Index('ix_stored_template_member_project_id', 'project_id'),
+        StoreBase.__table_args__,
+    )
+
+    template_id = sa.Column(
+        sa.String(36),
+        sa.ForeignKey('stored_template.id', ondelete='CASCADE'),
+        primary_key=True)
+    project_id = sa.Column(sa.String(64), primary_key=True)
+
+
+class StoredTemplateVersion(BASE, StoreBase):
+    """One immutable, validated bundle of a stored template."""
+
+    __tablename__ = 'stored_template_version'
+    __table_args__ = (
+        sa.UniqueConstraint('template_id', 'version',
+                            name='uniq_stored_template_version0template_id0'
+                                 'version'),
+        sa.Index('ix_stored_template_version_order', 'template_id',
+                 'major', 'minor', 'patch'),
+        StoreBase.__table_args__,
+    )
+
+    id = sa.Column(sa.String(36), primary_key=True, default=_uuid)
+    template_id = sa.Column(
+        sa.String(36),
+        sa.ForeignKey('stored_template.id', ondelete='CASCADE'),
+        nullable=False)
+    version = sa.Column(sa.String(64), nullable=False)
+    # NOTE: the semver parts are kept apart so that the database can order
+    # versions; prerelease order among equal major.minor.patch is settled
+    # in Python (semver's rules do not fit a collation).
+    major = sa.Column(sa.Integer, nullable=False)
+    minor = sa.Column(sa.Integer, nullable=False)
+    patch = sa.Column(sa.Integer, nullable=False)
+    prerelease = sa.Column(sa.String(64), nullable=False, default='')
+    status = sa.Column(sa.String(16), nullable=False, default='active')
+    digest = sa.Column(sa.String(71), nullable=False)
+    size = sa.Column(sa.Integer, nullable=False)
+    description = sa.Column(sa.Text)
+    interface = sa.Column(types.Json)
+    warnings = sa.Column(types.Json)
+    source_url = sa.Column(sa.String(1024))
+    source_revision = sa.Column(sa.String(255))
+    created_by_user = sa.Column(sa.String(64))
+    created_by_project = sa.Column(sa.String(64))
+    # The bundle itself is only read when a version is shown alone or
+    # built into a stack, never by lists.
+    template = orm.deferred(sa.Column(types.Json, nullable=False))
+    files = orm.deferred(sa.Column(types.Json))
+    environment = orm.deferred(sa.Column(types.Json))
+
+
+class StoredTemplateConsumer(BASE, StoreBase):
+    """A nested stack built from a version: it holds the version in place.
+
+    The foreign key restricts deletes, so a version cannot disappear under
+    a consumer even when the check before a delete races a stack create.
+    """
+
+    __tablename__ = 'stored_template_consumer'
+    __table_args__ = (
+        sa.UniqueConstraint('resource_key', 'version_id',
+                            name='uniq_stored_template_consumer0resource_key'
+                                 '0version_id'),
+        sa.Index('ix_stored_template_consumer_version', 'version_id'),
+        sa.Index('ix_stored_template_consumer_stack', 'stack_id'),
+        sa.Index('ix_stored_template_consumer_root', 'root_stack_id'),
+        # NOTE: SQLite would hand a deleted row's id to the next insert.
+        {'mysql_engine': 'InnoDB', 'sqlite_autoincrement': True},
+    )
+
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    version_id = sa.Column(
+        sa.String(36),
+        sa.ForeignKey('stored_template_version.id', ondelete='RESTRICT'),
+        nullable=False)
+    # ``<parent stack id>/<resource name>``: identifies the resource that
+    # holds the reference across its replacements.
+    resource_key = sa.Column(sa.String(320), nullable=False)
+    stack_id = sa.Column(sa.String(36))
+    parent_stack_id = sa.Column(sa.String(36), nullable=False)
+    root_stack_id = sa.Column(sa.String(36))
+    resource_name = sa.Column(sa.String(255), nullable=False)
+    project_id = sa.Column(sa.String(64), nullable=False)

@@ -1,0 +1,305 @@
+"""A complete Heat (API and engine in one process) with the store in it.
+
+This is the embedded default for trying and developing heat-store: SQLite
+in a data directory, in-process messaging, no Keystone. The same wiring
+serves the in-process API tests (see ``tests/functional/fixtures.py``).
+
+What a single-process Heat 27 needs is written down in
+``doc/source/contributor/embedded-heat.rst``.
+"""
+
+import configparser
+import json
+import os
+import re
+import secrets
+import sys
+import types
+
+from oslo_service import backend
+
+# NOTE: the threading backend must be chosen before anything imports
+# oslo_service.service, which Heat's engine does.
+try:
+    backend.init_backend(backend.BackendType.THREADING)
+except backend.exceptions.BackendAlreadySelected:
+    pass
+
+from oslo_config import cfg  # noqa: E402
+from oslo_log import log as logging  # noqa: E402
+import sqlalchemy as sa  # noqa: E402
+
+LOG = logging.getLogger(__name__)
+CONF = cfg.CONF
+
+PROJECT = 'admin'
+PLUGIN_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                          'resources')
+
+# Heat's tables with integer keys that Heat deletes by remembered id.
+AUTOINCREMENT_TABLES = ('raw_template_files', 'raw_template',
+                        'resource_properties_data', 'resource',
+                        'resource_data', 'event')
+
+
+def heat_paste_config():
+    """The api-paste.ini that the openstack-heat wheel installs."""
+    candidates = [os.path.join(sys.prefix, 'etc', 'heat', 'api-paste.ini'),
+                  '/etc/heat/api-paste.ini']
+    for path in candidates:
+        if os.path.exists(path):
+            return path
+    raise RuntimeError('Heat api-paste.ini not found in %s' % candidates)
+
+
+def write_paste_config(path):
+    """Heat's api-paste.ini with the store's router as ``apiv1app``.
+
+    Adds a ``headers`` flavor without auth middleware, where identity and
+    roles come from the X-Project-Id, X-User-Id and X-Roles headers (for
+    role and project tests only).
+    """
+    paste = configparser.RawConfigParser()
+    paste.optionxform = str
+    paste.read(heat_paste_config())
+    paste.set('app:apiv1app', 'heat.app_factory', 'heat_store.api.router:API')
+    paste.set('composite:api', 'headers',
+              'cors request_id faultwrap context http_proxy_to_wsgi '
+              'versionnegotiation apiv1app')
+    with open(path, 'w') as f:
+        paste.write(f)
+
+
+def write_token_response(path, host, port):
+    """A Keystone v3 token body whose catalog names this Heat.
+
+    ``OS::Heat::Stack`` (and Heat's own clients) find the orchestration
+    endpoint in the request's token; under noauth this file stands in.
+    """
+    url = 'http://%s:%d/v1/%%(tenant_id)s' % (host, port)
+    endpoints = [{'interface': i, 'region': 'RegionOne',
+                  'region_id': 'RegionOne', 'url': url, 'id': i}
+                 for i in ('public', 'internal', 'admin')]
+    cfn = [dict(e, url='http://%s:%d/v1' % (host, port)) for e in endpoints]
+    token = {'token': {
+        'methods': ['password'],
+        'expires_at': '2099-01-01T00:00:00.000000Z',
+        'issued_at': '2026-01-01T00:00:00.000000Z',
+        'user': {'id': 'admin', 'name': 'admin',
+                 'domain': {'id': 'default', 'name': 'Default'}},
+        'project': {'id': PROJECT, 'name': PROJECT,
+                    'domain': {'id': 'default', 'name': 'Default'}},
+        'roles': [{'id': 'admin', 'name': 'admin'}],
+        'catalog': [
+            {'type': 'orchestration', 'name': 'heat', 'id': 'heat',
+             'endpoints': endpoints},
+            {'type': 'cloudformation', 'name': 'heat-cfn', 'id': 'heat-cfn',
+             'endpoints': cfn},
+        ]}}
+    with open(path, 'w') as f:
+        json.dump(token, f, indent=1)
+
+
+def write_config(data_dir, host='127.0.0.1', port=8004, auth='noauth',
+                 database=None, debug=False):
+    """Write heat.conf (and what it points at) into ``data_dir``."""
+    os.makedirs(data_dir, exist_ok=True)
+    key_path = os.path.join(data_dir, 'auth_encryption_key')
+    if not os.path.exists(key_path):
+        # Heat encrypts stored credentials with it: keep it between runs.
+        with open(key_path, 'w') as f:
+            f.write(secrets.token_hex(16))
+    with open(key_path) as f:
+        key = f.read().strip()
+
+    paste_path = os.path.join(data_dir, 'api-paste.ini')
+    write_paste_config(paste_path)
+    token_path = os.path.join(data_dir, 'token_response.json')
+    write_token_response(token_path, host, port)
+    database = database or 'sqlite:///%s' % os.path.join(data_dir,
+                                                          'heat.sqlite')
+    conf = configparser.RawConfigParser()
+    conf['DEFAULT'] = {
+        'debug': str(debug),
+        'transport_url': 'fake://',
+        'auth_encryption_key': key,
+        'deferred_auth_method': 'password',
+        'plugin_dirs': PLUGIN_DIR,
+        'host': 'heat-store-embedded',
+        'num_engine_workers': '1',
+        'heat_metadata_server_url': 'http://%s:%d' % (host, port),
+        'heat_waitcondition_server_url':
+            'http://%s:%d/v1/waitcondition' % (host, port),
+        'stack_action_timeout': '600',
+        'use_stderr': str(debug),
+        'log_file': os.path.join(data_dir, 'heat.log'),
+    }
+    conf['database'] = {'connection': database}
+    conf['paste_deploy'] = {'flavor': auth, 'api_paste_config': paste_path}
+    conf['oslo_policy'] = {'enforce_new_defaults': 'False',
+                           'enforce_scope': 'False'}
+    conf['noauth'] = {'token_response': token_path}
+    conf['oslo_messaging_notifications'] = {'driver': 'noop'}
+    conf['clients_heat'] = {'url': 'http://%s:%d/v1/%%(tenant_id)s' %
+                            (host, port)}
+    conf['heat_api'] = {'bind_host': host, 'bind_port': str(port)}
+    path = os.path.join(data_dir, 'heat.conf')
+    with open(path, 'w') as f:
+        conf.write(f)
+    return path
+
+
+def make_sqlite_safe(engine):
+    """Make a SQLite database safe for Heat's engine.
+
+    oslo.db opens deferred transactions; two writers that both read first
+    then deadlock into "database is locked". BEGIN IMMEDIATE takes the
+    write lock up front, so concurrent resources queue instead of failing.
+    """
+    if engine.dialect.name != 'sqlite':
+        return
+
+    @sa.event.listens_for(engine, 'before_cursor_execute', retval=True)
+    def _begin_immediate(conn, cursor, statement, params, context, many):
+        if statement == 'BEGIN':
+            statement = 'BEGIN IMMEDIATE'
+        return statement, params
+
+
+_PK_LINE = re.compile(r',\s*PRIMARY KEY \(id\)')
+
+
+def rebuild_with_autoincrement(engine, tables=AUTOINCREMENT_TABLES):
+    """Rebuild Heat's integer-key SQLite tables with AUTOINCREMENT.
+
+    Without it SQLite reuses a deleted row's id, and Heat later deletes rows
+    by ids it remembered: a failed update's rollback then hangs forever.
+    Idempotent; does nothing on other databases.
+    """
+    if engine.dialect.name != 'sqlite':
+        return
+    with engine.begin() as conn:
+        for table in tables:
+            row = conn.exec_driver_sql(
+                "SELECT sql FROM sqlite_master WHERE type='table' "
+                "AND name=?", (table,)).fetchone()
+            if row is None or 'AUTOINCREMENT' in row[0]:
+                continue
+            ddl, n = re.subn(r'\bid INTEGER NOT NULL',
+                             'id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL',
+                             row[0], count=1)
+            ddl, m = _PK_LINE.subn('', ddl, count=1)
+            if n != 1 or m != 1:
+                raise RuntimeError('Unexpected schema of table %s' % table)
+            indexes = [r[0] for r in conn.exec_driver_sql(
+                "SELECT sql FROM sqlite_master WHERE type='index' "
+                "AND tbl_name=? AND sql IS NOT NULL", (table,))]
+            tmp = '%s__autoinc' % table
+            ddl = ddl.replace('CREATE TABLE %s ' % table,
+                              'CREATE TABLE %s ' % tmp, 1)
+            conn.exec_driver_sql(ddl)
+            conn.exec_driver_sql('INSERT INTO %s SELECT * FROM %s' %
+                                 (tmp, table))
+            conn.exec_driver_sql('DROP TABLE %s' % table)
+            conn.exec_driver_sql('ALTER TABLE %s RENAME TO %s' %
+                                 (tmp, table))
+            for index_ddl in indexes:
+                conn.exec_driver_sql(index_ddl)
+            LOG.info('Rebuilt table %s with AUTOINCREMENT', table)
+
+
+def drop_leaf_sleep():
+    """Drop the 1 s sleep Heat's engine takes between leaf resources.
+
+    ``Stack.converge_stack`` calls ``time.sleep(1)`` after triggering each
+    leaf. Only that module's view of ``time`` changes, so the scheduler's
+    own polling keeps its waits.
+    """
+    from heat.engine import stack as heat_stack
+    import time as real_time
+
+    shim = types.SimpleNamespace(**{n: getattr(real_time, n)
+                                    for n in dir(real_time)
+                                    if not n.startswith('__')})
+    shim.sleep = lambda seconds: real_time.sleep(0) if seconds else None
+    heat_stack.time = shim
+
+
+class EmbeddedHeat(object):
+    """Heat's API and engine in this process, with the store wired in."""
+
+    def __init__(self, data_dir, host='127.0.0.1', port=8004, auth='noauth',
+                 database=None, leaf_sleep=True, debug=False):
+        self.data_dir = os.path.abspath(data_dir)
+        self.host = host
+        self.port = port
+        self.auth = auth
+        self.database = database
+        self.leaf_sleep = leaf_sleep
+        self.debug = debug
+        self.engine_service = None
+        self.app = None
+
+    @property
+    def endpoint(self):
+        return 'http://%s:%d/v1/%s' % (self.host, self.port, PROJECT)
+
+    def configure(self):
+        conf_path = write_config(self.data_dir, self.host, self.port,
+                                 self.auth, self.database, self.debug)
+        from heat.common import config as heat_config
+        from heat import version
+
+        CONF.reset()
+        logging.register_options(CONF)
+        CONF(['--config-file', conf_path], project='heat', prog='heat-api',
+             version=version.version_info.version_string(),
+             default_config_files=[], default_config_dirs=[])
+        logging.setup(CONF, 'heat')
+        heat_config.set_config_defaults()
+        if not self.leaf_sleep:
+            drop_leaf_sleep()
+
+    def sync_database(self):
+        from heat.db import api as heat_db_api
+        from heat.db import migration as heat_migration
+
+        from heat_store.db import migration as store_migration
+
+        engine = heat_db_api.get_engine()
+        heat_migration.db_sync(engine=engine)
+        rebuild_with_autoincrement(engine)
+        store_migration.db_sync(engine=engine)
+        # NOTE: only after the migrations, which hold one connection open
+        # while alembic writes through another.
+        make_sqlite_safe(engine)
+
+    def start_engine(self):
+        from heat.common import messaging
+        from heat.engine import service as engine_service
+        from heat.rpc import api as rpc_api
+
+        messaging.setup()
+        self.engine_service = engine_service.EngineService(
+            CONF.host, rpc_api.ENGINE_TOPIC)
+        self.engine_service.start()
+
+    def load_app(self):
+        from heat.common import config as heat_config
+        self.app = heat_config.load_paste_app('heat-api')
+        return self.app
+
+    def start(self):
+        """Configure, migrate, start the engine and load the API app."""
+        self.configure()
+        self.sync_database()
+        self.start_engine()
+        return self.load_app()
+
+    def stop(self):
+        if self.engine_service is not None:
+            try:
+                self.engine_service.stop()
+            except Exception:  # noqa: BLE001 - best effort on shutdown
+                LOG.exception('Engine did not stop cleanly')
+            self.engine_service = None

@@ -1,0 +1,41 @@
+"""Common pieces of the store's versioned objects."""
+
+from oslo_versionedobjects import base as ovo_base
+import sqlalchemy as sa
+
+from heat.objects import base as heat_base
+
+
+class StoreObjectRegistry(ovo_base.VersionedObjectRegistry):
+    """Registry of the store's objects, apart from Heat's."""
+
+
+class StoreObject(heat_base.HeatObject,
+                  ovo_base.VersionedObjectDictCompat,
+                  ovo_base.ComparableVersionedObject):
+    """Base of the store's records, read by heat-api and heat-engine."""
+
+    OBJ_PROJECT_NAMESPACE = 'heat_store'
+
+    @classmethod
+    def _from_db_object(cls, context, db_obj):
+        """Copy the loaded columns of ``db_obj``.
+
+        Columns the query did not load (a version's bundle, in lists) are
+        left unset rather than loaded one row at a time.
+        """
+        if db_obj is None:
+            return None
+        obj = cls()
+        unloaded = sa.inspect(db_obj).unloaded
+        for field in obj.fields:
+            if field in unloaded or not hasattr(db_obj, field):
+                continue
+            obj[field] = cls._db_value(db_obj, field)
+        obj._context = context
+        obj.obj_reset_changes()
+        return obj
+
+    @staticmethod
+    def _db_value(db_obj, field):
+        return getattr(db_obj, field)

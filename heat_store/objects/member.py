@@ -1,0 +1,30 @@
+"""StoredTemplateMember object: a project a template is shared with."""
+
+from oslo_versionedobjects import fields
+
+from heat_store.db import api as db_api
+from heat_store.objects import base
+
+
+@base.StoreObjectRegistry.register
+class StoredTemplateMember(base.StoreObject):
+    fields = {
+        'template_id': fields.StringField(),
+        'project_id': fields.StringField(),
+        'created_at': fields.DateTimeField(read_only=True),
+    }
+
+    @classmethod
+    def get_all(cls, context, template_ident):
+        template, rows = db_api.member_get_all(context, template_ident)
+        return [cls._from_db_object(context, r) for r in rows]
+
+    @classmethod
+    def create(cls, context, template_ident, project_id):
+        template, row = db_api.member_create(context, template_ident,
+                                             project_id)
+        return cls._from_db_object(context, row)
+
+    @classmethod
+    def delete(cls, context, template_ident, project_id):
+        db_api.member_delete(context, template_ident, project_id)

@@ -1,0 +1,55 @@
+"""StoredTemplate object: a named catalog entry that owns its versions."""
+
+from oslo_versionedobjects import fields
+
+from heat_store.db import api as db_api
+from heat_store.objects import base
+
+
+@base.StoreObjectRegistry.register
+class StoredTemplate(base.StoreObject):
+    fields = {
+        'id': fields.StringField(),
+        'name': fields.StringField(),
+        'description': fields.StringField(nullable=True),
+        'project_id': fields.StringField(),
+        'user_id': fields.StringField(nullable=True),
+        'visibility': fields.StringField(),
+        'tags': fields.ListOfStringsField(),
+        'latest_version': fields.StringField(nullable=True),
+        'version_count': fields.IntegerField(),
+        'created_at': fields.DateTimeField(read_only=True),
+        'updated_at': fields.DateTimeField(nullable=True),
+    }
+
+    @staticmethod
+    def _db_value(db_obj, field):
+        if field == 'tags':
+            return sorted(t.tag for t in db_obj.tags)
+        return getattr(db_obj, field)
+
+    @classmethod
+    def get(cls, context, ident, global_tenant=False):
+        """By name in the caller's project, or by id if visible."""
+        return cls._from_db_object(
+            context, db_api.template_get(context, ident, global_tenant))
+
+    @classmethod
+    def get_all(cls, context, **kwargs):
+        return [cls._from_db_object(context, t)
+                for t in db_api.template_get_all(context, **kwargs)]
+
+    @classmethod
+    def create(cls, context, values, tags, first_version=None):
+        """Create it, with its first version in the same transaction."""
+        return cls._from_db_object(context, db_api.template_create(
+            context, values, tags, first_version))
+
+    @classmethod
+    def update(cls, context, ident, values, tags=None):
+        return cls._from_db_object(
+            context, db_api.template_update(context, ident, values, tags))
+
+    @classmethod
+    def delete(cls, context, ident):
+        db_api.template_delete(context, ident)

@@ -1,0 +1,95 @@
+"""StoredTemplateVersion object: one immutable, validated bundle."""
+
+from oslo_versionedobjects import fields
+
+from heat.objects import fields as heat_fields
+
+from heat_store.db import api as db_api
+from heat_store.objects import base
+
+
+@base.StoreObjectRegistry.register
+class StoredTemplateVersion(base.StoreObject):
+    fields = {
+        'id': fields.StringField(),
+        'template_id': fields.StringField(),
+        'version': fields.StringField(),
+        'status': fields.StringField(),
+        'digest': fields.StringField(),
+        'size': fields.IntegerField(),
+        'description': fields.StringField(nullable=True),
+        'interface': heat_fields.JsonField(nullable=True),
+        'warnings': heat_fields.ListField(nullable=True),
+        'source_url': fields.StringField(nullable=True),
+        'source_revision': fields.StringField(nullable=True),
+        'created_by_user': fields.StringField(nullable=True),
+        'created_by_project': fields.StringField(nullable=True),
+        'template': heat_fields.JsonField(nullable=True),
+        'files': heat_fields.JsonField(nullable=True),
+        'environment': heat_fields.JsonField(nullable=True),
+        'created_at': fields.DateTimeField(read_only=True),
+        'updated_at': fields.DateTimeField(nullable=True),
+    }
+
+    @property
+    def has_bundle(self):
+        return self.obj_attr_is_set('template')
+
+    @classmethod
+    def _list(cls, context, rows):
+        return [cls._from_db_object(context, r) for r in rows]
+
+    @classmethod
+    def get(cls, context, template_id, version, with_bundle=False):
+        return cls._from_db_object(context, db_api.version_get(
+            context, template_id, version, with_bundle))
+
+    @classmethod
+    def get_by_id(cls, context, version_id, with_bundle=False):
+        return cls._from_db_object(context, db_api.version_get_by_id(
+            context, version_id, with_bundle))
+
+    @classmethod
+    def get_all(cls, context, template_id, status=None, constraint=None):
+        """Newest first."""
+        return cls._list(context, db_api.version_get_all(
+            context, template_id, status, constraint))
+
+    @classmethod
+    def resolve(cls, context, template_id, constraint):
+        return cls._from_db_object(context, db_api.version_resolve(
+            context, template_id, constraint))
+
+    @classmethod
+    def version_strings(cls, context, template_id):
+        return db_api.version_strings(context, template_id)
+
+    @classmethod
+    def create(cls, context, template_id, values):
+        return cls._from_db_object(
+            context, db_api.version_create(context, template_id, values))
+
+    @classmethod
+    def update(cls, context, template_ident, version, values):
+        return cls._from_db_object(context, db_api.version_update(
+            context, template_ident, version, values))
+
+    @classmethod
+    def delete(cls, context, template_ident, version):
+        db_api.version_delete(context, template_ident, version)
+
+    @classmethod
+    def consumers(cls, context, version_id):
+        """The caller's stacks built from this version.
+
+        Each is ``{"id", "stack_name", "resource_name", "nested_stack_id",
+        "root_stack_id", "creation_time"}``.
+        """
+        own, _others = db_api.version_consumers(context, version_id)
+        return [{'id': c.parent_stack_id, 'stack_name': name,
+                 'resource_name': c.resource_name,
+                 'nested_stack_id': c.stack_id,
+                 'root_stack_id': c.root_stack_id,
+                 'creation_time': c.created_at.strftime('%Y-%m-%dT%H:%M:%SZ')
+                 if c.created_at else None}
+                for c, name in own]

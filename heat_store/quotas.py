@@ -1,0 +1,33 @@
+"""Per-project quotas of the store (``[template_store]`` options)."""
+
+from oslo_config import cfg
+
+from heat.common.i18n import _
+
+from heat_store import conf  # noqa: F401 - registers [template_store]
+from heat_store import exception
+
+CONF = cfg.CONF
+
+
+def _check(limit, current, adding, message):
+    if limit >= 0 and current + adding > limit:
+        raise exception.QuotaExceeded(message % {'limit': limit})
+
+
+def check_template_count(context, current):
+    _check(CONF.template_store.max_templates_per_project, current, 1,
+           _('You have reached the maximum stored templates per project, '
+             '%(limit)d. Please delete some stored templates.'))
+
+
+def check_version_count(context, current):
+    _check(CONF.template_store.max_versions_per_template, current, 1,
+           _('You have reached the maximum versions per stored template, '
+             '%(limit)d. Please delete some versions.'))
+
+
+def check_bytes(context, current, adding):
+    _check(CONF.template_store.max_bytes_per_project, current, adding,
+           _('This version would take the project over its stored template '
+             'size quota of %(limit)d bytes.'))

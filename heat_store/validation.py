@@ -1,0 +1,75 @@
+"""Validation of a bundle by the real Heat engine, over Heat's RPC.
+
+Heat's own ``validate_template`` is shallow for child templates (it runs
+``Stack.validate(validate_res_tmpl_only=True)``), so each child is also
+validated as a root of its own. A resource type whose service this cloud
+lacks (``HEAT-E99001``) is a warning, not an error, unless ``strict``.
+"""
+
+from oslo_log import log as logging
+
+from heat.common.i18n import _
+from heat.rpc import client as rpc_client
+
+from heat_store import bundle
+from heat_store import exception
+
+LOG = logging.getLogger(__name__)
+
+SERVICE_UNAVAILABLE = '99001'
+
+
+def _is_unavailable(error):
+    return (getattr(error, 'error_code', None) == SERVICE_UNAVAILABLE or
+            str(error).startswith('HEAT-E%s' % SERVICE_UNAVAILABLE))
+
+
+def unavailable_type_warnings(context, engine, templates):
+    """One warning per resource type whose service this cloud lacks."""
+    types = set()
+    for tmpl in templates:
+        types.update(bundle.resource_types(tmpl))
+    warnings = []
+    for type_name in sorted(types):
+        try:
+            engine.resource_schema(context, type_name)
+        except Exception as error:  # noqa: BLE001 - remote exceptions
+            if _is_unavailable(error):
+                warnings.append(str(error).split('\n')[0])
+            # Any other failure (an unknown type) is left to validation,
+            # which names it with its place in the template.
+    return warnings
+
+
+def validate_bundle(context, prepared, strict=False):
+    """Validate the root and each child template; return the warnings."""
+    engine = rpc_client.EngineClient()
+    root, files, environment, children = bundle.engine_bundle(
+        prepared.template, prepared.files, prepared.environment,
+        prepared.children)
+    warnings = unavailable_type_warnings(
+        context, engine, [prepared.template] + list(prepared.children.values()))
+    if warnings and strict:
+        raise exception.InvalidBundle(
+            reason=_('strict publishing refuses resource types this cloud '
+                     'cannot create: %s') % '; '.join(warnings))
+    ignorable = [SERVICE_UNAVAILABLE] if warnings else None
+
+    checks = [('template', root, environment)]
+    for path in sorted(children):
+        # A child is validated alone, as Heat would build it: its own
+        # parameters come from its parent, so only defaults are known.
+        checks.append((path, children[path], {}))
+    for name, tmpl, env in checks:
+        result = engine.validate_template(
+            context, tmpl, params=env, files=files, show_nested=True,
+            ignorable_errors=ignorable)
+        if isinstance(result, dict) and 'Error' in result:
+            raise exception.InvalidBundle(
+                reason=_('%(file)s: %(error)s') % {'file': name,
+                                                   'error': result['Error']})
+        if not isinstance(result, dict):
+            raise exception.InvalidBundle(
+                reason=_('%(file)s: %(error)s') % {'file': name,
+                                                   'error': result})
+    return warnings

@@ -1,0 +1,217 @@
+"""Semantic versions and npm-style version constraints.
+
+This module is the one place that knows the store's semver rules: which
+version strings are accepted, what a constraint matches and which version
+a constraint resolves to.
+"""
+
+import operator
+import re
+
+import semantic_version
+
+from heat.common.i18n import _
+
+from heat_store import exception
+
+MAX_VERSION_LENGTH = 64
+MAX_CONSTRAINT_LENGTH = 255
+LATEST = 'latest'
+ACTIVE = 'active'
+FIRST_VERSION = '1.0.0'
+
+# NOTE: semantic_version's own pattern ends in '$' and uses '\d', so it
+# takes '1.2.3\n' and non-ASCII digits; this is the strict semver.org
+# grammar, without build metadata (refused separately, with its reason).
+_VERSION_RE = re.compile(
+    r'(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)'
+    r'(-(0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*)'
+    r'(\.(0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*))*)?')
+# Printable ASCII only: NpmSpec would take a trailing newline.
+_CONSTRAINT_RE = re.compile(r'[ -~]*')
+
+_OPERATORS = {
+    '==': operator.eq,
+    '>': operator.gt,
+    '>=': operator.ge,
+    '<': operator.lt,
+    '<=': operator.le,
+}
+
+
+def parse_version(text):
+    """Parse a strict semantic version such as '1.4.2' or '2.0.0-rc.1'.
+
+    Build metadata is refused because it does not take part in semver
+    precedence: '1.0.0+a' and '1.0.0+b' would be two versions that sort
+    as one.
+    """
+    if not isinstance(text, str):
+        raise exception.InvalidVersion(version=text,
+                                       reason=_('a version must be a string'))
+    if len(text) > MAX_VERSION_LENGTH:
+        raise exception.InvalidVersion(
+            version=text[:MAX_VERSION_LENGTH] + '...',
+            reason=_('longer than %d characters') % MAX_VERSION_LENGTH)
+    if '+' in text:
+        raise exception.InvalidVersion(
+            version=text, reason=_('build metadata is not allowed'))
+    if not _VERSION_RE.fullmatch(text):
+        raise exception.InvalidVersion(
+            version=text,
+            reason=_('expected MAJOR.MINOR.PATCH with an optional '
+                     '-prerelease, such as 1.4.2 or 2.0.0-rc.1'))
+    return semantic_version.Version(text)
+
+
+def _as_version(version):
+    if isinstance(version, semantic_version.Version):
+        return version
+    return parse_version(version)
+
+
+def sort_key(version):
+    """Key that orders version strings by semver precedence."""
+    return _as_version(version)
+
+
+class Constraint(object):
+    """An npm (node-semver) range that versions can be matched against.
+
+    Matching follows node-semver rather than NpmSpec.match: semantic_version
+    2.10 compares release versions against a prerelease comparator with its
+    prerelease cut off, so '2.0.0-rc.1' and '<=2.0.0-rc.1' would match
+    2.0.0. NpmSpec still parses and validates the text.
+    """
+
+    def __init__(self, text, comparator_sets):
+        self.text = text
+        self._sets = comparator_sets
+
+    @property
+    def is_latest(self):
+        return self.text == LATEST
+
+    def match(self, version):
+        """Whether a version (string or Version) satisfies the range."""
+        version = _as_version(version)
+        return any(_set_matches(comparators, version)
+                   for comparators in self._sets)
+
+    def __str__(self):
+        return self.text
+
+    def __repr__(self):
+        return 'Constraint(%r)' % self.text
+
+
+def _set_matches(comparators, version):
+    """node-semver's testSet: all comparators hold, and a prerelease
+    version is only admitted by a comparator that names a prerelease of
+    the same major.minor.patch."""
+    if not all(_OPERATORS[c.operator](version, c.target)
+               for c in comparators):
+        return False
+    if not version.prerelease:
+        return True
+    return any(c.target.prerelease and
+               c.target.truncate() == version.truncate()
+               for c in comparators)
+
+
+def _comparator_sets(text):
+    """Split an already valid range into node-semver comparator sets."""
+    parser = semantic_version.NpmSpec.Parser
+    sets = []
+    for group in text.split(parser.JOINER):
+        group = group.strip() or '*'
+        if parser.HYPHEN in group:
+            low, high = group.split(parser.HYPHEN, 1)
+            blocks = ['>=' + low, '<=' + high]
+        else:
+            blocks = group.split(' ')
+        sets.append([comparator for block in blocks
+                     for comparator in parser.parse_simple(block)])
+    return sets
+
+
+def parse_constraint(text):
+    """Parse an npm range; 'latest', None or '' mean any release.
+
+    With 'latest' resolving picks the highest active version that is not
+    a prerelease, which is what '*' does too.
+    """
+    if text is None or (isinstance(text, str) and not text.strip()):
+        text = LATEST
+    if not isinstance(text, str):
+        raise exception.InvalidConstraint(
+            constraint=text, reason=_('a constraint must be a string'))
+    text = text.strip()
+    if len(text) > MAX_CONSTRAINT_LENGTH:
+        raise exception.InvalidConstraint(
+            constraint=text[:MAX_CONSTRAINT_LENGTH] + '...',
+            reason=_('longer than %d characters') % MAX_CONSTRAINT_LENGTH)
+    if text == LATEST:
+        return Constraint(LATEST, _comparator_sets('*'))
+    if '+' in text:
+        raise exception.InvalidConstraint(
+            constraint=text, reason=_('build metadata is not allowed'))
+    if not _CONSTRAINT_RE.fullmatch(text):
+        raise exception.InvalidConstraint(
+            constraint=text, reason=_('only printable ASCII is allowed'))
+    try:
+        semantic_version.NpmSpec(text)
+        sets = _comparator_sets(text)
+    except (ValueError, AttributeError) as exc:
+        # NOTE: NpmSpec raises AttributeError on some malformed hyphen
+        # ranges, such as '1.0.0 -  2.0.0'.
+        reason = (str(exc) if isinstance(exc, ValueError)
+                  else _('not an npm version range'))
+        raise exception.InvalidConstraint(constraint=text, reason=reason)
+    return Constraint(text, sets)
+
+
+def next_patch(versions):
+    """npm's 'inc patch' of the highest version, or 1.0.0 for none.
+
+    The highest X.Y.Z-pre becomes X.Y.Z (its release), the highest X.Y.Z
+    becomes X.Y.(Z+1).
+    """
+    highest = max((_as_version(v) for v in versions), default=None)
+    if highest is None:
+        return semantic_version.Version(FIRST_VERSION)
+    return highest.next_patch()
+
+
+def resolve(constraint, candidates, presorted=False):
+    """The active candidate with the highest version the constraint takes.
+
+    Candidates have ``.version`` (string) and ``.status``. With
+    ``presorted=True`` they must arrive newest first and the first match
+    is returned, so a generator is only read up to that match; otherwise
+    every candidate is looked at once (nothing is stored but the best so
+    far). Returns None when nothing matches.
+    """
+    matching = (c for c in candidates
+                if c.status == ACTIVE and constraint.match(c.version))
+    if presorted:
+        return next(matching, None)
+    return max(matching, key=lambda c: sort_key(c.version), default=None)
+
+
+def predecessor(new_version, existing_versions):
+    """The highest existing version below new_version in the same major.
+
+    That is the version whose interface a new one must keep; the item is
+    returned as given (string or Version), or None.
+    """
+    new = _as_version(new_version)
+    best = None
+    best_version = None
+    for item in existing_versions:
+        version = _as_version(item)
+        if version.major != new.major or version >= new:
+            continue
+        if best_version is None or version > best_version:
+            best, best_version = item, version
+    return best

@@ -1,0 +1,573 @@
+"""Tests of bundle parsing, canonical form, references and interface."""
+
+import hashlib
+import json
+import time
+
+from oslo_config import fixture as config_fixture
+from oslotest import base
+
+from heat_store import bundle
+from heat_store import exception
+
+ROOT_YAML = """
+heat_template_version: 2018-08-31
+description: A server with a script
+parameters:
+  flavor:
+    type: string
+    default: m1.small
+    label: Flavor
+    description: The flavor of the server
+  image:
+    type: string
+resources:
+  server:
+    type: OS::Nova::Server
+    properties:
+      flavor: {get_param: flavor}
+      image: {get_param: image}
+      user_data: {get_file: scripts/boot.sh}
+outputs:
+  ip:
+    description: The address
+    value: {get_attr: [server, first_address]}
+"""
+
+ROOT_DICT = {
+    'heat_template_version': '2018-08-31',
+    'description': 'A server with a script',
+    'parameters': {
+        'image': {'type': 'string'},
+        'flavor': {'type': 'string', 'default': 'm1.small',
+                   'label': 'Flavor',
+                   'description': 'The flavor of the server'},
+    },
+    'resources': {
+        'server': {
+            'type': 'OS::Nova::Server',
+            'properties': {
+                'flavor': {'get_param': 'flavor'},
+                'image': {'get_param': 'image'},
+                'user_data': {'get_file': 'scripts/boot.sh'},
+            },
+        },
+    },
+    'outputs': {
+        'ip': {'description': 'The address',
+               'value': {'get_attr': ['server', 'first_address']}},
+    },
+}
+
+HOT = 'heat_template_version: 2018-08-31\n'
+
+
+def _alias_bomb(header=HOT, indent=''):
+    """About 500 bytes of nested aliases that expand to 9**9 strings."""
+    strings = ','.join(['"%s"' % ('lol' * 5)] * 9)
+    lines = [header, '%sa: &a [%s]\n' % (indent, strings)]
+    previous = 'a'
+    for name in 'bcdefghi':
+        lines.append('%s%s: &%s [%s]\n' % (indent, name, name,
+                                           ','.join(['*' + previous] * 9)))
+        previous = name
+    return ''.join(lines)
+
+
+class ExpansionTest(base.BaseTestCase):
+
+    def test_alias_bomb_refused_quickly(self):
+        bomb = _alias_bomb()
+        self.assertLess(len(bomb), 600)
+        start = time.monotonic()
+        error = self.assertRaises(exception.InvalidBundle,
+                                  bundle.parse_template, bomb, 'bomb.yaml')
+        self.assertLess(time.monotonic() - start, 1.0)
+        self.assertIn('bomb.yaml expands its YAML aliases to more than '
+                      '524288 nodes', str(error))
+
+    def test_alias_bomb_in_environment_refused(self):
+        bomb = _alias_bomb('parameter_defaults:\n  x:\n', '    ')
+        error = self.assertRaises(exception.InvalidBundle,
+                                  bundle.parse_environment, bomb, 'env.yaml')
+        self.assertIn('env.yaml expands its YAML aliases', str(error))
+
+    def test_harmless_anchor_accepted(self):
+        text = HOT + (
+            'resources:\n'
+            '  a:\n'
+            '    type: OS::Heat::None\n'
+            '    properties: &props {value: 1, list: [1, 2, 3]}\n'
+            '  b:\n'
+            '    type: OS::Heat::None\n'
+            '    properties: *props\n')
+        template = bundle.parse_template(text, 't.yaml')
+        self.assertEqual(template['resources']['a']['properties'],
+                         template['resources']['b']['properties'])
+
+    def test_limit_follows_max_template_size(self):
+        conf = self.useFixture(config_fixture.Config())
+        text = HOT + 'a: &a [%s]\nb: [*a, *a, *a, *a]\n' % ','.join(
+            ['1'] * 100)
+        bundle.check_yaml_expansion(text, 't.yaml')
+        conf.config(max_template_size=400)
+        error = self.assertRaises(exception.InvalidBundle,
+                                  bundle.check_yaml_expansion, text,
+                                  't.yaml')
+        self.assertIn('more than 400 nodes', str(error))
+
+    def test_recursive_alias_refused(self):
+        error = self.assertRaises(exception.InvalidBundle,
+                                  bundle.check_yaml_expansion,
+                                  HOT + 'a: &a [1, *a]\n', 'loop.yaml')
+        self.assertIn('loop.yaml', str(error))
+        self.assertIn('recursive', str(error))
+
+    def test_syntax_error_names_file_and_position(self):
+        error = self.assertRaises(exception.InvalidBundle,
+                                  bundle.parse_template,
+                                  HOT + 'resources: [a, b\n', 'bad.yaml')
+        self.assertIn('bad.yaml', str(error))
+        self.assertIn('line 3, column 1', str(error))
+
+    def test_json_passes(self):
+        text = json.dumps(ROOT_DICT, indent='\t')
+        self.assertEqual(ROOT_DICT, bundle.parse_template(text, 'r.json'))
+
+
+class ParseTest(base.BaseTestCase):
+
+    def test_yaml(self):
+        self.assertEqual(ROOT_DICT,
+                         bundle.parse_template(ROOT_YAML, 'root.yaml'))
+
+    def test_dict_taken_as_is(self):
+        self.assertIs(ROOT_DICT, bundle.parse_template(ROOT_DICT, 'root'))
+
+    def test_heat_errors_name_the_file(self):
+        for text, message in (
+                ('resources: {}\n', 'Template format version not found'),
+                ('[1, 2]\n', 'not a JSON object or YAML mapping')):
+            error = self.assertRaises(exception.InvalidBundle,
+                                      bundle.parse_template, text,
+                                      'nested/a.yaml')
+            self.assertIn('nested/a.yaml', str(error))
+            self.assertIn(message, str(error))
+
+    def test_not_text(self):
+        self.assertRaises(exception.InvalidBundle,
+                          bundle.parse_template, ['x'], 'x.yaml')
+
+    def test_size_limit(self):
+        self.useFixture(config_fixture.Config()).config(
+            max_template_size=100)
+        error = self.assertRaises(exception.InvalidBundle,
+                                  bundle.parse_template, ROOT_YAML,
+                                  'root.yaml')
+        self.assertIn('root.yaml', str(error))
+        self.assertIn('exceeds maximum allowed size', str(error))
+        error = self.assertRaises(exception.InvalidBundle,
+                                  bundle.parse_template, ROOT_DICT, 'root')
+        self.assertIn('more than the 100 bytes allowed', str(error))
+
+    def test_environment(self):
+        self.assertEqual({}, bundle.parse_environment(None))
+        env = {'parameter_defaults': {'image': 'cirros'}}
+        self.assertEqual(env, bundle.parse_environment(
+            'parameter_defaults:\n  image: cirros\n'))
+        self.assertEqual(env, bundle.parse_environment(env))
+
+    def test_environment_errors(self):
+        for env in ('wrong_section: {}\n', {'wrong_section': {}},
+                    'parameters: [1\n', '[1]\n', 42):
+            error = self.assertRaises(exception.InvalidBundle,
+                                      bundle.parse_environment, env,
+                                      'my-env.yaml')
+            self.assertIn('my-env.yaml', str(error))
+
+
+class DigestTest(base.BaseTestCase):
+
+    files = {'scripts/boot.sh': '#!/bin/sh\necho h\u00e9llo\n'}
+    env = {'parameter_defaults': {'image': 'cirros'}}
+
+    def test_dict_and_yaml_forms_agree(self):
+        parsed = bundle.parse_template(ROOT_YAML, 'root.yaml')
+        env = bundle.parse_environment('parameter_defaults: {image: cirros}')
+        self.assertEqual(bundle.digest(ROOT_DICT, self.files, self.env),
+                         bundle.digest(parsed, self.files, env))
+
+    def test_key_order_does_not_matter(self):
+        reordered = json.loads(json.dumps(ROOT_DICT, sort_keys=True))
+        reordered = dict(reversed(list(reordered.items())))
+        self.assertEqual(
+            bundle.canonical_bytes(ROOT_DICT, self.files, self.env),
+            bundle.canonical_bytes(reordered, dict(self.files), self.env))
+
+    def test_format(self):
+        data = bundle.canonical_bytes({'b': 1, 'a': '\u00e9'}, {}, None)
+        self.assertEqual(
+            '{"environment":{},"files":{},"template":{"a":"\u00e9","b":1}}'
+            .encode('utf-8'), data)
+        value = bundle.digest({'b': 1, 'a': '\u00e9'}, {}, None)
+        self.assertEqual('sha256:' + hashlib.sha256(data).hexdigest(), value)
+        self.assertEqual(value, bundle.digest_of(data))
+
+    def test_any_change_changes_the_digest(self):
+        base_digest = bundle.digest(ROOT_DICT, self.files, self.env)
+        changed_file = {'scripts/boot.sh': 'echo bye\n'}
+        changed_env = {'parameter_defaults': {'image': 'fedora'}}
+        changed_template = dict(ROOT_DICT, description='other')
+        digests = {
+            bundle.digest(changed_template, self.files, self.env),
+            bundle.digest(ROOT_DICT, changed_file, self.env),
+            bundle.digest(ROOT_DICT, self.files, changed_env),
+            bundle.digest(ROOT_DICT, self.files, None),
+        }
+        self.assertEqual(4, len(digests))
+        self.assertNotIn(base_digest, digests)
+
+    def test_files_stay_text(self):
+        files = {'a.yaml': 'b: 1\n'}
+        data = json.loads(bundle.canonical_bytes({}, files, {}))
+        self.assertEqual(files, data['files'])
+
+    def test_unserialisable(self):
+        self.assertRaises(exception.InvalidBundle,
+                          bundle.canonical_bytes, {'a': {1, 2}}, {}, {})
+
+
+class PathTest(base.BaseTestCase):
+
+    def test_normalise(self):
+        self.assertEqual('a/b.yaml', bundle.normalise_path('./a/b.yaml'))
+        self.assertEqual('b.yaml', bundle.normalise_path('a/../b.yaml'))
+        self.assertEqual('a/b.yaml', bundle.normalise_path('a//b.yaml'))
+        self.assertEqual('a.yaml', bundle.normalise_path('a.yaml'))
+
+    def test_refused(self):
+        for path in ('', '/etc/passwd', 'file:///etc/passwd',
+                     'http://example.com/a.yaml', '../a.yaml',
+                     'a/../../b.yaml', 'a\\b.yaml', '.', 'a/..',
+                     'x' * 256, 'a\nb', None):
+            error = self.assertRaises(exception.InvalidBundle,
+                                      bundle.normalise_path, path)
+            self.assertIn(str(path)[:20], str(error))
+
+    def test_longest(self):
+        self.assertEqual('x' * 255, bundle.normalise_path('x' * 255))
+
+    def test_normalise_files(self):
+        self.assertEqual({'a/b.yaml': 'x'},
+                         bundle.normalise_files({'./a/b.yaml': 'x'}))
+        self.assertEqual({}, bundle.normalise_files(None))
+        for files in ({'a.yaml': 'x', './a.yaml': 'y'}, {'a.yaml': 1},
+                      ['a.yaml']):
+            self.assertRaises(exception.InvalidBundle,
+                              bundle.normalise_files, files)
+
+
+class ReferencesTest(base.BaseTestCase):
+
+    def test_template_references(self):
+        template = {
+            'heat_template_version': '2018-08-31',
+            'resources': {
+                'server': {
+                    'type': 'OS::Nova::Server',
+                    'properties': {
+                        'user_data': {'str_replace': {
+                            'template': {'get_file': 'boot.sh'},
+                            'params': {}}},
+                        'personality': [{'get_file': 'a.txt'},
+                                        {'get_file': 'boot.sh'}],
+                    },
+                },
+                'net': {'type': 'lib/net.yaml'},
+                'vol': {'type': 'volume.template'},
+                'group': {
+                    'type': 'OS::Heat::ResourceGroup',
+                    'properties': {'resource_def': {'type': 'member.yml'}},
+                },
+                'chain': {
+                    'type': 'OS::Heat::ResourceChain',
+                    'properties': {'resources': ['c1.yaml', 'OS::Heat::None']},
+                },
+            },
+        }
+        get_files, types = bundle.template_references(template)
+        self.assertEqual(['boot.sh', 'a.txt'], get_files)
+        self.assertEqual(['lib/net.yaml', 'volume.template', 'member.yml',
+                          'c1.yaml'], types)
+
+    def test_cfn_references(self):
+        template = {
+            'AWSTemplateFormatVersion': '2010-09-09',
+            'Resources': {
+                'Nested': {'Type': 'nested.json',
+                           'Properties': {'Data': {'get_file': 'd.txt'}}},
+                'Server': {'Type': 'AWS::EC2::Instance'},
+            },
+        }
+        self.assertEqual((['d.txt'], ['nested.json']),
+                         bundle.template_references(template))
+
+    def test_environment_references(self):
+        env = {'resource_registry': {
+            'My::Server': 'lib/server.yaml',
+            'My::Alias': 'OS::Nova::Server',
+            'resources': {'db': {'My::Server': 'db.yaml',
+                                 'hooks': 'pre-create'}},
+        }}
+        self.assertEqual(['lib/server.yaml', 'db.yaml'],
+                         bundle.environment_references(env))
+        self.assertEqual([], bundle.environment_references({}))
+        self.assertEqual([], bundle.environment_references(None))
+
+    def test_check_references_follows_children(self):
+        root = {
+            'heat_template_version': '2018-08-31',
+            'resources': {
+                'a': {'type': 'nested/a.yaml',
+                      'properties': {'x': {'get_file': 'top.sh'}}},
+                'custom': {'type': 'My::Thing'},
+            },
+        }
+        files = {
+            'top.sh': '',
+            'nested/a.yaml': HOT + (
+                'resources:\n'
+                '  b: {type: b.yaml}\n'
+                '  c: {type: ../c.yaml}\n'
+                '  s:\n'
+                '    type: OS::Heat::SoftwareConfig\n'
+                '    properties: {config: {get_file: script.sh}}\n'),
+            'nested/b.yaml': HOT + (
+                'resources:\n'
+                '  a: {type: a.yaml}\n'),
+            'nested/script.sh': '',
+            'c.yaml': HOT,
+            'thing.yaml': HOT + 'outputs: {o: {value: {get_file: top.sh}}}\n',
+        }
+        env = {'resource_registry': {'My::Thing': 'thing.yaml'}}
+        self.assertEqual(
+            ['thing.yaml', 'nested/a.yaml', 'nested/b.yaml', 'c.yaml'],
+            list(bundle.check_references(root, files, env)))
+
+    def test_exact_key_accepted(self):
+        files = {'nested/a.yaml': HOT + (
+            'resources:\n'
+            '  s:\n'
+            '    type: OS::Heat::SoftwareConfig\n'
+            '    properties: {config: {get_file: script.sh}}\n'),
+            'script.sh': ''}
+        root = dict(HOT_ROOT, resources={'a': {'type': 'nested/a.yaml'}})
+        self.assertEqual(['nested/a.yaml'],
+                         list(bundle.check_references(root, files)))
+
+    def test_missing_file(self):
+        root = bundle.parse_template(ROOT_YAML, 'root.yaml')
+        error = self.assertRaises(exception.InvalidBundle,
+                                  bundle.check_references, root, {}, None)
+        self.assertIn("root template refers to 'scripts/boot.sh' at "
+                      "resources.server.properties.user_data, which is not "
+                      "in files", str(error))
+
+    def test_missing_in_child(self):
+        root = dict(HOT_ROOT, resources={'a': {'type': 'nested/a.yaml'}})
+        files = {'nested/a.yaml': HOT + (
+            'resources:\n'
+            '  s:\n'
+            '    type: OS::Heat::SoftwareConfig\n'
+            '    properties:\n'
+            '      config: {get_file: script.sh}\n'),
+            'scripts.sh': ''}
+        error = self.assertRaises(exception.InvalidBundle,
+                                  bundle.check_references, root, files)
+        self.assertIn("nested/a.yaml refers to 'script.sh' at "
+                      "resources.s.properties.config", str(error))
+
+    def test_missing_registry_target(self):
+        env = {'resource_registry': {'My::X': 'x.yaml'}}
+        error = self.assertRaises(exception.InvalidBundle,
+                                  bundle.check_references, HOT_ROOT, {}, env)
+        self.assertIn("environment refers to 'x.yaml' at "
+                      "resource_registry.My::X", str(error))
+
+    def test_urls_refused(self):
+        for ref in ('http://example.com/a.yaml', 'file:///etc/passwd'):
+            root = dict(HOT_ROOT, resources={'a': {'type': ref}})
+            error = self.assertRaises(exception.InvalidBundle,
+                                      bundle.check_references, root,
+                                      {ref: HOT})
+            self.assertIn('URL', str(error))
+            root = dict(HOT_ROOT, outputs={'o': {'value': {'get_file': ref}}})
+            error = self.assertRaises(exception.InvalidBundle,
+                                      bundle.check_references, root, {})
+            self.assertIn("the URL '%s' at outputs.o.value" % ref,
+                          str(error))
+
+    def test_escaping_root_refused(self):
+        root = dict(HOT_ROOT, resources={'a': {'type': '../a.yaml'}})
+        error = self.assertRaises(exception.InvalidBundle,
+                                  bundle.check_references, root,
+                                  {'a.yaml': HOT})
+        self.assertIn("root template refers to '../a.yaml' at "
+                      "resources.a.type, which is not a path inside the "
+                      "bundle", str(error))
+
+    def test_bad_child_named(self):
+        root = dict(HOT_ROOT, resources={'a': {'type': 'a.yaml'}})
+        error = self.assertRaises(exception.InvalidBundle,
+                                  bundle.check_references, root,
+                                  {'a.yaml': _alias_bomb()})
+        self.assertIn('a.yaml', str(error))
+
+
+HOT_ROOT = {'heat_template_version': '2018-08-31'}
+
+
+class InterfaceTest(base.BaseTestCase):
+
+    def test_hot(self):
+        self.assertEqual({
+            'parameters': {
+                'flavor': {'type': 'string', 'default': 'm1.small',
+                           'label': 'Flavor',
+                           'description': 'The flavor of the server'},
+                'image': {'type': 'string'},
+            },
+            'outputs': {'ip': {'description': 'The address'}},
+        }, bundle.interface(ROOT_DICT))
+
+    def test_cfn(self):
+        template = {
+            'AWSTemplateFormatVersion': '2010-09-09',
+            'Parameters': {'KeyName': {'Type': 'String',
+                                       'Description': 'A key'},
+                           'Size': {'Type': 'Number', 'Default': 1}},
+            'Outputs': {'Ip': {'Value': 'x', 'Description': 'The IP'},
+                        'Id': {'Value': 'y'}},
+        }
+        self.assertEqual({
+            'parameters': {'KeyName': {'type': 'String',
+                                       'description': 'A key'},
+                           'Size': {'type': 'Number', 'default': 1}},
+            'outputs': {'Ip': {'description': 'The IP'}, 'Id': {}},
+        }, bundle.interface(template))
+
+    def test_empty(self):
+        self.assertEqual({'parameters': {}, 'outputs': {}},
+                         bundle.interface(HOT_ROOT))
+
+
+class InterfaceBreaksTest(base.BaseTestCase):
+
+    old = {
+        'parameters': {'image': {'type': 'string'},
+                       'flavor': {'type': 'string', 'default': 'm1'},
+                       'count': {'type': 'number', 'default': 1}},
+        'outputs': {'ip': {}, 'id': {'description': 'd'}},
+    }
+
+    def _new(self, **changes):
+        new = json.loads(json.dumps(self.old))
+        for section, value in changes.items():
+            new[section] = value
+        return new
+
+    def test_compatible(self):
+        self.assertEqual([], bundle.interface_breaks(self.old, self.old))
+        new = self._new(parameters=dict(
+            self.old['parameters'], extra={'type': 'string', 'default': ''}),
+            outputs=dict(self.old['outputs'], more={}))
+        new['parameters']['image']['description'] = 'changed'
+        self.assertEqual([], bundle.interface_breaks(self.old, new))
+
+    def test_all_breaks(self):
+        new = self._new(
+            parameters={'image': {'type': 'json'},
+                        'count': {'type': 'number'},
+                        'key': {'type': 'string'}},
+            outputs={'ip': {}})
+        self.assertEqual([
+            "parameter 'count' no longer has a default",
+            "parameter 'flavor' was removed",
+            "parameter 'image' changed type from 'string' to 'json'",
+            "new parameter 'key' has no default",
+            "output 'id' was removed",
+        ], bundle.interface_breaks(self.old, new))
+
+    def test_parameter_defaults_count_as_default(self):
+        new = self._new(parameters=dict(
+            self.old['parameters'], key={'type': 'string'},
+            count={'type': 'number'}))
+        self.assertEqual(
+            ["parameter 'count' no longer has a default",
+             "new parameter 'key' has no default"],
+            bundle.interface_breaks(self.old, new))
+        self.assertEqual([], bundle.interface_breaks(
+            self.old, new, {'key': 'k', 'count': 2}))
+
+    def test_cfn_and_hot_type_names_agree(self):
+        old = {'parameters': {'l': {'type': 'CommaDelimitedList'},
+                              's': {'type': 'String'}}}
+        new = {'parameters': {'l': {'type': 'comma_delimited_list'},
+                              's': {'type': 'string'}}}
+        self.assertEqual([], bundle.interface_breaks(old, new))
+
+    def test_from_templates(self):
+        old = bundle.interface(ROOT_DICT)
+        new_template = json.loads(json.dumps(ROOT_DICT))
+        del new_template['outputs']['ip']
+        new_template['parameters']['network'] = {'type': 'string'}
+        self.assertEqual(
+            ["new parameter 'network' has no default",
+             "output 'ip' was removed"],
+            bundle.interface_breaks(old, bundle.interface(new_template)))
+
+
+class EngineBundleTest(base.BaseTestCase):
+    """References relative to a child are rewritten to bundle keys."""
+
+    def test_child_references_become_keys(self):
+        files = {
+            'nested/a.yaml': HOT + (
+                'resources:\n'
+                '  cfg:\n'
+                '    type: OS::Heat::SoftwareConfig\n'
+                '    properties: {config: {get_file: script.sh}}\n'
+                '  b: {type: b.yaml}\n'),
+            'nested/b.yaml': HOT,
+            'nested/script.sh': 'echo hi',
+        }
+        root = dict(HOT_ROOT, resources={'a': {'type': 'nested/a.yaml'}})
+        children = bundle.check_references(root, files)
+        tmpl, engine_files, env, engine_children = bundle.engine_bundle(
+            root, files, {}, children)
+        self.assertEqual('nested/a.yaml', tmpl['resources']['a']['type'])
+        child = json.loads(engine_files['nested/a.yaml'])
+        self.assertEqual({'get_file': 'nested/script.sh'},
+                         child['resources']['cfg']['properties']['config'])
+        self.assertEqual('nested/b.yaml', child['resources']['b']['type'])
+        self.assertEqual(child, engine_children['nested/a.yaml'])
+        self.assertEqual('echo hi', engine_files['nested/script.sh'])
+        # The stored bundle itself is not changed.
+        self.assertIn('get_file: script.sh', files['nested/a.yaml'])
+
+    def test_registry_targets_become_keys(self):
+        files = {'lib/thing.yaml': HOT}
+        env = {'resource_registry': {'My::Thing': './lib/thing.yaml'}}
+        children = bundle.check_references(HOT_ROOT, files, env)
+        _t, _f, engine_env, _c = bundle.engine_bundle(HOT_ROOT, files, env,
+                                                      children)
+        self.assertEqual('lib/thing.yaml',
+                         engine_env['resource_registry']['My::Thing'])
+
+    def test_resource_types_leave_out_files(self):
+        root = dict(HOT_ROOT, resources={
+            'a': {'type': 'nested/a.yaml'},
+            'r': {'type': 'OS::Heat::RandomString'},
+            's': {'type': 'OS::Nova::Server'}})
+        self.assertEqual(['OS::Heat::RandomString', 'OS::Nova::Server'],
+                         bundle.resource_types(root))
