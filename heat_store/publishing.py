@@ -95,10 +95,13 @@ def create_template(context, values, tags, prepared=None):
 
 
 def _check_interface(context, template, prepared, version):
-    if prepared.force:
-        return
+    """409 for a republish, or for a bump that breaks the interface."""
     existing = version_obj.StoredTemplateVersion.version_strings(
         context, template.id)
+    if version in existing:
+        raise exception.VersionExists(version=version, name=template.name)
+    if prepared.force:
+        return
     previous = versioning.predecessor(version, existing)
     if previous is None:
         return

@@ -1,12 +1,11 @@
 """The store's routes, beside Heat's own under ``/{tenant_id}``.
 
 Like Heat's own ``connect()`` (local to ``heat.api.openstack.v1.API``),
-every path answers 405 with ``Allow`` for methods it lacks, and OPTIONS
-with the methods it has.
+every path answers 405 for methods it lacks and OPTIONS with the methods
+it has; unlike Heat's, the 405 keeps its ``Allow`` header.
 """
 
-from heat.common import wsgi
-
+from heat_store.api import faults
 from heat_store.api import members
 from heat_store.api import stored_templates
 from heat_store.api import versions
@@ -41,8 +40,6 @@ ROUTES = (
 
 def connect_routes(mapper, conf):
     controllers = {}
-    default = wsgi.Resource(wsgi.DefaultMethodController(),
-                            wsgi.JSONRequestDeserializer())
     for factory, path, actions in ROUTES:
         if factory not in controllers:
             controllers[factory] = factory(conf)
@@ -51,10 +48,8 @@ def connect_routes(mapper, conf):
             mapper.connect(path, controller=controller, action=action,
                            conditions={'method': [method]})
         allowed = ','.join(actions)
-        mapper.connect(path, controller=default, action='reject',
-                       allowed_methods=allowed,
+        mapper.connect(path, controller=faults.MethodNotAllowed(allowed),
                        conditions={'method': [m for m in ALL_METHODS
                                               if m not in actions]})
-        mapper.connect(path, controller=default, action='options',
-                       allowed_methods=allowed,
+        mapper.connect(path, controller=faults.Options(allowed),
                        conditions={'method': ['OPTIONS']})

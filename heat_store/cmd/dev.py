@@ -10,6 +10,7 @@ import signal
 import sys
 import threading
 import time
+import warnings
 
 DEFAULT_DATA_DIR = os.path.join(os.getcwd(), '.heat-store')
 
@@ -46,6 +47,9 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    # futurist imports eventlet if present, which warns on import; Heat's
+    # engine does not use it.
+    warnings.filterwarnings('ignore', message='.*Eventlet is deprecated')
     started = time.monotonic()
 
     from heat_store import embedded

@@ -16,20 +16,25 @@ class StoreObject(heat_base.HeatObject,
     """Base of the store's records, read by heat-api and heat-engine."""
 
     OBJ_PROJECT_NAMESPACE = 'heat_store'
+    # Fields loaded only on request.
+    LAZY_FIELDS = ()
 
     @classmethod
     def _from_db_object(cls, context, db_obj):
         """Copy the loaded columns of ``db_obj``.
 
-        Columns the query did not load (a version's bundle, in lists) are
-        left unset rather than loaded one row at a time.
+        Deferred columns the query did not load (a version's bundle, in
+        lists) are left unset rather than loaded one row at a time; other
+        columns never written (NULL on insert) read as None.
         """
         if db_obj is None:
             return None
         obj = cls()
         unloaded = sa.inspect(db_obj).unloaded
         for field in obj.fields:
-            if field in unloaded or not hasattr(db_obj, field):
+            if field in unloaded:
+                if field not in cls.LAZY_FIELDS:
+                    obj[field] = None
                 continue
             obj[field] = cls._db_value(db_obj, field)
         obj._context = context

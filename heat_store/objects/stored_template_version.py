@@ -10,6 +10,8 @@ from heat_store.objects import base
 
 @base.StoreObjectRegistry.register
 class StoredTemplateVersion(base.StoreObject):
+    LAZY_FIELDS = ('template', 'files', 'environment')
+
     fields = {
         'id': fields.StringField(),
         'template_id': fields.StringField(),

@@ -23,6 +23,7 @@ def embedded_heat():
     """The process-wide embedded Heat, started on first use."""
     with _lock:
         if not _heat:
+            from heat_store import conf  # noqa: F401
             from heat_store import embedded
             from oslo_config import cfg
 

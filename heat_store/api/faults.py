@@ -1,0 +1,46 @@
+"""Answers the router gives itself, in Heat's fault format.
+
+Heat's FaultWrapper rebuilds every error response from the exception and
+drops its headers, so a 405 raised through it loses ``Allow``. These small
+WSGI apps answer 405 and OPTIONS directly, with the header kept.
+"""
+
+from oslo_serialization import jsonutils
+import webob
+import webob.dec
+import webob.exc
+
+from heat.common.i18n import _
+
+
+class MethodNotAllowed(object):
+    def __init__(self, allowed):
+        self.allowed = allowed
+
+    @webob.dec.wsgify
+    def __call__(self, req):
+        message = _('The method %(method)s is not allowed on %(path)s; '
+                    'allowed: %(allowed)s.') % {
+            'method': req.method, 'path': req.path,
+            'allowed': self.allowed}
+        fault = {
+            'code': 405,
+            'title': webob.exc.HTTPMethodNotAllowed.title,
+            'explanation': webob.exc.HTTPMethodNotAllowed.explanation,
+            'error': {'type': 'HTTPMethodNotAllowed', 'message': message,
+                      'traceback': None},
+        }
+        return webob.Response(status=405, content_type='application/json',
+                              charset='UTF-8', headerlist=[
+                                  ('Allow', self.allowed)],
+                              body=jsonutils.dump_as_bytes(fault))
+
+
+class Options(object):
+    def __init__(self, allowed):
+        self.allowed = allowed
+
+    @webob.dec.wsgify
+    def __call__(self, req):
+        return webob.Response(status=204, headerlist=[
+            ('Allow', self.allowed)])
