@@ -1,0 +1,106 @@
+"""The store's migrations: they run, coexist with Heat's, and match the
+models, on every database the store supports."""
+
+from oslo_db import exception as db_exc
+from oslo_db.sqlalchemy import test_migrations
+from oslotest import base as test_base
+import sqlalchemy as sa
+
+from heat.db import migration as heat_migration
+
+from heat_store.db import migration
+from heat_store.db import models
+from tests.functional.db import base
+
+
+class MigrationsTest(object):
+
+    def test_sync_creates_tables_in_own_version_table(self):
+        migration.db_sync(engine=self.engine)
+        inspector = sa.inspect(self.engine)
+        tables = set(inspector.get_table_names())
+        self.assertTrue(set(models.BASE.metadata.tables) <= tables)
+        self.assertIn(migration.VERSION_TABLE, tables)
+        self.assertEqual(
+            migration.db_version(self.engine),
+            self.engine.connect().execute(sa.text(
+                'SELECT version_num FROM %s' % migration.VERSION_TABLE)
+            ).scalar())
+
+    def test_heat_and_store_syncs_do_not_step_on_each_other(self):
+        heat_migration.db_sync(engine=self.engine)
+        migration.db_sync(engine=self.engine)
+        # Running each again is a no-op, in either order.
+        migration.db_sync(engine=self.engine)
+        heat_migration.db_sync(engine=self.engine)
+        with self.engine.connect() as conn:
+            heat_rev = conn.execute(sa.text(
+                'SELECT version_num FROM alembic_version')).scalars().all()
+            store_rev = conn.execute(sa.text(
+                'SELECT version_num FROM %s' % migration.VERSION_TABLE)
+            ).scalars().all()
+        self.assertEqual(1, len(heat_rev))
+        self.assertEqual([migration.db_version(self.engine)], store_rev)
+        self.assertNotEqual(heat_rev, store_rev)
+
+    def test_unique_names_are_enforced_by_the_database(self):
+        migration.db_sync(engine=self.engine)
+        insert = sa.text(
+            "INSERT INTO stored_template (id, name, project_id, visibility,"
+            " version_count) VALUES (:id, 'web', 'p1', 'private', 0)")
+        with self.engine.begin() as conn:
+            conn.execute(insert, {'id': 'a' * 36})
+        self.assertRaises(db_exc.DBDuplicateEntry, self._insert_again, insert)
+
+    def _insert_again(self, insert):
+        with self.engine.begin() as conn:
+            conn.execute(insert, {'id': 'b' * 36})
+
+
+class ModelsMigrationsSync(test_migrations.ModelsMigrationsSync):
+    """The models and the migrations describe the same schema."""
+
+    def db_sync(self, engine):
+        migration.db_sync(engine=engine)
+
+    def get_engine(self):
+        return self.engine
+
+    def get_metadata(self):
+        return models.BASE.metadata
+
+    def include_object(self, object_, name, type_, reflected, compare_to):
+        # Only the store's own tables; Heat's are Heat's business.
+        if type_ == 'table':
+            return name in models.BASE.metadata.tables
+        return True
+
+
+class TestMigrationsSQLite(MigrationsTest, base.OpportunisticMixin,
+                           test_base.BaseTestCase):
+    pass
+
+
+class TestMigrationsMySQL(MigrationsTest, base.MySQLMixin,
+                          test_base.BaseTestCase):
+    pass
+
+
+class TestMigrationsPostgres(MigrationsTest, base.PostgresMixin,
+                             test_base.BaseTestCase):
+    pass
+
+
+class TestModelsSyncSQLite(ModelsMigrationsSync, base.OpportunisticMixin,
+                           test_base.BaseTestCase):
+    pass
+
+
+class TestModelsSyncMySQL(ModelsMigrationsSync, base.MySQLMixin,
+                          test_base.BaseTestCase):
+    pass
+
+
+class TestModelsSyncPostgres(ModelsMigrationsSync, base.PostgresMixin,
+                             test_base.BaseTestCase):
+    pass
