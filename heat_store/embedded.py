@@ -33,8 +33,9 @@ LOG = logging.getLogger(__name__)
 CONF = cfg.CONF
 
 PROJECT = 'admin'
+# The directory to name in heat.conf's ``plugin_dirs``.
 PLUGIN_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                          'resources')
+                          'plugin')
 
 # Heat's tables with integer keys that Heat deletes by remembered id.
 AUTOINCREMENT_TABLES = ('raw_template_files', 'raw_template',

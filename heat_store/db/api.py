@@ -28,16 +28,17 @@ SORT_KEYS = {'name': 'name', 'creation_time': 'created_at',
 VERSION_BATCH = 50
 
 
-def _visible(context, query, global_tenant=False):
-    """Limit a query of stored templates to those the caller may see.
+def _visible(context, query, global_tenant=False, project_id=None):
+    """Limit a query of stored templates to those a project may see.
 
-    A project sees its own templates, public ones and shared ones it is a
-    member of; an admin sees everything only when asking for it.
+    A project (the caller's unless ``project_id`` is given) sees its own
+    templates, public ones and shared ones it is a member of; an admin
+    sees everything only when asking for it.
     """
     if global_tenant:
         return query
     T = models.StoredTemplate
-    project = context.project_id
+    project = project_id or context.project_id
     shared_with = sa.select(models.StoredTemplateMember.template_id).where(
         models.StoredTemplateMember.project_id == project)
     return query.where(sa.or_(
@@ -58,15 +59,16 @@ def _tag_filter(query, tags, match_all, negate):
     return query.where(sa.not_(cond) if negate else cond)
 
 
-def _get_template(context, ident, global_tenant=False):
+def _get_template(context, ident, global_tenant=False, project_id=None):
+    """By id if visible, or by name in the project (the caller's)."""
     T = models.StoredTemplate
+    project = project_id or context.project_id
     query = sa.select(T)
     if uuidutils.is_uuid_like(ident):
         query = query.where(T.id == ident)
     else:
-        query = query.where(T.name == ident,
-                            T.project_id == context.project_id)
-    query = _visible(context, query, global_tenant)
+        query = query.where(T.name == ident, T.project_id == project)
+    query = _visible(context, query, global_tenant, project)
     template = context.session.scalars(query).first()
     if template is None:
         raise exception.StoredTemplateNotFound(ident)

@@ -5,9 +5,13 @@ A reference counts only while the stack that holds it exists in Heat's
 (abandoned, purged) holds nothing.
 """
 
+from oslo_db import exception as db_exc
+from oslo_utils import timeutils
 import sqlalchemy as sa
+from sqlalchemy import orm
 
 from heat.common.i18n import _
+from heat.db import api as heat_db_api
 from heat.db import models as heat_models
 
 from heat_store.db import models
@@ -66,3 +70,121 @@ def visible_consumers(context, version_id):
     others = len({c.parent_stack_id for c, _n in rows
                   if c.project_id != context.project_id})
     return own, others
+
+
+# Pins, written by the OS::Heat::StoredTemplate resource in heat-engine.
+
+PINNED = 'pinned'
+PENDING = 'pending'
+
+
+@heat_db_api.context_manager.reader
+def resolve_for_project(context, ident, project_id, constraint):
+    """The template ``project_id`` may see, and its version to build.
+
+    Returns ``(template, version)``; version is None when no active
+    version matches. Raises StoredTemplateNotFound when the project may
+    not see the template.
+    """
+    from heat_store.db import api as db_api
+
+    template = db_api._get_template(context, ident, project_id=project_id)
+    from heat_store import versioning
+    version = versioning.resolve(
+        constraint, db_api._iter_newest_first(context, template.id,
+                                              'active'), presorted=True)
+    if version is not None:
+        version = _with_bundle(context, version.id)
+    return template, version
+
+
+def _with_bundle(context, version_id):
+    V = models.StoredTemplateVersion
+    return context.session.scalars(
+        sa.select(V).where(V.id == version_id).options(
+            orm.undefer(V.template), orm.undefer(V.files),
+            orm.undefer(V.environment))).first()
+
+
+@heat_db_api.context_manager.reader
+def pinned_version(context, version_id):
+    """A version with its bundle and its template, whatever its status.
+
+    A pinned version keeps serving its stacks after it is deprecated or
+    its template stops being visible.
+    """
+    version = _with_bundle(context, version_id)
+    if version is None:
+        return None, None
+    return context.session.get(models.StoredTemplate,
+                               version.template_id), version
+
+
+@heat_db_api.context_manager.reader
+def pins(context, resource_key):
+    """The rows of a resource key, newest first."""
+    C = models.StoredTemplateConsumer
+    return context.session.scalars(
+        sa.select(C).where(C.resource_key == resource_key).order_by(
+            C.id.desc())).all()
+
+
+@heat_db_api.context_manager.writer
+def pin(context, values):
+    """Record a consumer row; the version must still exist.
+
+    The insert and the version's existence are one decision: the foreign
+    key (and on SQLite, whose foreign keys oslo.db leaves off, the write
+    lock taken by BEGIN IMMEDIATE around the check) keeps a concurrent
+    version delete from winning halfway.
+    """
+    C = models.StoredTemplateConsumer
+    V = models.StoredTemplateVersion
+    exists = context.session.scalar(
+        sa.select(V.id).where(V.id == values['version_id']))
+    if exists is None:
+        raise exception.VersionNotFound(values['template_ref'],
+                                        values['version_id'])
+    row = context.session.scalars(sa.select(C).where(
+        C.resource_id == values['resource_id'],
+        C.version_id == values['version_id'])).first()
+    if row is None:
+        row = C(created_at=timeutils.utcnow(), **values)
+        context.session.add(row)
+    else:
+        for key, value in values.items():
+            setattr(row, key, value)
+    try:
+        context.session.flush()
+    except db_exc.DBReferenceError:
+        raise exception.VersionNotFound(values['template_ref'],
+                                        values['version_id'])
+    return row
+
+
+@heat_db_api.context_manager.writer
+def commit_pin(context, resource_key, resource_id, version_id, stack_id):
+    """Make ``version_id`` the resource key's only pin."""
+    C = models.StoredTemplateConsumer
+    context.session.execute(sa.delete(C).where(
+        C.resource_key == resource_key, C.version_id != version_id))
+    context.session.execute(sa.update(C).where(
+        C.resource_key == resource_key, C.version_id == version_id).values(
+        state=PINNED, resource_id=resource_id, stack_id=stack_id,
+        updated_at=timeutils.utcnow()))
+
+
+@heat_db_api.context_manager.writer
+def drop_pending(context, resource_key, keep_version_id):
+    """After a rollback: forget the version the update was moving to."""
+    C = models.StoredTemplateConsumer
+    context.session.execute(sa.delete(C).where(
+        C.resource_key == resource_key, C.state == PENDING,
+        C.version_id != keep_version_id))
+
+
+@heat_db_api.context_manager.writer
+def release(context, resource_id):
+    """A resource is really gone: its rows hold nothing any more."""
+    C = models.StoredTemplateConsumer
+    context.session.execute(sa.delete(C).where(C.resource_id == resource_id))

@@ -128,19 +128,22 @@ class StoredTemplateVersion(BASE, StoreBase):
 
 
 class StoredTemplateConsumer(BASE, StoreBase):
-    """A nested stack built from a version: it holds the version in place.
+    """A pin: a resource whose nested stack is built from a version.
 
-    The foreign key restricts deletes, so a version cannot disappear under
-    a consumer even when the check before a delete races a stack create.
+    Each row holds its version in place: the foreign key restricts
+    deletes, so a version cannot disappear under a consumer even when the
+    check before a delete races a stack create. A resource has one
+    ``pinned`` row, and during an update also a ``pending`` one for the
+    version it moves to, until the update completes or rolls back.
     """
 
     __tablename__ = 'stored_template_consumer'
     __table_args__ = (
-        sa.UniqueConstraint('resource_key', 'version_id',
-                            name='uniq_stored_template_consumer0resource_key'
+        sa.UniqueConstraint('resource_id', 'version_id',
+                            name='uniq_stored_template_consumer0resource_id'
                                  '0version_id'),
         sa.Index('ix_stored_template_consumer_version', 'version_id'),
-        sa.Index('ix_stored_template_consumer_stack', 'stack_id'),
+        sa.Index('ix_stored_template_consumer_resource_key', 'resource_key'),
         sa.Index('ix_stored_template_consumer_root', 'root_stack_id'),
         # NOTE: SQLite would hand a deleted row's id to the next insert.
         {'mysql_engine': 'InnoDB', 'sqlite_autoincrement': True},
@@ -151,9 +154,16 @@ class StoredTemplateConsumer(BASE, StoreBase):
         sa.String(36),
         sa.ForeignKey('stored_template_version.id', ondelete='RESTRICT'),
         nullable=False)
-    # ``<parent stack id>/<resource name>``: identifies the resource that
-    # holds the reference across its replacements.
+    # ``<parent stack id>/<resource name>``: the same for a resource and
+    # its replacements, so a replacement finds the pin it keeps.
     resource_key = sa.Column(sa.String(320), nullable=False)
+    # Heat's uuid of the resource holding this row.
+    resource_id = sa.Column(sa.String(36), nullable=False)
+    state = sa.Column(sa.String(16), nullable=False, default='pinned')
+    # What the resource asked for when the pin was made: an update that
+    # asks for the same keeps the pin.
+    template_ref = sa.Column(sa.String(255), nullable=False)
+    version_constraint = sa.Column(sa.String(255))
     stack_id = sa.Column(sa.String(36))
     parent_stack_id = sa.Column(sa.String(36), nullable=False)
     root_stack_id = sa.Column(sa.String(36))

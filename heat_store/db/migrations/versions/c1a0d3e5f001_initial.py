@@ -110,6 +110,10 @@ def upgrade():
                                 ondelete='RESTRICT'),
                   nullable=False),
         sa.Column('resource_key', sa.String(320), nullable=False),
+        sa.Column('resource_id', sa.String(36), nullable=False),
+        sa.Column('state', sa.String(16), nullable=False),
+        sa.Column('template_ref', sa.String(255), nullable=False),
+        sa.Column('version_constraint', sa.String(255)),
         sa.Column('stack_id', sa.String(36)),
         sa.Column('parent_stack_id', sa.String(36), nullable=False),
         sa.Column('root_stack_id', sa.String(36)),
@@ -117,13 +121,13 @@ def upgrade():
         sa.Column('project_id', sa.String(64), nullable=False),
         *_timestamps(),
         sa.UniqueConstraint(
-            'resource_key', 'version_id',
-            name='uniq_stored_template_consumer0resource_key0version_id'),
+            'resource_id', 'version_id',
+            name='uniq_stored_template_consumer0resource_id0version_id'),
         sqlite_autoincrement=True,
         **INNODB)
     op.create_index('ix_stored_template_consumer_version',
                     'stored_template_consumer', ['version_id'])
-    op.create_index('ix_stored_template_consumer_stack',
-                    'stored_template_consumer', ['stack_id'])
+    op.create_index('ix_stored_template_consumer_resource_key',
+                    'stored_template_consumer', ['resource_key'])
     op.create_index('ix_stored_template_consumer_root',
                     'stored_template_consumer', ['root_stack_id'])

@@ -1,0 +1,403 @@
+"""OS::Heat::StoredTemplate: a nested stack built from the template store."""
+
+import time
+
+from oslo_log import log as logging
+
+from heat.common import exception
+from heat.common.i18n import _
+from heat.engine import attributes
+from heat.engine import constraints
+from heat.engine import environment
+from heat.engine import properties
+from heat.engine.resources import stack_resource
+from heat.engine import support
+from heat.rpc import api as rpc_api
+
+from heat_store import bundle
+from heat_store.db import consumers
+from heat_store import exception as store_exception
+from heat_store import policies
+from heat_store import versioning
+
+LOG = logging.getLogger(__name__)
+
+# Heat polls check_*_complete once a second; a nested stack that is done a
+# few milliseconds after the first check would cost a whole second. Poll
+# faster here, within a bound, before handing back to Heat's scheduler.
+POLL_FIRST_DELAY = 0.01
+POLL_MAX_DELAY = 0.2
+POLL_BUDGET = 0.9
+
+PIN_KEY = 'stored_template_pin'
+
+
+class StoredTemplate(stack_resource.StackResource):
+    """A nested stack built from a version of a stored template.
+
+    The template is looked up by name (in the stack's project) or id (any
+    template the stack's project may see), and the version by an exact
+    version or an npm-style constraint (``^1.2``, ``~1.2.0``, ``1.x``...);
+    by default the latest active version. The version resolved when the
+    resource is created is pinned: updates keep it until ``template`` or
+    ``version`` change, and the version cannot be deleted while the stack
+    uses it. The stored template's own files and environment build the
+    nested stack; the parent stack's environment does not reach into it.
+
+    Every output of the stored template is an attribute of the resource,
+    as for a provider template.
+    """
+
+    support_status = support.SupportStatus(version='2026.1')
+
+    PROPERTIES = (
+        TEMPLATE, VERSION, PARAMETERS, TIMEOUT,
+    ) = (
+        'template', 'version', 'parameters', 'timeout',
+    )
+
+    ATTRIBUTES = (
+        OUTPUTS, RESOLVED_VERSION, TEMPLATE_ID, DIGEST,
+    ) = (
+        'outputs', 'resolved_version', 'template_id', 'digest',
+    )
+
+    properties_schema = {
+        TEMPLATE: properties.Schema(
+            properties.Schema.STRING,
+            _('Name (in the stack\'s project) or id of the stored '
+              'template.'),
+            required=True,
+            update_allowed=True,
+            constraints=[constraints.Length(min=1, max=255)],
+        ),
+        VERSION: properties.Schema(
+            properties.Schema.STRING,
+            _('Exact version or npm-style constraint; by default the '
+              'latest active version.'),
+            required=False,
+            default='latest',
+            update_allowed=True,
+            constraints=[constraints.Length(min=1, max=255)],
+        ),
+        PARAMETERS: properties.Schema(
+            properties.Schema.MAP,
+            _('Parameters of the stored template.'),
+            required=False,
+            default={},
+            update_allowed=True,
+        ),
+        TIMEOUT: properties.Schema(
+            properties.Schema.INTEGER,
+            _('Timeout of the nested stack, in minutes.'),
+            required=False,
+            update_allowed=True,
+            constraints=[constraints.Range(min=1)],
+        ),
+    }
+
+    attributes_schema = {
+        OUTPUTS: attributes.Schema(
+            _('A map of the nested stack\'s outputs.'),
+            type=attributes.Schema.MAP),
+        RESOLVED_VERSION: attributes.Schema(
+            _('The version the resource is pinned to.'),
+            type=attributes.Schema.STRING),
+        TEMPLATE_ID: attributes.Schema(
+            _('Id of the stored template.'),
+            type=attributes.Schema.STRING),
+        DIGEST: attributes.Schema(
+            _('Digest of the pinned version\'s bundle.'),
+            type=attributes.Schema.STRING),
+    }
+
+    def __init__(self, name, json_snippet, stack):
+        super().__init__(name, json_snippet, stack)
+        policies.register()
+        # (template, version) this resource builds in the current operation.
+        self._target = None
+        self._engine_cache = None
+
+    # -- resolution -------------------------------------------------------
+
+    @property
+    def template_url(self):
+        return '%s@%s' % (self.properties[self.TEMPLATE],
+                          self.properties[self.VERSION])
+
+    def _stack_id(self):
+        # During update validation the resource belongs to a new Stack
+        # with no id; the real id is in its parameters.
+        return self.stack.id or self.stack.parameters.get('OS::stack_id')
+
+    def _resource_key(self):
+        return '%s/%s' % (self._stack_id(), self.name)
+
+    def _catalog_project(self):
+        """The project whose catalog this resource's names resolve in.
+
+        A stored template that uses another stored template means the one
+        its owner sees, wherever it is used: inside a nested stack built
+        from a stored template, resolve as that template's owner.
+        """
+        stack = self.stack
+        while stack is not None:
+            parent = stack.parent_resource
+            if parent is None:
+                break
+            if isinstance(parent, StoredTemplate):
+                owner = parent.data().get('owner_project')
+                if owner:
+                    return owner
+            stack = parent.stack
+        return self.context.project_id
+
+    def _requested(self, props=None):
+        props = props or self.properties
+        return props[self.TEMPLATE], props[self.VERSION] or 'latest'
+
+    def _resolve(self, template_ref, constraint_text):
+        """Resolve anew; errors name the resource, template and constraint."""
+        try:
+            constraint = versioning.parse_constraint(constraint_text)
+            template, version = consumers.resolve_for_project(
+                self.context, template_ref, self._catalog_project(),
+                constraint)
+        except store_exception.StoredTemplateNotFound:
+            raise exception.StackValidationFailed(message=_(
+                '%(res)s: stored template "%(t)s" could not be found '
+                '(asked for version "%(c)s").') % {
+                'res': self.name, 't': template_ref, 'c': constraint_text})
+        except store_exception.InvalidConstraint as exc:
+            raise exception.StackValidationFailed(message=_(
+                '%(res)s: %(err)s') % {'res': self.name, 'err': exc})
+        if version is None:
+            raise exception.StackValidationFailed(message=_(
+                '%(res)s: no active version of stored template "%(t)s" '
+                'matches "%(c)s".') % {
+                'res': self.name, 't': template_ref, 'c': constraint_text})
+        return template, version
+
+    def _committed_pin(self):
+        rows = consumers.pins(self.context, self._resource_key())
+        for row in rows:
+            if row.state == consumers.PINNED:
+                return row
+        return None
+
+    def _pinned_target(self, pin):
+        template, version = consumers.pinned_version(self.context,
+                                                     pin.version_id)
+        if version is None:
+            raise exception.StackValidationFailed(message=_(
+                '%(res)s: the pinned version of "%(t)s" is gone.') % {
+                'res': self.name, 't': pin.template_ref})
+        return template, version
+
+    def _target_for(self, props=None):
+        """What these properties build: the pin when they ask for what
+        it was made for, else a fresh resolution."""
+        requested = self._requested(props)
+        pin = self._committed_pin()
+        if pin is not None and (pin.template_ref,
+                                pin.version_constraint) == requested:
+            return self._pinned_target(pin)
+        return self._resolve(*requested)
+
+    def _current_target(self):
+        if self._target is None:
+            self._target = self._target_for()
+        return self._target
+
+    # -- what the nested stack is built from -------------------------------
+
+    def _engine_bundle(self):
+        """(template, files, environment) as the engine builds them."""
+        template, version = self._current_target()
+        if self._engine_cache is None or self._engine_cache[0] != version.id:
+            files = version.files or {}
+            env = version.environment or {}
+            children = bundle.check_references(version.template, files, env)
+            self._engine_cache = (version.id, bundle.engine_bundle(
+                version.template, files, env, children))
+        return self._engine_cache[1]
+
+    def child_template(self):
+        return self._engine_bundle()[0]
+
+    def child_template_files(self, child_env):
+        return self._engine_bundle()[1]
+
+    def child_params(self):
+        env = dict(self._engine_bundle()[2])
+        params = dict(env.get('parameters') or {})
+        params.update(self.properties[self.PARAMETERS] or {})
+        env['parameters'] = params
+        return env
+
+    def _child_parsed_template(self, child_template, child_env):
+        # NOTE: Heat derives child_env from the parent stack's environment
+        # (get_child_environment), so the parent's parameter_defaults and
+        # registry would reach into the bundle. Build the child from the
+        # bundle's own environment on top of the operator's global one.
+        isolated = environment.Environment(self.child_params())
+        return super()._child_parsed_template(child_template, isolated)
+
+    def _timeout(self):
+        return self.properties[self.TIMEOUT]
+
+    # -- validation --------------------------------------------------------
+
+    def validate_template(self):
+        """Also resolve here: ``POST /validate`` calls only this."""
+        super().validate_template()
+        try:
+            requested = self._requested()
+        except Exception:  # noqa: BLE001 - not resolvable before create
+            return
+        if all(isinstance(v, str) for v in requested):
+            self._target_for()
+
+    def validate(self):
+        self._target = None
+        return super().validate()
+
+    # -- lifecycle ---------------------------------------------------------
+
+    def _pin(self, template, version, state):
+        template_ref, constraint = self._requested()
+        consumers.pin(self.context, {
+            'version_id': version.id,
+            'resource_key': self._resource_key(),
+            'resource_id': self.uuid,
+            'state': state,
+            'template_ref': template_ref,
+            'version_constraint': constraint,
+            'parent_stack_id': self.stack.id,
+            'root_stack_id': self.root_stack_id or self.stack.root_stack_id(),
+            'resource_name': self.name,
+            'project_id': self.stack.context.project_id,
+        })
+
+    def _remember(self, template, version):
+        self.data_set('version', version.version)
+        self.data_set('version_id', version.id)
+        self.data_set('template_id', template.id)
+        self.data_set('digest', version.digest)
+        self.data_set('owner_project', template.project_id)
+
+    def handle_create(self):
+        self._target = self._target_for()
+        template, version = self._target
+        self._pin(template, version, consumers.PINNED)
+        self._remember(template, version)
+        return self.create_with_template(self.child_template(),
+                                         self.child_params(),
+                                         self._timeout())
+
+    def _poll(self, check, *args):
+        delay = POLL_FIRST_DELAY
+        deadline = time.monotonic() + POLL_BUDGET
+        while True:
+            if check(*args):
+                return True
+            if time.monotonic() + delay > deadline:
+                return False
+            time.sleep(delay)
+            delay = min(delay * 2, POLL_MAX_DELAY)
+
+    def check_create_complete(self, cookie=None):
+        done = self._poll(super().check_create_complete, cookie)
+        if done:
+            consumers.commit_pin(self.context, self._resource_key(),
+                                 self.uuid, self.data()['version_id'],
+                                 self.resource_id)
+        return done
+
+    def handle_update(self, json_snippet, tmpl_diff, prop_diff):
+        if self.stack.action == self.stack.ROLLBACK:
+            # Back to the version pinned before the failed update.
+            pin = self._committed_pin()
+            self._target = self._pinned_target(pin)
+        else:
+            self.properties = json_snippet.properties(self.properties_schema,
+                                                      self.context)
+            self._target = self._target_for(self.properties)
+            template, version = self._target
+            pin = self._committed_pin()
+            if pin is None or pin.version_id != version.id:
+                self._pin(template, version, consumers.PENDING)
+        return self.update_with_template(self.child_template(),
+                                         self.child_params(),
+                                         self._timeout())
+
+    def check_update_complete(self, cookie=None):
+        done = self._poll(super().check_update_complete, cookie)
+        if done:
+            template, version = self._current_target()
+            key = self._resource_key()
+            if self.stack.action == self.stack.ROLLBACK:
+                consumers.drop_pending(self.context, key, version.id)
+            else:
+                consumers.commit_pin(self.context, key, self.uuid,
+                                     version.id, self.resource_id)
+            self._remember(template, version)
+        return done
+
+    def check_delete_complete(self, cookie=None):
+        done = self._poll(super().check_delete_complete, cookie)
+        if done:
+            # Only now is the nested stack really gone.
+            consumers.release(self.context, self.uuid)
+        return done
+
+    # -- snapshots ---------------------------------------------------------
+
+    def prepare_abandon(self):
+        data = super().prepare_abandon()
+        data[PIN_KEY] = {k: self.data().get(k)
+                         for k in ('version', 'template_id')}
+        return data
+
+    def handle_restore(self, defn, restore_data):
+        """Restore to the exact version pinned when the snapshot was taken."""
+        pin = (restore_data or {}).get(PIN_KEY) or {}
+        if not pin.get('version') or not pin.get('template_id'):
+            return defn
+        props = dict(defn.properties(self.properties_schema, self.context))
+        props[self.TEMPLATE] = pin['template_id']
+        props[self.VERSION] = pin['version']
+        return defn.freeze(properties=props)
+
+    # -- attributes --------------------------------------------------------
+
+    def get_attribute(self, key, *path):
+        if key in self.ATTRIBUTES:
+            return super().get_attribute(key, *path)
+        # Any other name is one of the stored template's outputs.
+        return attributes.select_from_attribute(self.get_output(key), path)
+
+    def _resolve_attribute(self, name):
+        if name == self.OUTPUTS:
+            identity = self.nested_identifier()
+            if identity is None:
+                return None
+            stack = self.rpc_client().show_stack(self.context,
+                                                 dict(identity))
+            outputs = stack[0].get(rpc_api.STACK_OUTPUTS) or [] if stack \
+                else []
+            return {o[rpc_api.OUTPUT_KEY]: o.get(rpc_api.OUTPUT_VALUE)
+                    for o in outputs}
+        data = self.data()
+        if name == self.RESOLVED_VERSION:
+            return data.get('version')
+        if name == self.TEMPLATE_ID:
+            return data.get('template_id')
+        if name == self.DIGEST:
+            return data.get('digest')
+        return super()._resolve_attribute(name)
+
+
+def resource_mapping():
+    return {'OS::Heat::StoredTemplate': StoredTemplate}
+
