@@ -2,6 +2,7 @@
 
 import time
 
+from oslo_config import cfg
 from oslo_log import log as logging
 
 from heat.common import exception
@@ -141,16 +142,31 @@ class StoredTemplate(stack_resource.StackResource):
         from a stored template, resolve as that template's owner.
         """
         stack = self.stack
-        while stack is not None:
-            parent = stack.parent_resource
-            if parent is None:
+        for _level in range(cfg.CONF.max_nested_stack_depth + 1):
+            proxy = stack.parent_resource
+            if proxy is None:
                 break
+            # NOTE: the proxy hands out the parent stack it was given while
+            # the tree is in memory (validation, create), and loads it
+            # from the database otherwise.
+            stack = proxy._stack()
+            parent = stack.resources.get(proxy.name)
             if isinstance(parent, StoredTemplate):
-                owner = parent.data().get('owner_project')
+                owner = parent._owner_project()
                 if owner:
                     return owner
-            stack = parent.stack
         return self.context.project_id
+
+    def _owner_project(self):
+        if self._target is not None:
+            return self._target[0].project_id
+        owner = self.data().get('owner_project')
+        if owner:
+            return owner
+        pin = self._committed_pin()
+        if pin is not None:
+            return self._pinned_target(pin)[0].project_id
+        return None
 
     def _requested(self, props=None):
         props = props or self.properties
