@@ -30,10 +30,10 @@ class MethodNotAllowed(object):
             'error': {'type': 'HTTPMethodNotAllowed', 'message': message,
                       'traceback': None},
         }
-        return webob.Response(status=405, content_type='application/json',
-                              charset='UTF-8', headerlist=[
-                                  ('Allow', self.allowed)],
-                              body=jsonutils.dump_as_bytes(fault))
+        # NOTE: webob ignores content_type when headerlist is given.
+        return webob.Response(status=405, headerlist=[
+            ('Content-Type', 'application/json; charset=UTF-8'),
+            ('Allow', self.allowed)], body=jsonutils.dump_as_bytes(fault))
 
 
 class Options(object):
