@@ -38,6 +38,9 @@ def embedded_heat():
                                   group='template_store')
             heat.sync_database()
             heat.start_engine()
+            # NOTE: the engine's looping calls keep the interpreter from
+            # exiting for up to a minute unless the engine is stopped.
+            atexit.register(heat.stop)
             _heat['heat'] = heat
             _heat['app'] = heat.load_app()
         return _heat['app']
