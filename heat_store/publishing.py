@@ -94,6 +94,26 @@ def create_template(context, values, tags, prepared=None):
     return template_obj.StoredTemplate.create(context, values, tags, first)
 
 
+def _parameter_defaults(environment):
+    defaults = (environment or {}).get('parameter_defaults')
+    return defaults if isinstance(defaults, dict) else {}
+
+
+def _effective_interface(interface, environment):
+    """An interface whose parameters count their stored environment's
+    ``parameter_defaults`` as defaults, as its users see them."""
+    interface = dict(interface or {})
+    defaults = _parameter_defaults(environment)
+    parameters = {}
+    for name, schema in (interface.get('parameters') or {}).items():
+        schema = dict(schema)
+        if name in defaults and 'default' not in schema:
+            schema['default'] = defaults[name]
+        parameters[name] = schema
+    interface['parameters'] = parameters
+    return interface
+
+
 def _check_interface(context, template, prepared, version):
     """409 for a republish, or for a bump that breaks the interface."""
     existing = version_obj.StoredTemplateVersion.version_strings(
@@ -105,11 +125,11 @@ def _check_interface(context, template, prepared, version):
     previous = versioning.predecessor(version, existing)
     if previous is None:
         return
-    old = version_obj.StoredTemplateVersion.get(context, template.id,
-                                                str(previous))
-    defaults = (prepared.environment or {}).get('parameter_defaults') or {}
-    breaks = bundle.interface_breaks(old.interface or {},
-                                     prepared.interface, defaults)
+    old = version_obj.StoredTemplateVersion.get(
+        context, template.id, str(previous), with_bundle=True)
+    breaks = bundle.interface_breaks(
+        _effective_interface(old.interface, old.environment),
+        prepared.interface, _parameter_defaults(prepared.environment))
     if breaks:
         raise exception.InterfaceBreak(version=version, previous=previous,
                                        breaks='; '.join(breaks))
