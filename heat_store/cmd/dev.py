@@ -49,7 +49,7 @@ def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     # futurist imports eventlet if present, which warns on import; Heat's
     # engine does not use it.
-    warnings.filterwarnings('ignore', message='.*Eventlet is deprecated')
+    warnings.filterwarnings('ignore', message=r'(?s).*Eventlet is deprecated')
     started = time.monotonic()
 
     from heat_store import embedded
