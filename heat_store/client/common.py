@@ -1,0 +1,38 @@
+"""Helpers shared by the managers: paths and query strings."""
+
+from urllib import parse
+
+COLLECTION = '/stored_templates'
+
+
+def quote(segment):
+    """One path segment; names and versions never carry a slash."""
+    return parse.quote(str(segment), safe='')
+
+
+def template_path(template, *rest):
+    """``/stored_templates/{template}[/rest...]``, each part quoted."""
+    return '/'.join([COLLECTION] + [quote(p) for p in (template,) + rest])
+
+
+def query_string(params):
+    """A sorted, urlencoded query of the non-empty ``params``.
+
+    Sorting keeps the URL deterministic, as python-heatclient does. Lists
+    (tags) are sent as Heat's comma lists; booleans as ``true``/``false``.
+    """
+    pairs = []
+    for key, value in sorted(params.items()):
+        if value is None or value == '' or value == []:
+            continue
+        if isinstance(value, bool):
+            value = 'true' if value else 'false'
+        elif isinstance(value, (list, tuple)):
+            value = ','.join(str(v) for v in value)
+        pairs.append((key, value))
+    return '?%s' % parse.urlencode(pairs) if pairs else ''
+
+
+def drop_unset(fields):
+    """A request body without the fields the caller left as None."""
+    return {key: value for key, value in fields.items() if value is not None}

@@ -1,0 +1,54 @@
+"""One line for the user from whatever went wrong in a store command."""
+
+from urllib import error as url_error
+
+from heatclient import exc as heat_exc
+
+PREFIX = 'ERROR: '
+
+
+class BundleError(Exception):
+    """A local template, environment or bundle directory is unusable."""
+
+
+def server_message(error):
+    """The message of a heatclient HTTP error: Heat's ``error.message``.
+
+    Heat's fault body is ``{"code", "title", "explanation", "error":
+    {"type", "message", "traceback"}}``; the message is what the server
+    has to say. A body that is not a fault gives the status line instead.
+    """
+    fault = getattr(error, 'error', None) or {}
+    message = (fault.get('error') or {}).get('message')
+    if not message:
+        message = '%s (HTTP %s)' % (error.__class__.__name__,
+                                    getattr(error, 'code', '?'))
+    return message
+
+
+def message(error):
+    """``ERROR: <what went wrong>`` on one line, or None if unknown.
+
+    None means the error is not one a store command expects, so that the
+    caller lets it through to the shell's own handling.
+    """
+    if isinstance(error, heat_exc.HTTPException):
+        text = server_message(error)
+    elif isinstance(error, (heat_exc.BaseException, BundleError)):
+        # heatclient's CommandError (an unreadable child file, a template
+        # that does not parse), its CommunicationError, and ours.
+        text = str(error)
+    elif isinstance(error, url_error.URLError):
+        # template_utils reads -t and -e with urlopen.
+        reason = error.reason
+        if isinstance(reason, OSError) and reason.filename:
+            text = 'cannot read %s: %s' % (reason.filename,
+                                           reason.strerror or reason)
+        else:
+            text = 'cannot read the template: %s' % reason
+    else:
+        return None
+    text = ' '.join(str(text).split())
+    if text.startswith(PREFIX):
+        return text
+    return PREFIX + text

@@ -1,0 +1,132 @@
+"""Versions: ``/stored_templates/{template}/versions[/{version}]``."""
+
+import re
+
+from heatclient.common import base
+from heatclient.common import utils
+
+from heat_store.client import common
+
+LATEST = 'latest'
+
+# An exact semantic version (build metadata allowed here only so that the
+# server, not the client, explains why it refuses it). Anything else given
+# where "a version or a constraint" is asked for is a constraint.
+_EXACT = re.compile(r'^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$')
+
+
+def is_exact(version):
+    """Whether ``version`` names one version rather than a range."""
+    return version == LATEST or bool(_EXACT.match(version or ''))
+
+
+class StoredTemplateVersion(base.Resource):
+    def __repr__(self):
+        return "<StoredTemplateVersion %s>" % self._info
+
+    def update(self, **kwargs):
+        return self.manager.update(self.template_id, self.version, **kwargs)
+
+    def delete(self):
+        return self.manager.delete(self.template_id, self.version)
+
+
+class VersionManager(base.BaseManager):
+    resource_class = StoredTemplateVersion
+
+    def _version(self, body):
+        return StoredTemplateVersion(self, body['stored_template_version'],
+                                     loaded=True)
+
+    def list(self, stored_template, **kwargs):
+        """Get the versions of a stored template, newest first.
+
+        :param stored_template: name or ID of the stored template
+        :param kwargs: filters ``constraint`` and ``status``
+        :rtype: list of :class:`StoredTemplateVersion`
+        """
+        url = (common.template_path(stored_template, 'versions') +
+               common.query_string(kwargs))
+        return self._list(url, 'stored_template_versions')
+
+    def get(self, stored_template, version):
+        """Get one version, with its template, files and environment.
+
+        :param version: an exact version, or ``latest``
+        :rtype: :class:`StoredTemplateVersion`
+        """
+        resp = self.client.get(common.template_path(stored_template, 'versions',
+                                                    version))
+        return self._version(utils.get_response_body(resp))
+
+    def create(self, stored_template, **kwargs):
+        """Publish a version.
+
+        :param stored_template: name or ID of the stored template
+        :param kwargs: ``template`` (the root template, a map or text;
+            required), ``files``, ``environment``, ``version`` (omitted:
+            the next patch), ``description``, ``source``, ``strict``,
+            ``force``.
+        :rtype: :class:`StoredTemplateVersion`
+        """
+        resp = self.client.post(common.template_path(stored_template, 'versions'),
+                                data=common.drop_unset(kwargs))
+        return self._version(utils.get_response_body(resp))
+
+    def update(self, stored_template, version, **kwargs):
+        """Change a version's ``status`` or ``description``.
+
+        :rtype: :class:`StoredTemplateVersion`
+        """
+        resp = self.client.patch(
+            common.template_path(stored_template, 'versions', version),
+            data=common.drop_unset(kwargs))
+        return self._version(utils.get_response_body(resp))
+
+    def delete(self, stored_template, version):
+        """Delete a version that no stack uses."""
+        self._delete(common.template_path(stored_template, 'versions', version))
+
+    def template(self, stored_template, version):
+        """The root template of a version alone, as a map.
+
+        :rtype: dict
+        """
+        resp = self.client.get(common.template_path(stored_template, 'versions',
+                                                    version, 'template'))
+        return utils.get_response_body(resp)
+
+    def consumers(self, stored_template, version):
+        """The caller's stacks built from a version.
+
+        :rtype: list of dicts (``id``, ``stack_name``, ``resource_name``,
+            ``nested_stack_id``, ``root_stack_id``, ``creation_time``)
+        """
+        resp = self.client.get(common.template_path(stored_template, 'versions',
+                                                    version, 'stacks'))
+        return utils.get_response_body(resp)['stacks']
+
+    def resolve(self, stored_template, constraint=None):
+        """The version a stack asking for ``constraint`` would get.
+
+        :param constraint: an exact version or a node-semver range;
+            omitted: the server's default, ``latest``
+        :rtype: :class:`StoredTemplateVersion`
+        """
+        url = (common.template_path(stored_template, 'resolve') +
+               common.query_string({'version': constraint}))
+        resp = self.client.get(url)
+        return self._version(utils.get_response_body(resp))
+
+    def find(self, stored_template, version=None):
+        """One version with its bundle, by exact version or constraint.
+
+        An exact version (or ``latest``, the default) is fetched directly;
+        a constraint is resolved first, as a stack would resolve it.
+
+        :rtype: :class:`StoredTemplateVersion`
+        """
+        version = version or LATEST
+        if not is_exact(version):
+            version = self.resolve(stored_template, version).version
+        return self.get(stored_template, version)
