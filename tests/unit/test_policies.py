@@ -1,0 +1,60 @@
+"""The store's policies cover every route and are published to oslo."""
+
+from importlib import metadata
+
+from oslotest import base
+
+from heat_store.api import routes
+from heat_store import conf
+from heat_store import policies
+
+
+def _entry_point(group):
+    (ep,) = [ep for ep in metadata.entry_points(group=group)
+             if ep.name == 'heat_store']
+    return ep.load()
+
+
+class PolicyTest(base.BaseTestCase):
+
+    def test_every_routed_action_has_a_registered_rule(self):
+        names = {rule.name for rule in policies.list_rules()}
+        missing = []
+        for factory, path, actions in routes.ROUTES:
+            controller = factory({}).controller
+            for action in actions.values():
+                name = '%s:%s' % (controller.REQUEST_SCOPE, action)
+                if name not in names:
+                    missing.append('%s %s' % (name, path))
+        self.assertEqual([], missing)
+
+    def test_rules_are_named_stored_templates(self):
+        for rule in policies.list_rules():
+            self.assertTrue(rule.name.startswith('stored_templates:'),
+                            rule.name)
+
+    def test_writes_need_a_member_and_reads_a_reader(self):
+        for rule in policies.list_rules():
+            method = rule.operations[0]['method']
+            if rule.name.endswith((':publicize', ':global_index')):
+                self.assertEqual('role:admin', rule.check_str)
+            elif method == 'GET':
+                self.assertIn('role:reader', rule.check_str, rule.name)
+            else:
+                self.assertNotIn('role:reader', rule.check_str, rule.name)
+                self.assertIn('role:member', rule.check_str, rule.name)
+
+    def test_entry_points_for_oslo_generators(self):
+        self.assertEqual(policies.list_rules(),
+                         _entry_point('oslo.policy.policies')())
+        opts = _entry_point('oslo.config.opts')()
+        self.assertEqual([(conf.GROUP, conf.OPTS)], opts)
+
+    def test_register_is_idempotent(self):
+        from heat.common import policy as heat_policy
+
+        enforcer = heat_policy.Enforcer()
+        policies.register(enforcer)
+        policies.register(enforcer)
+        self.assertIn('stored_templates:index',
+                      enforcer.enforcer.registered_rules)
