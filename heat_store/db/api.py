@@ -317,6 +317,9 @@ def _insert_version(context, template, values):
     quotas.check_bytes(context, _project_bytes(context, template.project_id),
                        values['size'])
     parsed = versioning.parse_version(values['version'])
+    # NOTE: a failed flush rolls the transaction back and expires every
+    # loaded row: read what the error message needs before it.
+    name = template.name
     version = models.StoredTemplateVersion(
         template_id=template.id, major=parsed.major, minor=parsed.minor,
         patch=parsed.patch, prerelease='.'.join(parsed.prerelease),
@@ -327,8 +330,7 @@ def _insert_version(context, template, values):
     try:
         context.session.flush()
     except db_exc.DBDuplicateEntry:
-        raise exception.VersionExists(version=values['version'],
-                                      name=template.name)
+        raise exception.VersionExists(version=values['version'], name=name)
     _refresh_summary(context, template)
     context.session.flush()
     return version
