@@ -173,16 +173,22 @@ def template_delete(context, ident):
     V = models.StoredTemplateVersion
     version_ids = context.session.scalars(
         sa.select(V.id).where(V.template_id == template.id)).all()
-    _check_unused(context, version_ids,
-                  _('Stored template %s') % template.name)
-    context.session.execute(sa.delete(V).where(V.template_id == template.id))
-    context.session.delete(template)
+    name = template.name
+    _check_unused(context, version_ids, _('Stored template %s') % name)
     try:
-        context.session.flush()
+        context.session.execute(
+            sa.delete(V).where(V.template_id == template.id))
     except db_exc.DBReferenceError:
         # A stack took a reference after the check: the database's foreign
         # key refused the delete, as it should.
-        raise exception.VersionInUse(what=template.name, count=1, detail='')
+        raise exception.VersionInUse(what=_('Stored template %s') % name,
+                                     count=1, detail='')
+    # NOTE: SQLite runs no ON DELETE CASCADE (oslo.db leaves its foreign
+    # keys off); the tags go with the template through the ORM.
+    M = models.StoredTemplateMember
+    context.session.execute(sa.delete(M).where(M.template_id == template.id))
+    context.session.delete(template)
+    context.session.flush()
 
 
 def _check_unused(context, version_ids, what):
@@ -364,14 +370,14 @@ def version_delete(context, template_ident, version):
     row = _get_version(context, template.id, version)
     if row is None:
         raise exception.VersionNotFound(template.name, version)
-    _check_unused(context, [row.id],
-                  _('Version %(v)s of %(t)s') % {'v': version,
-                                                 't': template.name})
+    what = _('Version %(v)s of %(t)s') % {'v': version, 't': template.name}
+    _check_unused(context, [row.id], what)
     context.session.delete(row)
     try:
         context.session.flush()
     except db_exc.DBReferenceError:
-        raise exception.VersionInUse(what=version, count=1, detail='')
+        # A stack took a reference after the check: the foreign key holds.
+        raise exception.VersionInUse(what=what, count=1, detail='')
     _refresh_summary(context, template)
 
 
