@@ -25,17 +25,26 @@ def live_consumers(context, version_ids):
     query = sa.select(C, S.name).join(S, S.id == C.parent_stack_id).where(
         C.version_id.in_(version_ids), S.deleted_at.is_(None))
     rows = context.session.execute(query).all()
-    _forget_dead(context, version_ids, [r[0].id for r in rows])
+    _forget_dead(context, version_ids)
     return rows
 
 
-def _forget_dead(context, version_ids, live_ids):
-    """Drop references whose stacks are gone, so they block nothing."""
+def _forget_dead(context, version_ids):
+    """Drop references whose stacks are gone, so they block nothing.
+
+    Which stacks are gone is decided by the DELETE itself, not by the
+    rows read before it: a stack that pins one of the versions between
+    that read and this statement keeps its reference (and with it, by
+    the foreign key, its version).
+    """
     C = models.StoredTemplateConsumer
-    query = sa.delete(C).where(C.version_id.in_(version_ids))
-    if live_ids:
-        query = query.where(C.id.not_in(live_ids))
-    context.session.execute(query)
+    S = heat_models.Stack
+    alive = sa.select(S.id).where(S.id == C.parent_stack_id,
+                                  S.deleted_at.is_(None))
+    context.session.execute(
+        sa.delete(C).where(C.version_id.in_(version_ids),
+                           ~alive.exists()),
+        execution_options={'synchronize_session': False})
 
 
 def in_use_error(context, what, rows):
