@@ -8,6 +8,7 @@ lacks (``HEAT-E99001``) is a warning, not an error, unless ``strict``.
 
 from oslo_log import log as logging
 
+from heat.common import exception as heat_exc
 from heat.common.i18n import _
 from heat.rpc import client as rpc_client
 
@@ -55,21 +56,28 @@ def validate_bundle(context, prepared, strict=False):
                      'cannot create: %s') % '; '.join(warnings))
     ignorable = [SERVICE_UNAVAILABLE] if warnings else None
 
-    checks = [('template', root, environment)]
-    for path in sorted(children):
-        # A child is validated alone, as Heat would build it: its own
-        # parameters come from its parent, so only defaults are known.
-        checks.append((path, children[path], {}))
+    # A child is validated alone, as Heat would build it: its own
+    # parameters come from its parent, so only defaults are known. The
+    # deepest children go first, so that an error is reported in the file
+    # that has it rather than in a template that nests it.
+    checks = [(path, children[path], {}) for path in reversed(children)]
+    checks.append(('template', root, environment))
     for name, tmpl, env in checks:
+        _validate_one(context, engine, name, tmpl, env, files, ignorable)
+    return warnings
+
+
+def _validate_one(context, engine, name, tmpl, env, files, ignorable):
+    try:
         result = engine.validate_template(
             context, tmpl, params=env, files=files, show_nested=True,
             ignorable_errors=ignorable)
-        if isinstance(result, dict) and 'Error' in result:
-            raise exception.InvalidBundle(
-                reason=_('%(file)s: %(error)s') % {'file': name,
-                                                   'error': result['Error']})
-        if not isinstance(result, dict):
-            raise exception.InvalidBundle(
-                reason=_('%(file)s: %(error)s') % {'file': name,
-                                                   'error': result})
-    return warnings
+    except heat_exc.HeatException as error:
+        # The engine raises some of its findings (an unknown resource type
+        # in a nested template) instead of answering them.
+        result = {'Error': str(error)}
+    if isinstance(result, dict) and 'Error' not in result:
+        return
+    error = result['Error'] if isinstance(result, dict) else result
+    raise exception.InvalidBundle(
+        reason=_('%(file)s: %(error)s') % {'file': name, 'error': error})
