@@ -25,9 +25,18 @@ def _is_unavailable(error):
             str(error).startswith('HEAT-E%s' % SERVICE_UNAVAILABLE))
 
 
-def unavailable_type_warnings(context, engine, templates):
+def _registry_types(environment):
+    """Resource types the environment's registry maps other types to."""
+    registry = (environment or {}).get('resource_registry')
+    if not isinstance(registry, dict):
+        return set()
+    return {target for target in registry.values()
+            if isinstance(target, str) and '::' in target}
+
+
+def unavailable_type_warnings(context, engine, templates, environment=None):
     """One warning per resource type whose service this cloud lacks."""
-    types = set()
+    types = _registry_types(environment)
     for tmpl in templates:
         types.update(bundle.resource_types(tmpl))
     warnings = []
@@ -49,18 +58,23 @@ def validate_bundle(context, prepared, strict=False):
         prepared.template, prepared.files, prepared.environment,
         prepared.children)
     warnings = unavailable_type_warnings(
-        context, engine, [prepared.template] + list(prepared.children.values()))
+        context, engine, [prepared.template] + list(prepared.children.values()),
+        environment)
     if warnings and strict:
         raise exception.InvalidBundle(
             reason=_('strict publishing refuses resource types this cloud '
                      'cannot create: %s') % '; '.join(warnings))
     ignorable = [SERVICE_UNAVAILABLE] if warnings else None
 
-    # A child is validated alone, as Heat would build it: its own
-    # parameters come from its parent, so only defaults are known. The
-    # deepest children go first, so that an error is reported in the file
-    # that has it rather than in a template that nests it.
-    checks = [(path, children[path], {}) for path in reversed(children)]
+    # A child is validated alone, as Heat would build it: with the
+    # bundle's environment (its registry and parameter_defaults reach
+    # into children) but not its parameters, which come from the parent,
+    # so only defaults are known. The deepest children go first, so that
+    # an error is reported in the file that has it rather than in a
+    # template that nests it.
+    child_env = dict(environment, parameters={})
+    checks = [(path, children[path], child_env)
+              for path in reversed(children)]
     checks.append(('template', root, environment))
     for name, tmpl, env in checks:
         _validate_one(context, engine, name, tmpl, env, files, ignorable)
