@@ -47,8 +47,11 @@ def _invalid(reason, **kwargs):
 # Parsing
 
 def _expanded_size(root, limit):
-    """Count the nodes of a composed YAML document as if aliases expanded.
+    """The size of a composed YAML document as if its aliases expanded.
 
+    A collection counts one, a scalar the length of its value (at least
+    one), so that a long string repeated by aliases counts as often as
+    it is used; the sum is a lower bound of the document's JSON length.
     Shared (aliased) nodes are counted once per use, memoised by node so
     the walk is linear in the unique nodes. Stops as soon as ``limit`` is
     passed; returns None for a recursive alias, which never ends.
@@ -62,7 +65,9 @@ def _expanded_size(root, limit):
         children = _node_children(node)
         if finished:
             on_path.discard(key)
-            sizes[key] = 1 + sum(sizes[id(child)] for child in children)
+            own = (max(1, len(node.value))
+                   if isinstance(node, yaml.ScalarNode) else 1)
+            sizes[key] = own + sum(sizes[id(child)] for child in children)
             if sizes[key] > limit:
                 return sizes[key]
         elif key in on_path:
@@ -99,12 +104,13 @@ def check_yaml_expansion(text, name):
 
     Loading keeps aliases shared, but Heat and the canonical JSON form
     copy them out, so a few hundred bytes of nested aliases (an "alias
-    bomb") can become billions of nodes. The node graph is composed
-    without expanding it, and refused when its expanded node count
-    exceeds ``max_template_size``. Every node takes at least one byte of
-    JSON, so such a document would expand to more than the size Heat
-    allows a template, while the work to find out stays linear in the
-    text. A template using a few anchors stays far below the limit.
+    bomb") can become billions of nodes, and a long string repeated by
+    aliases gigabytes. The node graph is composed without expanding it,
+    and refused when its expanded size (see :func:`_expanded_size`)
+    exceeds ``max_template_size``: such a document would expand to more
+    than the size Heat allows a template, while the work to find out
+    stays linear in the text. A template using a few anchors stays far
+    below the limit.
     Recursive aliases, which never end, are refused too.
     """
     try:
@@ -128,7 +134,8 @@ def check_yaml_expansion(text, name):
         raise _invalid(_('%(name)s has a recursive YAML alias'), name=name)
     if size > limit:
         raise _invalid(_('%(name)s expands its YAML aliases to more than '
-                         '%(limit)d nodes'), name=name, limit=limit)
+                         '%(limit)d characters (max_template_size)'),
+                       name=name, limit=limit)
 
 
 def _check_dict_size(data, name):

@@ -84,7 +84,7 @@ class ExpansionTest(base.BaseTestCase):
                                   bundle.parse_template, bomb, 'bomb.yaml')
         self.assertLess(time.monotonic() - start, 1.0)
         self.assertIn('bomb.yaml expands its YAML aliases to more than '
-                      '524288 nodes', str(error))
+                      '524288 characters', str(error))
 
     def test_alias_bomb_in_environment_refused(self):
         bomb = _alias_bomb('parameter_defaults:\n  x:\n', '    ')
@@ -114,7 +114,18 @@ class ExpansionTest(base.BaseTestCase):
         error = self.assertRaises(exception.InvalidBundle,
                                   bundle.check_yaml_expansion, text,
                                   't.yaml')
-        self.assertIn('more than 400 nodes', str(error))
+        self.assertIn('more than 400 characters', str(error))
+
+    def test_long_string_repeated_by_aliases_refused(self):
+        conf = self.useFixture(config_fixture.Config())
+        conf.config(max_template_size=10000)
+        text = HOT + 'a: &a %s\nb: [%s]\n' % ('x' * 1000,
+                                               ', '.join(['*a'] * 20))
+        self.assertLess(len(text), 10000)
+        error = self.assertRaises(exception.InvalidBundle,
+                                  bundle.check_yaml_expansion, text,
+                                  't.yaml')
+        self.assertIn('more than 10000 characters', str(error))
 
     def test_recursive_alias_refused(self):
         error = self.assertRaises(exception.InvalidBundle,
