@@ -18,6 +18,34 @@ from gabbi import fixture as gabbi_fixture
 _lock = threading.Lock()
 _heat = {}
 
+# Heat's size limits, lowered so that the bodies that pass them stay small.
+LIMITS = {'max_template_size': 64 * 1024, 'max_json_body_size': 256 * 1024}
+# The store's quotas, low enough for quotas.yaml to reach each of them.
+QUOTAS = {'max_templates_per_project': 8, 'max_versions_per_template': 8,
+          'max_bytes_per_project': 192 * 1024}
+
+
+def oversize_bodies():
+    """Texts just past the limits, for ``$ENVIRON`` in the gabbi files.
+
+    ``OVERSIZE_TEMPLATE`` is a template longer than max_template_size;
+    ``LARGE_FILE`` is a text of which four make a bundle larger than
+    max_json_body_size; ``SCALAR_ALIAS_BOMB`` is a template within the
+    size limit whose aliases repeat one long string a thousand times.
+    """
+    template_size = LIMITS['max_template_size']
+    body_size = LIMITS['max_json_body_size']
+    head = 'heat_template_version: 2021-04-16\n'
+    return {
+        'OVERSIZE_TEMPLATE': '%sdescription: %s\n' % (
+            head, 'x' * template_size),
+        'LARGE_FILE': 'y' * (body_size // 4 + 1),
+        'SCALAR_ALIAS_BOMB': '%sparameters:\n  p:\n    type: string\n'
+                             '    default: &a %s\n    description: [%s]\n' % (
+                                 head, 'z' * (template_size // 4),
+                                 ', '.join(['*a'] * 1000)),
+    }
+
 
 def embedded_heat():
     """The process-wide embedded Heat, started on first use."""
@@ -32,10 +60,11 @@ def embedded_heat():
             heat = embedded.EmbeddedHeat(data_dir, port=1,
                                          auth='headers', leaf_sleep=False)
             heat.configure()
-            cfg.CONF.set_override('max_templates_per_project', 20,
-                                  group='template_store')
-            cfg.CONF.set_override('max_versions_per_template', 30,
-                                  group='template_store')
+            for name, value in LIMITS.items():
+                cfg.CONF.set_override(name, value)
+            for name, value in QUOTAS.items():
+                cfg.CONF.set_override(name, value, group='template_store')
+            os.environ.update(oversize_bodies())
             heat.sync_database()
             heat.start_engine()
             # NOTE: the engine's looping calls keep the interpreter from
