@@ -28,6 +28,7 @@ from heatclient.common import template_utils
 from heatclient.common import utils as heat_utils
 
 from heat_store.client import errors
+from heat_store.client.i18n import _
 
 # Keys whose string values heatclient rewrites to URLs of files it bundles.
 REFERENCE_KEYS = ('get_file', 'type')
@@ -51,6 +52,22 @@ class Bundle(object):
         """The bundle as the fields of a version in a request body."""
         return {'template': self.template, 'files': self.files,
                 'environment': self.environment}
+
+    def version_fields(self, version=None, description=None,
+                       source_url=None, source_revision=None, strict=False,
+                       force=False):
+        """A publish request body: the bundle and a version's metadata.
+
+        Unset metadata is left out, for the server's defaults.
+        """
+        source = {key: value for key, value in (
+            ('url', source_url), ('revision', source_revision)) if value}
+        fields = self.fields()
+        fields.update(version=version, description=description,
+                      source=source or None, strict=strict or None,
+                      force=force or None)
+        return {key: value for key, value in fields.items()
+                if value is not None}
 
 
 # Reading
@@ -330,3 +347,28 @@ def write(output_dir, name, template, files=None, environment=None,
             f.write(texts[key].encode('utf-8'))
     return (targets[root], targets[env_name] if env_name else None,
             [targets[key] for key in sorted(targets)])
+
+
+def write_version(version, output_dir, overwrite, republish):
+    """Write a version's bundle; say what was written and how to publish.
+
+    :param version: a :class:`StoredTemplateVersion` with its bundle
+    :param republish: how to publish the directory again: ``command``,
+        with ``%(name)s`` and ``%(template)s``, and ``environment``, the
+        option added for the environment file, with ``%(environment)s``
+    :returns: the text to print
+    """
+    root, env, paths = write(output_dir, version.template_name,
+                             version.template, version.files,
+                             version.environment, overwrite=overwrite)
+    lines = [_('Wrote %(name)s %(version)s (%(digest)s):') % {
+        'name': version.template_name, 'version': version.version,
+        'digest': version.digest}]
+    roles = {root: _(' (template)'), env: _(' (environment)')}
+    lines.extend('  %s%s' % (path, roles.get(path, '')) for path in paths)
+    command = republish['command'] % {'name': version.template_name,
+                                        'template': root}
+    if env:
+        command += republish['environment'] % {'environment': env}
+    lines.extend([_('Publish it again with:'), '  ' + command])
+    return '\n'.join(lines) + '\n'

@@ -36,3 +36,10 @@ def query_string(params):
 def drop_unset(fields):
     """A request body without the fields the caller left as None."""
     return {key: value for key, value in fields.items() if value is not None}
+
+
+def split_tags(text):
+    """``a,b`` as ``['a', 'b']``; None stays None (not given)."""
+    if text is None:
+        return None
+    return [tag.strip() for tag in text.split(',') if tag.strip()]

@@ -52,3 +52,21 @@ def message(error):
     if text.startswith(PREFIX):
         return text
     return PREFIX + text
+
+
+def failures(func, calls):
+    """Run ``func(*call)`` for every call; the messages of those that fail.
+
+    For commands that delete several things: each is tried, and what went
+    wrong is reported once at the end. An unexpected error is raised.
+    """
+    found = []
+    for call in calls:
+        try:
+            func(*call)
+        except Exception as error:
+            text = message(error)
+            if text is None:
+                raise
+            found.append(text)
+    return found
