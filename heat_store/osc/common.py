@@ -1,0 +1,168 @@
+"""What the store's OSC commands share: client, errors, options, columns."""
+
+import functools
+import logging
+
+from cliff import columns
+from heatclient.common import http
+from osc_lib import exceptions
+from osc_lib import utils
+import yaml
+
+from heat_store.client import bundle
+from heat_store.client import client as store_client
+from heat_store.client import errors
+from heat_store.client.i18n import _
+
+LOG = logging.getLogger(__name__)
+
+VISIBILITIES = ('private', 'shared', 'public')
+
+TEMPLATE_COLUMNS = ('id', 'name', 'description', 'project_id', 'visibility',
+                    'tags', 'latest_version', 'version_count',
+                    'creation_time', 'updated_time')
+
+VERSION_COLUMNS = ('id', 'template_id', 'template_name', 'version',
+                   'status', 'digest', 'size', 'description', 'parameters',
+                   'outputs', 'warnings', 'source', 'files', 'creation_time',
+                   'updated_time', 'created_by')
+
+
+def store(app):
+    """The store's client over the orchestration client's connection."""
+    return store_client.Client(app.client_manager.orchestration.http_client)
+
+
+def one_line_errors(take_action):
+    """Turn the errors a store command expects into one CommandError.
+
+    Server faults become ``ERROR: <the fault's error.message>``; so do
+    unreadable templates and environments. cliff prints a CommandError as
+    one line and exits non-zero, with no traceback unless ``--debug``.
+    """
+    @functools.wraps(take_action)
+    def wrapper(self, parsed_args):
+        try:
+            return take_action(self, parsed_args)
+        except Exception as error:
+            text = errors.message(error)
+            if text is None:
+                raise
+            LOG.debug('%s failed', self.__class__.__name__, exc_info=True)
+            raise exceptions.CommandError(text)
+    return wrapper
+
+
+# Options
+
+def add_bundle_arguments(parser, required):
+    parser.add_argument(
+        '-t', '--template',
+        metavar='<template>',
+        required=required,
+        help=_('Path or URL of the root template; the files it refers to '
+             '(get_file, template resource types) are bundled with it, '
+             'under paths relative to its directory'))
+    parser.add_argument(
+        '-e', '--environment',
+        metavar='<environment>',
+        action='append',
+        help=_('Path or URL of an environment file; files its '
+             'resource_registry maps to are bundled too. Repeat to merge '
+             'several, later ones winning, into the one stored environment'))
+    add_publish_arguments(parser)
+
+
+def add_publish_arguments(parser):
+    parser.add_argument(
+        '--source-url',
+        metavar='<url>',
+        help=_('Where the bundle comes from, e.g. a git repository URL'))
+    parser.add_argument(
+        '--source-revision',
+        metavar='<revision>',
+        help=_('The revision of --source-url, e.g. a commit id'))
+    parser.add_argument(
+        '--strict',
+        action='store_true',
+        help=_('Refuse resource types whose service this cloud lacks, '
+             'instead of storing the version with a warning'))
+    parser.add_argument(
+        '--force',
+        action='store_true',
+        help=_('Publish a minor or patch version even though it breaks the '
+             'interface of the version before it'))
+
+
+def add_tags_argument(parser, help_text):
+    parser.add_argument(
+        '--tags',
+        metavar='<tag1,tag2...>',
+        help=help_text)
+
+
+def load_bundle(app, parsed_args):
+    """The bundle of -t and -e, read as ``openstack stack create`` reads."""
+    hc = app.client_manager.orchestration
+    return bundle.load(parsed_args.template, parsed_args.environment,
+                       object_request=http.authenticated_fetcher(hc))
+
+
+def version_fields(parsed_args, loaded, version=None, description=None):
+    """A publish request: the bundle and the metadata options."""
+    return loaded.version_fields(
+        version=version, description=description,
+        source_url=parsed_args.source_url,
+        source_revision=parsed_args.source_revision,
+        strict=parsed_args.strict, force=parsed_args.force)
+
+
+# Columns
+
+class YamlColumn(columns.FormattableColumn):
+    def human_readable(self):
+        if not self._value:
+            return ''
+        return yaml.safe_dump(self._value, default_flow_style=False,
+                              sort_keys=False).rstrip('\n')
+
+
+class ListColumn(columns.FormattableColumn):
+    def human_readable(self):
+        return ', '.join(str(item) for item in self._value or [])
+
+
+class NewlineListColumn(columns.FormattableColumn):
+    def human_readable(self):
+        return '\n'.join(str(item) for item in self._value or [])
+
+
+class DictColumn(columns.FormattableColumn):
+    def human_readable(self):
+        return ', '.join('%s=%s' % (key, value) for key, value in
+                         sorted((self._value or {}).items()))
+
+
+TEMPLATE_FORMATTERS = {'tags': ListColumn}
+
+VERSION_FORMATTERS = {
+    'parameters': YamlColumn,
+    'outputs': YamlColumn,
+    'warnings': NewlineListColumn,
+    'source': DictColumn,
+    'files': NewlineListColumn,
+    'created_by': DictColumn,
+}
+
+
+def template_row(template):
+    return utils.get_dict_properties(template.to_dict(), TEMPLATE_COLUMNS,
+                                     formatters=TEMPLATE_FORMATTERS)
+
+
+def version_row(version):
+    """A version's properties; ``files`` as the list of its paths."""
+    info = version.to_dict()
+    info['files'] = sorted(info.get('files') or {})
+    return utils.get_dict_properties(info, VERSION_COLUMNS,
+                                     formatters=VERSION_FORMATTERS)

@@ -1,0 +1,336 @@
+"""openstack orchestration template store create|list|show|set|delete|
+resolve|download"""
+
+import logging
+import sys
+
+from osc_lib.command import command
+from osc_lib import exceptions as exc
+from osc_lib import utils
+
+from heat_store.client import bundle
+from heat_store.client import common as client_common
+from heat_store.client import errors
+from heat_store.client.i18n import _
+from heat_store.osc import common
+
+DEFAULT_FIRST_VERSION = '1.0.0'
+SORT_KEYS = ('name', 'creation_time', 'updated_time')
+REPUBLISH = {
+    'command': 'openstack orchestration template store version create '
+               '%(name)s -t %(template)s',
+    'environment': ' -e %(environment)s',
+}
+TAG_MODES = {None: 'tags', 'any': 'tags_any', 'not': 'not_tags',
+             'not-any': 'not_tags_any'}
+
+
+def _add_name(parser, help_text=None):
+    parser.add_argument(
+        'stored_template',
+        metavar='<stored-template>',
+        help=help_text or _('Name or ID of the stored template'))
+
+
+class CreateStoredTemplate(command.ShowOne):
+    """Create a stored template, publishing its first version from files"""
+
+    log = logging.getLogger(__name__ + '.CreateStoredTemplate')
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument(
+            'name',
+            metavar='<name>',
+            help=_('Name of the new stored template'))
+        parser.add_argument(
+            '--description',
+            metavar='<description>',
+            help=_('Description of the stored template'))
+        common.add_tags_argument(
+            parser, _('Tags of the stored template, comma separated'))
+        parser.add_argument(
+            '--visibility',
+            metavar='<visibility>',
+            choices=common.VISIBILITIES,
+            help=_('private (default), shared (with member projects) or '
+                   'public (an admin action by default policy)'))
+        parser.add_argument(
+            '--first-version',
+            metavar='<version>',
+            help=_('Version of the bundle given with --template (default: '
+                   '%s)') % DEFAULT_FIRST_VERSION)
+        common.add_bundle_arguments(parser, required=False)
+        return parser
+
+    @common.one_line_errors
+    def take_action(self, parsed_args):
+        self.log.debug('take_action(%s)', parsed_args)
+        return _create(self.app, parsed_args)
+
+
+def _create(app, args):
+    fields = {'name': args.name, 'description': args.description,
+              'tags': client_common.split_tags(args.tags),
+              'visibility': args.visibility}
+    if args.template:
+        loaded = common.load_bundle(app, args)
+        fields['version'] = common.version_fields(
+            args, loaded, version=args.first_version or DEFAULT_FIRST_VERSION)
+    elif args.environment or args.first_version:
+        raise exc.CommandError(_('ERROR: --environment and --first-version '
+                                 'need --template'))
+    template = common.store(app).stored_templates.create(**fields)
+    return common.TEMPLATE_COLUMNS, common.template_row(template)
+
+
+class ListStoredTemplate(command.Lister):
+    """List the stored templates you may see"""
+
+    log = logging.getLogger(__name__ + '.ListStoredTemplate')
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument(
+            '--name',
+            metavar='<name>',
+            action='append',
+            help=_('Only stored templates of this name (repeat for more)'))
+        common.add_tags_argument(
+            parser, _('Only stored templates with these tags, comma '
+                      'separated (all of them unless --tag-mode says)'))
+        parser.add_argument(
+            '--tag-mode',
+            metavar='<mode>',
+            choices=('any', 'not', 'not-any'),
+            help=_('How --tags filters: "any" (any of the tags), "not" '
+                   '(not all of them) or "not-any" (none of them)'))
+        parser.add_argument(
+            '--visibility',
+            metavar='<visibility>',
+            choices=common.VISIBILITIES,
+            help=_('Only stored templates of this visibility'))
+        parser.add_argument(
+            '--limit',
+            metavar='<limit>',
+            type=int,
+            help=_('The most stored templates to return'))
+        parser.add_argument(
+            '--marker',
+            metavar='<id>',
+            help=_('Return stored templates after the one with this ID'))
+        parser.add_argument(
+            '--sort',
+            metavar='<key>[:<direction>]',
+            help=_('Sort on the server by %s, comma separated, each '
+                   'optionally :asc or :desc') % ', '.join(SORT_KEYS))
+        parser.add_argument(
+            '--all-projects',
+            action='store_true',
+            help=_('Every project\'s stored templates (admin only)'))
+        parser.add_argument(
+            '--long',
+            action='store_true',
+            help=_('List more columns'))
+        return parser
+
+    @common.one_line_errors
+    def take_action(self, parsed_args):
+        self.log.debug('take_action(%s)', parsed_args)
+        return _list(common.store(self.app), parsed_args)
+
+
+def _sort_params(text):
+    if not text:
+        return {}
+    keys, directions = [], set()
+    for item in text.split(','):
+        key, _sep, direction = item.strip().partition(':')
+        keys.append(key)
+        if direction:
+            directions.add(direction)
+    if len(directions) > 1:
+        raise exc.CommandError(_('ERROR: --sort takes one direction for '
+                                 'all its keys'))
+    return {'sort_keys': keys,
+            'sort_dir': directions.pop() if directions else None}
+
+
+def _list(store, args):
+    params = {'name': args.name, 'visibility': args.visibility,
+              'limit': args.limit, 'marker': args.marker,
+              'global_tenant': args.all_projects or None}
+    params[TAG_MODES[args.tag_mode]] = client_common.split_tags(args.tags)
+    params.update(_sort_params(args.sort))
+    columns = ['ID', 'Name', 'Latest Version', 'Version Count',
+               'Visibility', 'Tags', 'Updated Time']
+    if args.long:
+        columns[2:2] = ['Description', 'Project ID']
+        columns.append('Creation Time')
+    templates = store.stored_templates.list(**params)
+    return columns, [utils.get_item_properties(
+        t, columns, formatters={'Tags': common.ListColumn})
+        for t in templates]
+
+
+class ShowStoredTemplate(command.ShowOne):
+    """Show a stored template"""
+
+    log = logging.getLogger(__name__ + '.ShowStoredTemplate')
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        _add_name(parser)
+        return parser
+
+    @common.one_line_errors
+    def take_action(self, parsed_args):
+        self.log.debug('take_action(%s)', parsed_args)
+        template = common.store(self.app).stored_templates.get(
+            parsed_args.stored_template)
+        return common.TEMPLATE_COLUMNS, common.template_row(template)
+
+
+class SetStoredTemplate(command.ShowOne):
+    """Change a stored template's description, tags or visibility"""
+
+    log = logging.getLogger(__name__ + '.SetStoredTemplate')
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        _add_name(parser)
+        parser.add_argument(
+            '--description',
+            metavar='<description>',
+            help=_('New description'))
+        common.add_tags_argument(
+            parser, _('New tags, comma separated, replacing the old ones '
+                      '("" for none)'))
+        parser.add_argument(
+            '--visibility',
+            metavar='<visibility>',
+            choices=common.VISIBILITIES,
+            help=_('New visibility: private, shared or public'))
+        return parser
+
+    @common.one_line_errors
+    def take_action(self, parsed_args):
+        self.log.debug('take_action(%s)', parsed_args)
+        return _set(common.store(self.app), parsed_args)
+
+
+def _set(store, args):
+    fields = {'description': args.description,
+              'tags': client_common.split_tags(args.tags),
+              'visibility': args.visibility}
+    if all(value is None for value in fields.values()):
+        raise exc.CommandError(_('ERROR: nothing to set: give '
+                                 '--description, --tags or --visibility'))
+    template = store.stored_templates.update(args.stored_template, **fields)
+    return common.TEMPLATE_COLUMNS, common.template_row(template)
+
+
+class DeleteStoredTemplate(command.Command):
+    """Delete stored templates with all their versions"""
+
+    log = logging.getLogger(__name__ + '.DeleteStoredTemplate')
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument(
+            'stored_template',
+            metavar='<stored-template>',
+            nargs='+',
+            help=_('Names or IDs of the stored templates to delete'))
+        return parser
+
+    def take_action(self, parsed_args):
+        self.log.debug('take_action(%s)', parsed_args)
+        store = common.store(self.app)
+        return delete_all(store.stored_templates.delete,
+                          [(name,) for name in parsed_args.stored_template],
+                          _('stored templates'))
+
+
+def delete_all(delete, calls, what):
+    """Run every delete; report each failure and raise once at the end.
+
+    A single failure is raised as it is, so that one delete gives one line.
+    """
+    failed = errors.failures(delete, calls)
+    if len(calls) == 1 and failed:
+        raise exc.CommandError(failed[0])
+    if failed:
+        for text in failed:
+            print(text, file=sys.stderr)
+        raise exc.CommandError(
+            _('ERROR: unable to delete %(count)d of the %(total)d '
+              '%(what)s') % {'count': len(failed), 'total': len(calls),
+                             'what': what})
+
+
+class ResolveStoredTemplate(command.ShowOne):
+    """Show the version a stack asking for a constraint would get"""
+
+    log = logging.getLogger(__name__ + '.ResolveStoredTemplate')
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        _add_name(parser)
+        parser.add_argument(
+            'constraint',
+            metavar='<constraint>',
+            nargs='?',
+            help=_('An exact version or a node-semver range, e.g. "^1.2", '
+                   '"~1.2.0", ">=1.0.0 <2.0.0" (default: latest)'))
+        return parser
+
+    @common.one_line_errors
+    def take_action(self, parsed_args):
+        self.log.debug('take_action(%s)', parsed_args)
+        version = common.store(self.app).versions.resolve(
+            parsed_args.stored_template, parsed_args.constraint)
+        return common.VERSION_COLUMNS, common.version_row(version)
+
+
+class DownloadStoredTemplate(command.Command):
+    """Print a version's template, or write its whole bundle to a directory
+
+    With --output-dir, the template, its child files and its environment
+    are written so that publishing from that directory gives the same
+    digest.
+    """
+
+    log = logging.getLogger(__name__ + '.DownloadStoredTemplate')
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        _add_name(parser)
+        parser.add_argument(
+            'version',
+            metavar='<version-or-constraint>',
+            nargs='?',
+            help=_('An exact version, "latest" (default) or a node-semver '
+                   'range, resolved as a stack would resolve it'))
+        parser.add_argument(
+            '--output-dir',
+            metavar='<directory>',
+            help=_('Write the template, child files and environment here '
+                   'instead of printing the template'))
+        parser.add_argument(
+            '--overwrite',
+            action='store_true',
+            help=_('Replace files that already exist in --output-dir'))
+        return parser
+
+    @common.one_line_errors
+    def take_action(self, parsed_args):
+        self.log.debug('take_action(%s)', parsed_args)
+        version = common.store(self.app).versions.find(
+            parsed_args.stored_template, parsed_args.version)
+        if not parsed_args.output_dir:
+            self.app.stdout.write(bundle.to_yaml(version.template))
+            return
+        self.app.stdout.write(bundle.write_version(
+            version, parsed_args.output_dir, parsed_args.overwrite,
+            REPUBLISH))

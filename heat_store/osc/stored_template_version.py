@@ -1,0 +1,203 @@
+"""openstack orchestration template store version create|list|show|set|
+delete|consumers"""
+
+import logging
+
+from osc_lib.command import command
+from osc_lib import exceptions as exc
+from osc_lib import utils
+
+from heat_store.client.i18n import _
+from heat_store.osc import common
+from heat_store.osc import stored_template
+
+
+def _add_template_and_version(parser, version_help, nargs=None):
+    parser.add_argument(
+        'stored_template',
+        metavar='<stored-template>',
+        help=_('Name or ID of the stored template'))
+    parser.add_argument(
+        'version',
+        metavar='<version>',
+        nargs=nargs,
+        help=version_help)
+
+
+class CreateVersion(command.ShowOne):
+    """Publish a version of a stored template from local files"""
+
+    log = logging.getLogger(__name__ + '.CreateVersion')
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        _add_template_and_version(
+            parser, _('The new version, e.g. 1.2.0 (default: the next '
+                      'patch after the highest version)'), nargs='?')
+        common.add_bundle_arguments(parser, required=True)
+        parser.add_argument(
+            '--description',
+            metavar='<description>',
+            help=_('Description of the version, e.g. what changed'))
+        return parser
+
+    @common.one_line_errors
+    def take_action(self, parsed_args):
+        self.log.debug('take_action(%s)', parsed_args)
+        loaded = common.load_bundle(self.app, parsed_args)
+        version = common.store(self.app).versions.create(
+            parsed_args.stored_template,
+            **common.version_fields(parsed_args, loaded,
+                                    version=parsed_args.version,
+                                    description=parsed_args.description))
+        return common.VERSION_COLUMNS, common.version_row(version)
+
+
+class ListVersion(command.Lister):
+    """List the versions of a stored template, newest first"""
+
+    log = logging.getLogger(__name__ + '.ListVersion')
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument(
+            'stored_template',
+            metavar='<stored-template>',
+            help=_('Name or ID of the stored template'))
+        parser.add_argument(
+            '--constraint',
+            metavar='<constraint>',
+            help=_('Only versions matching this node-semver range'))
+        parser.add_argument(
+            '--status',
+            metavar='<status>',
+            choices=('active', 'deprecated'),
+            help=_('Only active or only deprecated versions'))
+        parser.add_argument(
+            '--long',
+            action='store_true',
+            help=_('List more columns'))
+        return parser
+
+    @common.one_line_errors
+    def take_action(self, parsed_args):
+        self.log.debug('take_action(%s)', parsed_args)
+        return _list(common.store(self.app), parsed_args)
+
+
+def _list(store, args):
+    versions = store.versions.list(args.stored_template,
+                                   constraint=args.constraint,
+                                   status=args.status)
+    columns = ['Version', 'Status', 'Digest', 'Creation Time']
+    if args.long:
+        columns[3:3] = ['Size', 'Description', 'Warnings']
+    return columns, [utils.get_item_properties(
+        v, columns, formatters={'Warnings': common.NewlineListColumn})
+        for v in versions]
+
+
+class ShowVersion(command.ShowOne):
+    """Show a version of a stored template"""
+
+    log = logging.getLogger(__name__ + '.ShowVersion')
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        _add_template_and_version(
+            parser, _('An exact version, "latest", or a node-semver range '
+                      'resolved as a stack would resolve it'))
+        return parser
+
+    @common.one_line_errors
+    def take_action(self, parsed_args):
+        self.log.debug('take_action(%s)', parsed_args)
+        version = common.store(self.app).versions.find(
+            parsed_args.stored_template, parsed_args.version)
+        return common.VERSION_COLUMNS, common.version_row(version)
+
+
+class SetVersion(command.ShowOne):
+    """Deprecate or reactivate a version, or change its description
+
+    A deprecated version is never picked by a new resolution, but keeps
+    serving the stacks already pinned to it.
+    """
+
+    log = logging.getLogger(__name__ + '.SetVersion')
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        _add_template_and_version(parser, _('The version to change'))
+        status = parser.add_mutually_exclusive_group()
+        status.add_argument(
+            '--deprecate',
+            dest='status',
+            action='store_const',
+            const='deprecated',
+            help=_('Deprecate the version'))
+        status.add_argument(
+            '--activate',
+            dest='status',
+            action='store_const',
+            const='active',
+            help=_('Make a deprecated version active again'))
+        parser.add_argument(
+            '--description',
+            metavar='<description>',
+            help=_('New description of the version'))
+        return parser
+
+    @common.one_line_errors
+    def take_action(self, parsed_args):
+        self.log.debug('take_action(%s)', parsed_args)
+        if parsed_args.status is None and parsed_args.description is None:
+            raise exc.CommandError(_('ERROR: nothing to set: give '
+                                     '--deprecate, --activate or '
+                                     '--description'))
+        version = common.store(self.app).versions.update(
+            parsed_args.stored_template, parsed_args.version,
+            status=parsed_args.status, description=parsed_args.description)
+        return common.VERSION_COLUMNS, common.version_row(version)
+
+
+class DeleteVersion(command.Command):
+    """Delete versions of a stored template that no stack uses"""
+
+    log = logging.getLogger(__name__ + '.DeleteVersion')
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        _add_template_and_version(parser, _('The versions to delete'),
+                                  nargs='+')
+        return parser
+
+    def take_action(self, parsed_args):
+        self.log.debug('take_action(%s)', parsed_args)
+        store = common.store(self.app)
+        return stored_template.delete_all(
+            store.versions.delete,
+            [(parsed_args.stored_template, version)
+             for version in parsed_args.version], _('versions'))
+
+
+class ListConsumers(command.Lister):
+    """List your stacks built from a version"""
+
+    log = logging.getLogger(__name__ + '.ListConsumers')
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        _add_template_and_version(
+            parser, _('An exact version or "latest"'))
+        return parser
+
+    @common.one_line_errors
+    def take_action(self, parsed_args):
+        self.log.debug('take_action(%s)', parsed_args)
+        stacks = common.store(self.app).versions.consumers(
+            parsed_args.stored_template, parsed_args.version)
+        columns = ('ID', 'Stack Name', 'Resource Name', 'Nested Stack ID',
+                   'Creation Time')
+        return columns, [utils.get_dict_properties(s, columns)
+                         for s in stacks]
