@@ -5,6 +5,7 @@ import webob.exc
 from heat.api.openstack.v1 import util as heat_util
 from heat.common.i18n import _
 
+from heat_store.api.schemas import common as common_schema
 from heat_store.api.schemas import stored_template as schema
 from heat_store.api import util
 from heat_store import exception
@@ -17,6 +18,7 @@ LIST_PARAMS = ('name', 'tags', 'tags_any', 'not_tags', 'not_tags_any',
                'visibility', 'sort_keys', 'sort_dir', 'limit', 'marker',
                'global_tenant')
 SORT_KEYS = ('name', 'creation_time', 'updated_time')
+VISIBILITIES = tuple(common_schema.VISIBILITY['enum'])
 
 
 def serialize_template(req, template):
@@ -60,6 +62,12 @@ class StoredTemplateController(object):
         filters = {key: util.comma_list(req, key)
                    for key in ('name', 'tags', 'tags_any', 'not_tags',
                                'not_tags_any', 'visibility')}
+        bad = set(filters['visibility']) - set(VISIBILITIES)
+        if bad:
+            raise exception.InvalidRequest(
+                reason=_('visibility may be %(allowed)s, not %(bad)s') % {
+                    'allowed': ', '.join(VISIBILITIES),
+                    'bad': ', '.join(sorted(bad))})
         templates = template_obj.StoredTemplate.get_all(
             req.context, filters=filters, sort_keys=sort_keys,
             sort_dir=sort_dir, limit=util.extract_limit(req),
