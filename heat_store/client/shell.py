@@ -1,0 +1,334 @@
+"""``heat template-store-*``: the store's commands for the legacy shell.
+
+Functions named ``do_*`` in python-heatclient's style: the ``heat``
+console script of this package (:mod:`heat_store.cmd.heat`) adds them to
+heatclient's own shell, beside every stock command. Each takes heatclient's
+v1 ``Client`` and reaches the store through the same managers as the
+``openstack`` commands.
+"""
+
+import functools
+
+from heatclient.common import http
+from heatclient.common import utils
+from heatclient import exc
+
+from heat_store.client import bundle
+from heat_store.client import client as store_client
+from heat_store.client import common
+from heat_store.client import errors
+from heat_store.client.i18n import _
+from heat_store.client import versions
+
+DEFAULT_FIRST_VERSION = '1.0.0'
+TEMPLATE_FIELDS = ('id', 'name', 'description', 'project_id', 'visibility',
+                   'tags', 'latest_version', 'version_count',
+                   'creation_time', 'updated_time')
+VERSION_FIELDS = ('id', 'template_id', 'template_name', 'version', 'status',
+                  'digest', 'size', 'description', 'parameters', 'outputs',
+                  'warnings', 'source', 'files', 'creation_time',
+                  'updated_time', 'created_by')
+REPUBLISH = {
+    'command': 'heat template-store-version-create %(name)s -f %(template)s',
+    'environment': ' -e %(environment)s',
+}
+
+
+class StoreCommandError(exc.CommandError):
+    """A store command failed; its message is the whole ``ERROR:`` line."""
+
+
+def _store_command(func):
+    """Report what a store command expects to go wrong as one line."""
+    @functools.wraps(func)
+    def wrapper(hc, args):
+        try:
+            return func(store_client.from_heat_client(hc), args, hc)
+        except StoreCommandError:
+            raise
+        except Exception as error:
+            text = errors.message(error)
+            if text is None:
+                raise
+            raise StoreCommandError(text)
+    return wrapper
+
+
+def _fail(message):
+    raise StoreCommandError(errors.PREFIX + message)
+
+
+def _yaml(value):
+    return bundle.to_yaml(value).rstrip('\n') if value else ''
+
+
+def _print_template(template):
+    info = template.to_dict()
+    utils.print_dict({field: info.get(field) for field in TEMPLATE_FIELDS},
+                     formatters={'tags': lambda tags: ', '.join(tags or [])})
+
+
+def _print_version(version):
+    info = version.to_dict()
+    info['files'] = sorted(info.get('files') or {})
+    utils.print_dict(
+        {field: info.get(field) for field in VERSION_FIELDS},
+        formatters={'parameters': _yaml, 'outputs': _yaml,
+                    'source': _yaml, 'created_by': _yaml,
+                    'warnings': utils.newline_list_formatter,
+                    'files': utils.newline_list_formatter})
+
+
+def _bundle_args(func):
+    """-f/-u and -e, the legacy shell's own template options."""
+    for decorator in reversed((
+            utils.arg('-f', '--template-file', metavar='<FILE>',
+                      help=_('Path of the root template; the files it '
+                             'refers to are bundled with it.')),
+            utils.arg('-u', '--template-url', metavar='<URL>',
+                      help=_('URL of the root template.')),
+            utils.arg('-e', '--environment-file', metavar='<FILE or URL>',
+                      action='append',
+                      help=_('Path or URL of an environment file; can be '
+                             'given several times, later ones winning.')),
+            utils.arg('--source-url', metavar='<URL>',
+                      help=_('Where the bundle comes from.')),
+            utils.arg('--source-revision', metavar='<REVISION>',
+                      help=_('The revision of --source-url.')),
+            utils.arg('--strict', action='store_true',
+                      help=_('Refuse resource types whose service this '
+                             'cloud lacks, instead of warning.')),
+            utils.arg('--force', action='store_true',
+                      help=_('Publish even if the interface of the '
+                             'version before breaks.')))):
+        func = decorator(func)
+    return func
+
+
+def _load(hc, args, required):
+    path = args.template_file or args.template_url
+    if not path:
+        if required or args.environment_file:
+            _fail(_('give the template with -f/--template-file or '
+                    '-u/--template-url'))
+        return None
+    return bundle.load(path, args.environment_file,
+                       object_request=http.authenticated_fetcher(hc))
+
+
+def _version_fields(args, loaded, version=None, description=None):
+    return loaded.version_fields(
+        version=version, description=description,
+        source_url=args.source_url, source_revision=args.source_revision,
+        strict=args.strict, force=args.force)
+
+
+@utils.arg('name', metavar='<NAME>', help=_('Name of the stored template.'))
+@_bundle_args
+@utils.arg('--description', metavar='<DESCRIPTION>',
+           help=_('Description of the stored template.'))
+@utils.arg('--tags', metavar='<TAG1,TAG2>',
+           help=_('Tags of the stored template.'))
+@utils.arg('--visibility', metavar='<VISIBILITY>',
+           choices=('private', 'shared', 'public'),
+           help=_('private (default), shared or public.'))
+@utils.arg('--first-version', metavar='<VERSION>',
+           help=_('Version of the bundle given with -f or -u (default: '
+                  '%s).') % DEFAULT_FIRST_VERSION)
+@_store_command
+def do_template_store_create(store, args, hc):
+    """Create a stored template, publishing a first version from files."""
+    fields = {'name': args.name, 'description': args.description,
+              'tags': common.split_tags(args.tags), 'visibility': args.visibility}
+    loaded = _load(hc, args, required=False)
+    if loaded is not None:
+        fields['version'] = _version_fields(
+            args, loaded, args.first_version or DEFAULT_FIRST_VERSION)
+    elif args.first_version:
+        _fail(_('--first-version needs -f or -u'))
+    _print_template(store.stored_templates.create(**fields))
+
+
+@utils.arg('--name', metavar='<NAME>', action='append',
+           help=_('Only stored templates of this name.'))
+@utils.arg('--tags', metavar='<TAG1,TAG2...>',
+           help=_('Only stored templates with all these tags.'))
+@utils.arg('--tags-any', metavar='<TAG1,TAG2...>',
+           help=_('Only stored templates with any of these tags.'))
+@utils.arg('--not-tags', metavar='<TAG1,TAG2...>',
+           help=_('Only stored templates without all these tags.'))
+@utils.arg('--not-tags-any', metavar='<TAG1,TAG2...>',
+           help=_('Only stored templates with none of these tags.'))
+@utils.arg('--visibility', metavar='<VISIBILITY>',
+           help=_('Only stored templates of this visibility.'))
+@utils.arg('-l', '--limit', metavar='<LIMIT>', type=int,
+           help=_('The most stored templates to return.'))
+@utils.arg('-m', '--marker', metavar='<ID>',
+           help=_('Return stored templates after the one with this ID.'))
+@utils.arg('--sort-keys', metavar='<KEY1,KEY2...>',
+           help=_('Sort by name, creation_time or updated_time.'))
+@utils.arg('--sort-dir', metavar='<DIRECTION>', choices=('asc', 'desc'),
+           help=_('asc or desc.'))
+@utils.arg('-g', '--global-tenant', action='store_true',
+           help=_('Every project\'s stored templates (admin only).'))
+@_store_command
+def do_template_store_list(store, args, hc):
+    """List the stored templates you may see."""
+    templates = store.stored_templates.list(
+        name=args.name, tags=args.tags, tags_any=args.tags_any,
+        not_tags=args.not_tags, not_tags_any=args.not_tags_any,
+        visibility=args.visibility, limit=args.limit, marker=args.marker,
+        sort_keys=args.sort_keys, sort_dir=args.sort_dir,
+        global_tenant=args.global_tenant or None)
+    utils.print_list(
+        templates, ['id', 'name', 'latest_version', 'version_count',
+                    'visibility', 'tags', 'updated_time'],
+        formatters={'tags': lambda t: ', '.join(t.tags or [])},
+        sortby_index=None)
+
+
+@utils.arg('template', metavar='<NAME or ID>',
+           help=_('Name or ID of the stored template.'))
+@_store_command
+def do_template_store_show(store, args, hc):
+    """Show a stored template."""
+    _print_template(store.stored_templates.get(args.template))
+
+
+@utils.arg('template', metavar='<NAME or ID>',
+           help=_('Name or ID of the stored template.'))
+@utils.arg('--description', metavar='<DESCRIPTION>',
+           help=_('New description.'))
+@utils.arg('--tags', metavar='<TAG1,TAG2>',
+           help=_('New tags, replacing the old ones ("" for none).'))
+@utils.arg('--visibility', metavar='<VISIBILITY>',
+           choices=('private', 'shared', 'public'),
+           help=_('New visibility.'))
+@_store_command
+def do_template_store_update(store, args, hc):
+    """Change a stored template's description, tags or visibility."""
+    fields = {'description': args.description, 'tags': common.split_tags(args.tags),
+              'visibility': args.visibility}
+    if all(value is None for value in fields.values()):
+        _fail(_('nothing to update: give --description, --tags or '
+                '--visibility'))
+    _print_template(store.stored_templates.update(args.template, **fields))
+
+
+def _delete_each(delete, calls, what):
+    failed = errors.failures(delete, calls)
+    if len(calls) == 1 and failed:
+        raise StoreCommandError(failed[0])
+    if failed:
+        for text in failed:
+            print(text)
+        _fail(_('unable to delete %(count)d of the %(total)d %(what)s') %
+              {'count': len(failed), 'total': len(calls), 'what': what})
+
+
+@utils.arg('template', metavar='<NAME or ID>', nargs='+',
+           help=_('Names or IDs of the stored templates to delete.'))
+@_store_command
+def do_template_store_delete(store, args, hc):
+    """Delete stored templates with all their versions."""
+    _delete_each(store.stored_templates.delete,
+                 [(name,) for name in args.template], _('stored templates'))
+
+
+@utils.arg('template', metavar='<NAME or ID>',
+           help=_('Name or ID of the stored template.'))
+@utils.arg('version', metavar='<VERSION>', nargs='?',
+           help=_('The new version (default: the next patch).'))
+@_bundle_args
+@utils.arg('--description', metavar='<DESCRIPTION>',
+           help=_('Description of the version.'))
+@_store_command
+def do_template_store_version_create(store, args, hc):
+    """Publish a version of a stored template from local files."""
+    loaded = _load(hc, args, required=True)
+    _print_version(store.versions.create(
+        args.template, **_version_fields(args, loaded, args.version,
+                                         args.description)))
+
+
+@utils.arg('template', metavar='<NAME or ID>',
+           help=_('Name or ID of the stored template.'))
+@utils.arg('--constraint', metavar='<CONSTRAINT>',
+           help=_('Only versions matching this node-semver range.'))
+@utils.arg('--status', metavar='<STATUS>', choices=('active', 'deprecated'),
+           help=_('Only active or only deprecated versions.'))
+@_store_command
+def do_template_store_version_list(store, args, hc):
+    """List the versions of a stored template, newest first."""
+    utils.print_list(
+        store.versions.list(args.template, constraint=args.constraint,
+                            status=args.status),
+        ['version', 'status', 'digest', 'creation_time', 'description'],
+        sortby_index=None)
+
+
+@utils.arg('template', metavar='<NAME or ID>',
+           help=_('Name or ID of the stored template.'))
+@utils.arg('version', metavar='<VERSION>',
+           help=_('An exact version, "latest" or a node-semver range.'))
+@_store_command
+def do_template_store_version_show(store, args, hc):
+    """Show a version of a stored template."""
+    _print_version(store.versions.find(args.template, args.version))
+
+
+@utils.arg('template', metavar='<NAME or ID>',
+           help=_('Name or ID of the stored template.'))
+@utils.arg('version', metavar='<VERSION>', nargs='+',
+           help=_('The versions to delete.'))
+@_store_command
+def do_template_store_version_delete(store, args, hc):
+    """Delete versions of a stored template that no stack uses."""
+    _delete_each(store.versions.delete,
+                 [(args.template, v) for v in args.version], _('versions'))
+
+
+@utils.arg('template', metavar='<NAME or ID>',
+           help=_('Name or ID of the stored template.'))
+@utils.arg('version', metavar='<VERSION>',
+           help=_('The version to deprecate.'))
+@utils.arg('--description', metavar='<DESCRIPTION>',
+           help=_('New description of the version, e.g. why.'))
+@_store_command
+def do_template_store_version_deprecate(store, args, hc):
+    """Deprecate a version: new stacks no longer get it."""
+    _print_version(store.versions.update(args.template, args.version,
+                                         status='deprecated',
+                                         description=args.description))
+
+
+@utils.arg('template', metavar='<NAME or ID>',
+           help=_('Name or ID of the stored template.'))
+@utils.arg('constraint', metavar='<CONSTRAINT>', nargs='?',
+           help=_('An exact version or a node-semver range (default: '
+                  'latest).'))
+@_store_command
+def do_template_store_resolve(store, args, hc):
+    """Show the version a stack asking for a constraint would get."""
+    _print_version(store.versions.resolve(args.template, args.constraint))
+
+
+@utils.arg('template', metavar='<NAME or ID>',
+           help=_('Name or ID of the stored template.'))
+@utils.arg('version', metavar='<VERSION>', nargs='?',
+           default=versions.LATEST,
+           help=_('An exact version, "latest" (default) or a node-semver '
+                  'range.'))
+@utils.arg('-o', '--output-dir', metavar='<DIRECTORY>',
+           help=_('Write the template, child files and environment here.'))
+@utils.arg('--overwrite', action='store_true',
+           help=_('Replace files that already exist in --output-dir.'))
+@_store_command
+def do_template_store_download(store, args, hc):
+    """Print a version's template, or write its bundle to a directory."""
+    version = store.versions.find(args.template, args.version)
+    if not args.output_dir:
+        print(bundle.to_yaml(version.template), end='')
+        return
+    print(bundle.write_version(version, args.output_dir, args.overwrite,
+                               REPUBLISH), end='')
