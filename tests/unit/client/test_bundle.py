@@ -1,0 +1,282 @@
+"""The client's bundler: root-relative paths, one environment, round trips."""
+
+import json
+import os
+import shutil
+
+import fixtures
+from oslotest import base
+
+from heat_store.client import bundle
+from heat_store.client import errors
+
+ROOT = """
+heat_template_version: 2018-08-31
+parameters:
+  greeting: {type: string, default: hi}
+resources:
+  boot:
+    type: OS::Heat::Value
+    properties:
+      value: {get_file: scripts/boot.sh}
+  child:
+    type: nested/child.yaml
+  mapped:
+    type: My::Mapped
+"""
+
+CHILD = """
+heat_template_version: 2018-08-31
+resources:
+  own:
+    type: OS::Heat::Value
+    properties:
+      value: {get_file: data.txt}
+  shared:
+    type: OS::Heat::Value
+    properties:
+      value: {get_file: ../scripts/boot.sh}
+"""
+
+MAPPED = """
+heat_template_version: 2018-08-31
+resources: {}
+"""
+
+ENV_BASE = """
+resource_registry:
+  My::Mapped: ../mapped.yaml
+parameter_defaults:
+  greeting: hello
+  size: 1
+"""
+
+ENV_OVERRIDE = """
+parameter_defaults:
+  size: 2
+"""
+
+
+class BundleTestCase(base.BaseTestCase):
+    def setUp(self):
+        super().setUp()
+        self.tmp = self.useFixture(fixtures.TempDir()).path
+
+    def tree(self, files, where='src'):
+        top = os.path.join(self.tmp, where)
+        for path, text in files.items():
+            full = os.path.join(top, path)
+            os.makedirs(os.path.dirname(full), exist_ok=True)
+            with open(full, 'w') as f:
+                f.write(text)
+        return top
+
+    def source(self, where='src'):
+        return self.tree({
+            'web.yaml': ROOT, 'scripts/boot.sh': '#!/bin/sh\necho hi\n',
+            'nested/child.yaml': CHILD, 'nested/data.txt': 'data\n',
+            'mapped.yaml': MAPPED, 'envs/base.yaml': ENV_BASE,
+            'envs/override.yaml': ENV_OVERRIDE}, where)
+
+    def load(self, top):
+        return bundle.load(os.path.join(top, 'web.yaml'),
+                           [os.path.join(top, 'envs/base.yaml'),
+                            os.path.join(top, 'envs/override.yaml')])
+
+
+class LoadTest(BundleTestCase):
+    def test_files_are_keyed_relative_to_the_root_template(self):
+        loaded = self.load(self.source())
+        self.assertEqual(['mapped.yaml', 'nested/child.yaml',
+                          'nested/data.txt', 'scripts/boot.sh'],
+                         sorted(loaded.files))
+        self.assertEqual('#!/bin/sh\necho hi\n',
+                         loaded.files['scripts/boot.sh'])
+
+    def test_root_references_are_relative(self):
+        resources = self.load(self.source()).template['resources']
+        self.assertEqual({'get_file': 'scripts/boot.sh'},
+                         resources['boot']['properties']['value'])
+        self.assertEqual('nested/child.yaml', resources['child']['type'])
+        self.assertEqual('My::Mapped', resources['mapped']['type'])
+
+    def test_child_references_are_root_relative_keys(self):
+        child = json.loads(self.load(self.source()).files['nested/child.yaml'])
+        resources = child['resources']
+        self.assertEqual('nested/data.txt',
+                         resources['own']['properties']['value']['get_file'])
+        self.assertEqual(
+            'scripts/boot.sh',
+            resources['shared']['properties']['value']['get_file'])
+
+    def test_child_template_is_canonical_json(self):
+        text = self.load(self.source()).files['nested/child.yaml']
+        self.assertEqual(bundle.canonical_text(json.loads(text)), text)
+
+    def test_no_absolute_path_is_left(self):
+        top = self.source()
+        dumped = json.dumps(self.load(top).fields())
+        self.assertNotIn('file://', dumped)
+        self.assertNotIn(self.tmp, dumped)
+
+    def test_environments_are_merged_with_relative_registry(self):
+        environment = self.load(self.source()).environment
+        self.assertEqual({'My::Mapped': 'mapped.yaml'},
+                         environment['resource_registry'])
+        self.assertEqual({'greeting': 'hello', 'size': 2},
+                         environment['parameter_defaults'])
+
+    def test_registry_base_url_is_dropped(self):
+        top = self.source()
+        self.tree({'envs/base.yaml': 'resource_registry:\n'
+                   '  base_url: file://%s/\n  My::Mapped: mapped.yaml\n' % top})
+        environment = self.load(top).environment
+        self.assertEqual({'My::Mapped': 'mapped.yaml'},
+                         environment['resource_registry'])
+
+    def test_per_resource_registry_entries_are_relative(self):
+        top = self.source()
+        self.tree({'envs/base.yaml': 'resource_registry:\n  resources:\n'
+                   '    mapped:\n      My::Mapped: ../mapped.yaml\n'
+                   '      hooks: pre-create\n'})
+        registry = self.load(top).environment['resource_registry']
+        self.assertEqual({'mapped': {'My::Mapped': 'mapped.yaml',
+                                     'hooks': 'pre-create'}},
+                         registry['resources'])
+
+    def test_same_bundle_from_two_directories_is_identical(self):
+        first = self.load(self.source('one'))
+        second = self.load(self.source('elsewhere/deeper/two'))
+        self.assertEqual(first.fields(), second.fields())
+
+    def test_file_outside_the_template_directory_is_refused(self):
+        top = self.source()
+        self.tree({'web.yaml': ROOT.replace('scripts/boot.sh',
+                                            '../outside.sh'),
+                   '../outside.sh': 'echo\n'})
+        error = self.assertRaises(errors.BundleError, self.load, top)
+        self.assertIn(os.path.join(self.tmp, 'outside.sh'), str(error))
+        self.assertIn('outside', str(error))
+
+    def test_ambiguous_child_reference_stays_relative_to_the_child(self):
+        # nested/child.yaml refers to nested/data.txt; were it written as
+        # its key, "nested/data.txt", the server would first look for
+        # nested/nested/data.txt, which exists too.
+        top = self.source()
+        self.tree({'nested/nested/data.txt': 'other\n',
+                   'nested/other.yaml': 'heat_template_version: 2018-08-31\n'
+                   'outputs:\n  x: {value: {get_file: nested/data.txt}}\n',
+                   'web.yaml': ROOT + '  other:\n'
+                   '    type: nested/other.yaml\n'})
+        files = self.load(top).files
+        child = json.loads(files['nested/child.yaml'])
+        self.assertEqual(
+            'data.txt',
+            child['resources']['own']['properties']['value']['get_file'])
+        # nested/other.yaml means nested/nested/data.txt, and nothing else
+        # is named so from nested/: its key does.
+        other = json.loads(files['nested/other.yaml'])
+        self.assertEqual('nested/nested/data.txt',
+                         other['outputs']['x']['value']['get_file'])
+
+    def test_bad_environment_is_a_bundle_error(self):
+        top = self.source()
+        self.tree({'envs/base.yaml': 'not_a_section: {}\n'})
+        error = self.assertRaises(errors.BundleError, self.load, top)
+        self.assertIn('not_a_section', str(error))
+
+    def test_urls_are_rebased_like_paths(self):
+        base = 'http://example.com/t/'
+        loaded = bundle.relative_bundle(
+            base + 'web.yaml',
+            {'resources': {'a': {'type': base + 'lib/a.yaml'}}},
+            {base + 'lib/a.yaml': json.dumps(
+                {'heat_template_version': '2018-08-31',
+                 'outputs': {'o': {'value': {'get_file': base + 'x%20y'}}}}),
+             base + 'x%20y': b'text'},
+            {})
+        self.assertEqual({'resources': {'a': {'type': 'lib/a.yaml'}}},
+                         loaded.template)
+        self.assertEqual('text', loaded.files['x y'])
+        self.assertIn('"get_file":"x y"', loaded.files['lib/a.yaml'])
+
+    def test_version_fields_leave_unset_metadata_out(self):
+        loaded = bundle.Bundle({'heat_template_version': '2018-08-31'})
+        self.assertEqual(
+            {'template': {'heat_template_version': '2018-08-31'},
+             'files': {}, 'environment': {}, 'version': '1.0.0',
+             'source': {'url': 'https://git.example/web'}, 'force': True},
+            loaded.version_fields(version='1.0.0',
+                                  source_url='https://git.example/web',
+                                  force=True))
+
+
+class WriteTest(BundleTestCase):
+    def test_written_bundle_loads_back_identical(self):
+        loaded = self.load(self.source())
+        out = os.path.join(self.tmp, 'out')
+        root, env, paths = bundle.write(out, 'web', loaded.template,
+                                        loaded.files, loaded.environment)
+        self.assertEqual(os.path.join(out, 'web.yaml'), root)
+        self.assertEqual(os.path.join(out, 'environment.yaml'), env)
+        self.assertEqual(6, len(paths))
+        again = bundle.load(root, [env])
+        self.assertEqual(loaded.fields(), again.fields())
+
+    def test_children_are_written_relative_to_themselves(self):
+        loaded = self.load(self.source())
+        out = os.path.join(self.tmp, 'out')
+        bundle.write(out, 'web', loaded.template, loaded.files,
+                     loaded.environment)
+        with open(os.path.join(out, 'nested/child.yaml')) as f:
+            text = f.read()
+        self.assertIn('get_file: data.txt', text)
+        self.assertIn('get_file: ../scripts/boot.sh', text)
+
+    def test_tricky_text_survives_the_round_trip(self):
+        template = {
+            'heat_template_version': '2018-08-31',
+            'description': 'line one\nline two  \n\ttabbed\n',
+            'parameters': {'p': {'type': 'string', 'default': 'yes'},
+                           'q': {'type': 'string', 'default': '0755'},
+                           'r': {'type': 'number', 'default': 1.5}},
+            'outputs': {'u': {'value': 'caf\u00e9 \u2713',
+                              'description': 'trailing newline\n\n'}}}
+        out = os.path.join(self.tmp, 'out')
+        root, env, _paths = bundle.write(out, 'odd', template)
+        self.assertIsNone(env)
+        self.assertEqual(template, bundle.load(root).template)
+
+    def test_names_clashing_with_child_files_are_avoided(self):
+        root, env, texts = bundle.layout(
+            'web', {'heat_template_version': '2018-08-31'},
+            {'web.yaml': 'a', 'environment.yaml': 'b'},
+            {'parameter_defaults': {'x': 1}})
+        self.assertEqual('web-1.yaml', root)
+        self.assertEqual('environment-1.yaml', env)
+        self.assertEqual('a', texts['web.yaml'])
+
+    def test_existing_files_are_not_overwritten(self):
+        out = self.tree({'web.yaml': 'mine'}, 'out')
+        error = self.assertRaises(errors.BundleError, bundle.write, out,
+                                  'web', {'heat_template_version': 'x'})
+        self.assertIn('already exists', str(error))
+        with open(os.path.join(out, 'web.yaml')) as f:
+            self.assertEqual('mine', f.read())
+        bundle.write(out, 'web', {'heat_template_version': 'x'},
+                     overwrite=True)
+
+    def test_keys_escaping_the_directory_are_refused(self):
+        out = os.path.join(self.tmp, 'out')
+        error = self.assertRaises(errors.BundleError, bundle.write, out,
+                                  'web', {}, {'../evil.sh': 'rm'})
+        self.assertIn('../evil.sh', str(error))
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, 'evil.sh')))
+
+    def test_to_yaml_uses_block_literals_for_multiline_text(self):
+        self.assertEqual('script: |\n  echo a\n  echo b\n',
+                         bundle.to_yaml({'script': 'echo a\necho b\n'}))
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        super().tearDown()

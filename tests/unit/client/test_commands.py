@@ -1,0 +1,258 @@
+"""The command sets: their options, their errors, the heat shell wrapper."""
+
+import argparse
+import importlib.metadata
+import io
+import json
+from unittest import mock
+from urllib import error as url_error
+
+from heatclient import exc as heat_exc
+from heatclient import shell as heat_shell
+from openstackclient import shell as osc_shell
+from osc_lib import exceptions as osc_exc
+from oslotest import base
+
+from heat_store.client import errors
+from heat_store.client import shell as store_shell
+from heat_store.cmd import heat
+from heat_store.osc import stored_template
+
+GROUP = 'openstack.orchestration.v1'
+PREFIX = 'orchestration_template_store_'
+OSC_COMMANDS = ('create', 'list', 'show', 'set', 'delete', 'resolve',
+                'download', 'version_create', 'version_list', 'version_show',
+                'version_set', 'version_delete', 'version_consumers')
+HEAT_COMMANDS = ('create', 'list', 'show', 'update', 'delete',
+                 'version-create', 'version-list', 'version-show',
+                 'version-delete', 'version-deprecate', 'resolve',
+                 'download')
+
+
+def fault(code, message):
+    return json.dumps({'code': code, 'title': 'x', 'explanation': 'y',
+                       'error': {'type': 'Z', 'message': message,
+                                 'traceback': None}})
+
+
+def option_strings(parser):
+    return {option for action in parser._actions
+            for option in action.option_strings}
+
+
+def store_entry_points():
+    return {ep.name: ep for ep in importlib.metadata.entry_points(group=GROUP)
+            if ep.name.startswith(PREFIX)}
+
+
+class ErrorMessageTest(base.BaseTestCase):
+    def test_server_fault_gives_its_message(self):
+        error = heat_exc.HTTPNotFound(fault(404, 'The stored template '
+                                            '(nope) could not be found.'))
+        self.assertEqual('ERROR: The stored template (nope) could not be '
+                         'found.', errors.message(error))
+
+    def test_message_is_one_line(self):
+        error = heat_exc.HTTPBadRequest(fault(400, 'bad:\n  web.yaml\n'))
+        self.assertEqual('ERROR: bad: web.yaml', errors.message(error))
+
+    def test_body_without_fault_names_the_status(self):
+        error = heat_exc.HTTPConflict('<html>conflict</html>')
+        self.assertIn('ERROR: ', errors.message(error))
+
+    def test_unreadable_file(self):
+        error = url_error.URLError(FileNotFoundError(
+            2, 'No such file or directory', '/tmp/x/web.yaml'))
+        self.assertEqual('ERROR: cannot read /tmp/x/web.yaml: No such file '
+                         'or directory', errors.message(error))
+
+    def test_heatclient_command_error_and_bundle_error(self):
+        self.assertEqual(
+            'ERROR: Could not fetch contents for file:///a',
+            errors.message(heat_exc.CommandError(
+                'Could not fetch contents for file:///a')))
+        self.assertEqual('ERROR: outside',
+                         errors.message(errors.BundleError('outside')))
+
+    def test_unexpected_error_is_not_ours(self):
+        self.assertIsNone(errors.message(KeyError('x')))
+
+    def test_failures_collects_messages(self):
+        def delete(name):
+            if name == 'bad':
+                raise heat_exc.HTTPNotFound(fault(404, 'no bad'))
+        self.assertEqual(['ERROR: no bad'],
+                         errors.failures(delete, [('good',), ('bad',)]))
+
+
+class OSCCommandsTest(base.BaseTestCase):
+    def setUp(self):
+        super().setUp()
+        self.app = mock.Mock()
+
+    def parser(self, name):
+        command = store_entry_points()[PREFIX + name].load()(self.app, None)
+        return command, command.get_parser('openstack ' + name)
+
+    def test_every_command_is_registered(self):
+        self.assertEqual(sorted(PREFIX + name for name in OSC_COMMANDS),
+                         sorted(store_entry_points()))
+
+    def test_no_command_owns_an_option_cliff_takes_as_global(self):
+        global_options = option_strings(
+            osc_shell.OpenStackShell().build_option_parser('openstack', '1'))
+        self.assertIn('--version', global_options)
+        for name in OSC_COMMANDS:
+            _command, parser = self.parser(name)
+            ours = option_strings(parser)
+            self.assertEqual({'-h', '--help'}, ours & global_options, name)
+            # cliff parses its options with abbreviations allowed: none of
+            # ours may be the start of a global one either.
+            for option in ours:
+                clash = [g for g in global_options - {'--help'}
+                         if option.startswith('--') and g.startswith(option)]
+                self.assertEqual([], clash, (name, option))
+
+    def test_version_create_takes_the_version_positionally(self):
+        _command, parser = self.parser('version_create')
+        args = parser.parse_args(['web', '1.2.0', '-t', 'web.yaml',
+                                  '-e', 'a.yaml', '-e', 'b.yaml'])
+        self.assertEqual(('web', '1.2.0', ['a.yaml', 'b.yaml']),
+                         (args.stored_template, args.version,
+                          args.environment))
+        args = parser.parse_args(['web', '--template', 'web.yaml'])
+        self.assertIsNone(args.version)
+        self.assertRaises(SystemExit, parser.parse_args, ['web'])
+
+    def test_version_set_deprecate_and_activate_exclude_each_other(self):
+        _command, parser = self.parser('version_set')
+        self.assertEqual('deprecated', parser.parse_args(
+            ['web', '1.0.0', '--deprecate']).status)
+        self.assertEqual('active', parser.parse_args(
+            ['web', '1.0.0', '--activate']).status)
+        self.assertRaises(SystemExit, parser.parse_args,
+                          ['web', '1.0.0', '--deprecate', '--activate'])
+
+    def test_server_fault_becomes_one_command_error(self):
+        command, parser = self.parser('show')
+        http = self.app.client_manager.orchestration.http_client
+        http.get.side_effect = heat_exc.HTTPNotFound(
+            fault(404, 'The stored template (web) could not be found.'))
+        error = self.assertRaises(osc_exc.CommandError, command.take_action,
+                                  parser.parse_args(['web']))
+        self.assertEqual('ERROR: The stored template (web) could not be '
+                         'found.', str(error))
+
+    def test_create_sends_first_version_and_tags(self):
+        command, parser = self.parser('create')
+        http = self.app.client_manager.orchestration.http_client
+        http.post.return_value = mock.Mock(
+            headers={'content-type': 'application/json'},
+            json=mock.Mock(return_value={'stored_template': {'id': 'x'}}))
+        loaded = mock.Mock()
+        loaded.version_fields.return_value = {'template': {}}
+        with mock.patch('heat_store.client.bundle.load',
+                        return_value=loaded) as load:
+            command.take_action(parser.parse_args(
+                ['web', '-t', 'web.yaml', '--tags', 'a, b',
+                 '--first-version', '2.0.0']))
+        self.assertEqual('web.yaml', load.call_args[0][0])
+        self.assertEqual('2.0.0',
+                         loaded.version_fields.call_args[1]['version'])
+        http.post.assert_called_once_with(
+            '/stored_templates',
+            data={'name': 'web', 'tags': ['a', 'b'],
+                  'version': {'template': {}}})
+
+    def test_one_failed_delete_of_several_is_reported_once(self):
+        def delete(name):
+            if name == 'b':
+                raise heat_exc.HTTPConflict(fault(409, 'b is in use'))
+        with mock.patch('sys.stderr', new_callable=io.StringIO) as err:
+            error = self.assertRaises(
+                osc_exc.CommandError, stored_template.delete_all, delete,
+                [('a',), ('b',)], 'stored templates')
+        self.assertEqual('ERROR: b is in use\n', err.getvalue())
+        self.assertIn('1 of the 2', str(error))
+
+    def test_sort_takes_one_direction(self):
+        self.assertEqual({'sort_keys': ['name', 'updated_time'],
+                          'sort_dir': 'desc'},
+                         stored_template._sort_params('name:desc,'
+                                                      'updated_time'))
+        self.assertRaises(osc_exc.CommandError, stored_template._sort_params,
+                          'name:asc,updated_time:desc')
+
+
+class HeatShellTest(base.BaseTestCase):
+    def test_store_commands_sit_beside_the_stock_ones(self):
+        shell = heat.HeatStoreShell()
+        shell.get_subcommand_parser('1')
+        stock = heat_shell.HeatShell()
+        stock.get_subcommand_parser('1')
+        self.assertLessEqual(set(stock.subcommands), set(shell.subcommands))
+        self.assertIn('stack-list', shell.subcommands)
+        self.assertEqual(
+            sorted('template-store-' + name for name in HEAT_COMMANDS),
+            sorted(set(shell.subcommands) - set(stock.subcommands)))
+
+    def test_no_store_command_owns_a_global_option(self):
+        shell = heat.HeatStoreShell()
+        shell.get_subcommand_parser('1')
+        global_options = option_strings(shell.get_base_parser())
+        for name in HEAT_COMMANDS:
+            ours = option_strings(shell.subcommands['template-store-' + name])
+            self.assertEqual({'-h', '--help'}, ours & global_options, name)
+
+    def test_unknown_shell_layout_warns_and_keeps_stock_commands(self):
+        # As if a heatclient release renamed the loader the store calls.
+        stock_loader = heat_shell.HeatShell._find_actions
+
+        def renamed(shell, subparsers, module):
+            if module is store_shell:
+                raise AttributeError('_find_actions')
+            return stock_loader(shell, subparsers, module)
+
+        shell = heat.HeatStoreShell()
+        with mock.patch.object(heat.HeatStoreShell, '_find_actions',
+                               renamed), \
+                mock.patch('sys.stderr', new_callable=io.StringIO) as err:
+            shell.get_subcommand_parser('1')
+        self.assertIn('stack-list', shell.subcommands)
+        self.assertNotIn('template-store-list', shell.subcommands)
+        self.assertIn('WARNING: heat-store could not add', err.getvalue())
+
+    def test_store_error_is_one_plain_line(self):
+        with mock.patch.object(heat.HeatStoreShell, 'main',
+                               side_effect=store_shell.StoreCommandError(
+                                   'ERROR: no such template')), \
+                mock.patch('sys.stderr', new_callable=io.StringIO) as err:
+            exit_code = self.assertRaises(SystemExit, heat.main,
+                                          ['template-store-show', 'x'])
+        self.assertEqual(1, exit_code.code)
+        self.assertEqual('ERROR: no such template\n', err.getvalue())
+
+    def test_stock_error_is_printed_as_stock_heat_prints_it(self):
+        with mock.patch.object(heat.HeatStoreShell, 'main',
+                               side_effect=heat_exc.CommandError('nope')), \
+                mock.patch('sys.stderr', new_callable=io.StringIO) as err:
+            self.assertRaises(SystemExit, heat.main, ['stack-show', 'x'])
+        self.assertEqual("b'nope'\n", err.getvalue())
+
+    def test_store_command_turns_faults_into_store_errors(self):
+        hc = mock.Mock()
+        hc.http_client.get.side_effect = heat_exc.HTTPNotFound(
+            fault(404, 'gone'))
+        args = argparse.Namespace(template='web')
+        error = self.assertRaises(store_shell.StoreCommandError,
+                                  store_shell.do_template_store_show, hc,
+                                  args)
+        self.assertEqual('ERROR: gone', str(error))
+
+    def test_argparse_version_stays_global(self):
+        with mock.patch('sys.stdout', new_callable=io.StringIO) as out:
+            exit_code = self.assertRaises(
+                SystemExit, heat.HeatStoreShell().main,
+                ['template-store-list', '--version'])
+        self.assertEqual(0, exit_code.code)
+        self.assertTrue(out.getvalue().strip())
