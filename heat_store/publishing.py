@@ -59,6 +59,21 @@ class PreparedVersion(object):
         }
 
 
+def _check_file_sizes(files):
+    """Each file within max_template_size, as Heat's engine wants it.
+
+    Heat parses every file of a stack's ``files`` as a possible template,
+    and refuses any longer than max_template_size, plain files too.
+    """
+    limit = CONF.max_template_size
+    for path in sorted(files):
+        if len(files[path]) > limit:
+            raise exception.InvalidBundle(
+                reason=_("file '%(path)s' is %(size)d characters; at most "
+                         "%(limit)d are allowed (max_template_size)") %
+                {'path': path, 'size': len(files[path]), 'limit': limit})
+
+
 def prepare(context, body):
     """Parse, check and validate a publish request body."""
     version = body.get('version')
@@ -66,6 +81,7 @@ def prepare(context, body):
         version = str(versioning.parse_version(version))
     template = bundle.parse_template(body['template'], 'template')
     files = bundle.normalise_files(body.get('files'))
+    _check_file_sizes(files)
     environment = bundle.parse_environment(body.get('environment'))
     children = bundle.check_references(template, files, environment)
     data = bundle.canonical_bytes(template, files, environment)
@@ -100,8 +116,11 @@ def _parameter_defaults(environment):
 
 
 def _effective_interface(interface, environment):
-    """An interface whose parameters count their stored environment's
-    ``parameter_defaults`` as defaults, as its users see them."""
+    """An interface as its users see it.
+
+    A parameter defaulted in the stored environment's
+    ``parameter_defaults`` has that default.
+    """
     interface = dict(interface or {})
     defaults = _parameter_defaults(environment)
     parameters = {}
