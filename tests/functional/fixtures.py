@@ -29,17 +29,17 @@ def oversize_bodies():
     """Texts just past the limits, for ``$ENVIRON`` in the gabbi files.
 
     ``OVERSIZE_TEMPLATE`` is a template longer than max_template_size;
-    ``LARGE_FILE`` is a text of which four make a bundle larger than
-    max_json_body_size; ``SCALAR_ALIAS_BOMB`` is a template within the
-    size limit whose aliases repeat one long string a thousand times.
+    ``LARGE_FILE`` is a text as long as max_template_size allows, of
+    which four make a bundle larger than max_json_body_size;
+    ``SCALAR_ALIAS_BOMB`` is a template within the size limit whose
+    aliases repeat one long string a thousand times.
     """
     template_size = LIMITS['max_template_size']
-    body_size = LIMITS['max_json_body_size']
     head = 'heat_template_version: 2021-04-16\n'
     return {
         'OVERSIZE_TEMPLATE': '%sdescription: %s\n' % (
             head, 'x' * template_size),
-        'LARGE_FILE': 'y' * (body_size // 4 + 1),
+        'LARGE_FILE': 'y' * template_size,
         'SCALAR_ALIAS_BOMB': '%sparameters:\n  p:\n    type: string\n'
                              '    default: &a %s\n    description: [%s]\n' % (
                                  head, 'z' * (template_size // 4),
