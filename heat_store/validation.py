@@ -57,9 +57,9 @@ def validate_bundle(context, prepared, strict=False):
     root, files, environment, children = bundle.engine_bundle(
         prepared.template, prepared.files, prepared.environment,
         prepared.children)
-    warnings = unavailable_type_warnings(
-        context, engine, [prepared.template] + list(prepared.children.values()),
-        environment)
+    templates = [prepared.template] + list(prepared.children.values())
+    warnings = unavailable_type_warnings(context, engine, templates,
+                                         environment)
     if warnings and strict:
         raise exception.InvalidBundle(
             reason=_('strict publishing refuses resource types this cloud '

@@ -34,7 +34,7 @@ class MemberController(object):
     @heat_util.registered_policy_enforce
     def index(self, req, template):
         members = member_obj.StoredTemplateMember.get_all(req.context,
-                                                         template)
+                                                          template)
         return {'members': [serialize_member(req, template, m)
                             for m in members]}
 
