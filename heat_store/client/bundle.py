@@ -366,8 +366,8 @@ def write_version(version, output_dir, overwrite, republish):
         'digest': version.digest}]
     roles = {root: _(' (template)'), env: _(' (environment)')}
     lines.extend('  %s%s' % (path, roles.get(path, '')) for path in paths)
-    command = republish['command'] % {'name': version.template_name,
-                                        'template': root}
+    command = republish['command'] % {
+        'name': version.template_name, 'template': root}
     if env:
         command += republish['environment'] % {'environment': env}
     lines.extend([_('Publish it again with:'), '  ' + command])

@@ -139,7 +139,8 @@ def _version_fields(args, loaded, version=None, description=None):
 def do_template_store_create(store, args, hc):
     """Create a stored template, publishing a first version from files."""
     fields = {'name': args.name, 'description': args.description,
-              'tags': common.split_tags(args.tags), 'visibility': args.visibility}
+              'tags': common.split_tags(args.tags),
+              'visibility': args.visibility}
     loaded = _load(hc, args, required=False)
     if loaded is not None:
         fields['version'] = _version_fields(
@@ -207,7 +208,8 @@ def do_template_store_show(store, args, hc):
 @_store_command
 def do_template_store_update(store, args, hc):
     """Change a stored template's description, tags or visibility."""
-    fields = {'description': args.description, 'tags': common.split_tags(args.tags),
+    fields = {'description': args.description,
+              'tags': common.split_tags(args.tags),
               'visibility': args.visibility}
     if all(value is None for value in fields.values()):
         _fail(_('nothing to update: give --description, --tags or '

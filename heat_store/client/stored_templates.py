@@ -56,8 +56,9 @@ class StoredTemplateManager(base.BaseManager):
         return StoredTemplate(self, body['stored_template'], loaded=True)
 
     def update(self, template, **kwargs):
-        """Change a stored template's ``description``, ``tags`` or
-        ``visibility``.
+        """Change a stored template.
+
+        :param kwargs: ``description``, ``tags``, ``visibility``
 
         :rtype: :class:`StoredTemplate`
         """

@@ -34,6 +34,10 @@ class StoredTemplateVersion(base.Resource):
 class VersionManager(base.BaseManager):
     resource_class = StoredTemplateVersion
 
+    @staticmethod
+    def _path(stored_template, *rest):
+        return common.template_path(stored_template, 'versions', *rest)
+
     def _version(self, body):
         return StoredTemplateVersion(self, body['stored_template_version'],
                                      loaded=True)
@@ -45,8 +49,7 @@ class VersionManager(base.BaseManager):
         :param kwargs: filters ``constraint`` and ``status``
         :rtype: list of :class:`StoredTemplateVersion`
         """
-        url = (common.template_path(stored_template, 'versions') +
-               common.query_string(kwargs))
+        url = self._path(stored_template) + common.query_string(kwargs)
         return self._list(url, 'stored_template_versions')
 
     def get(self, stored_template, version):
@@ -55,8 +58,7 @@ class VersionManager(base.BaseManager):
         :param version: an exact version, or ``latest``
         :rtype: :class:`StoredTemplateVersion`
         """
-        resp = self.client.get(common.template_path(stored_template, 'versions',
-                                                    version))
+        resp = self.client.get(self._path(stored_template, version))
         return self._version(utils.get_response_body(resp))
 
     def create(self, stored_template, **kwargs):
@@ -69,7 +71,7 @@ class VersionManager(base.BaseManager):
             ``force``.
         :rtype: :class:`StoredTemplateVersion`
         """
-        resp = self.client.post(common.template_path(stored_template, 'versions'),
+        resp = self.client.post(self._path(stored_template),
                                 data=common.drop_unset(kwargs))
         return self._version(utils.get_response_body(resp))
 
@@ -79,21 +81,21 @@ class VersionManager(base.BaseManager):
         :rtype: :class:`StoredTemplateVersion`
         """
         resp = self.client.patch(
-            common.template_path(stored_template, 'versions', version),
+            self._path(stored_template, version),
             data=common.drop_unset(kwargs))
         return self._version(utils.get_response_body(resp))
 
     def delete(self, stored_template, version):
         """Delete a version that no stack uses."""
-        self._delete(common.template_path(stored_template, 'versions', version))
+        self._delete(self._path(stored_template, version))
 
     def template(self, stored_template, version):
         """The root template of a version alone, as a map.
 
         :rtype: dict
         """
-        resp = self.client.get(common.template_path(stored_template, 'versions',
-                                                    version, 'template'))
+        resp = self.client.get(self._path(stored_template, version,
+                                          'template'))
         return utils.get_response_body(resp)
 
     def consumers(self, stored_template, version):
@@ -102,8 +104,8 @@ class VersionManager(base.BaseManager):
         :rtype: list of dicts (``id``, ``stack_name``, ``resource_name``,
             ``nested_stack_id``, ``root_stack_id``, ``creation_time``)
         """
-        resp = self.client.get(common.template_path(stored_template, 'versions',
-                                                    version, 'stacks'))
+        resp = self.client.get(self._path(stored_template, version,
+                                          'stacks'))
         return utils.get_response_body(resp)['stacks']
 
     def resolve(self, stored_template, constraint=None):

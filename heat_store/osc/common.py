@@ -61,15 +61,15 @@ def add_bundle_arguments(parser, required):
         metavar='<template>',
         required=required,
         help=_('Path or URL of the root template; the files it refers to '
-             '(get_file, template resource types) are bundled with it, '
-             'under paths relative to its directory'))
+               '(get_file, template resource types) are bundled with it, '
+               'under paths relative to its directory'))
     parser.add_argument(
         '-e', '--environment',
         metavar='<environment>',
         action='append',
         help=_('Path or URL of an environment file; files its '
-             'resource_registry maps to are bundled too. Repeat to merge '
-             'several, later ones winning, into the one stored environment'))
+               'resource_registry maps to are bundled too. Repeat to merge '
+               'several, later ones winning, into the one stored environment'))
     add_publish_arguments(parser)
 
 
@@ -86,12 +86,12 @@ def add_publish_arguments(parser):
         '--strict',
         action='store_true',
         help=_('Refuse resource types whose service this cloud lacks, '
-             'instead of storing the version with a warning'))
+               'instead of storing the version with a warning'))
     parser.add_argument(
         '--force',
         action='store_true',
         help=_('Publish a minor or patch version even though it breaks the '
-             'interface of the version before it'))
+               'interface of the version before it'))
 
 
 def add_tags_argument(parser, help_text):

@@ -129,7 +129,8 @@ class LoadTest(BundleTestCase):
     def test_registry_base_url_is_dropped(self):
         top = self.source()
         self.tree({'envs/base.yaml': 'resource_registry:\n'
-                   '  base_url: file://%s/\n  My::Mapped: mapped.yaml\n' % top})
+                   '  base_url: file://%s/\n'
+                   '  My::Mapped: mapped.yaml\n' % top})
         environment = self.load(top).environment
         self.assertEqual({'My::Mapped': 'mapped.yaml'},
                          environment['resource_registry'])

@@ -14,6 +14,7 @@ from osc_lib import exceptions as osc_exc
 from oslotest import base
 
 from heat_store.client import errors
+from heat_store.client.i18n import _
 from heat_store.client import shell as store_shell
 from heat_store.cmd import heat
 from heat_store.osc import stored_template
@@ -210,7 +211,7 @@ class HeatShellTest(base.BaseTestCase):
 
         def renamed(shell, subparsers, module):
             if module is store_shell:
-                raise AttributeError('_find_actions')
+                raise AttributeError(_('_find_actions'))
             return stock_loader(shell, subparsers, module)
 
         shell = heat.HeatStoreShell()
