@@ -1,0 +1,339 @@
+"""The real ``openstack`` and ``heat`` commands against an embedded Heat.
+
+Each test runs the installed executables of this virtualenv in a
+subprocess, as a user types them, against ``shared_server()``. An
+``openstack`` call takes about 1.7 s to start, so each test is one story
+and the calls are counted.
+"""
+
+import collections
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import fixtures
+from oslotest import base
+import yaml
+
+from tests.functional import server
+
+BIN = os.path.dirname(sys.executable)
+STORE = ('orchestration', 'template', 'store')
+
+ROOT = """
+heat_template_version: 2018-08-31
+description: A web tier
+parameters:
+  greeting: {type: string, default: hi}
+resources:
+  boot:
+    type: OS::Heat::Value
+    properties:
+      value: {get_file: scripts/boot.sh}
+  child:
+    type: nested/child.yaml
+  mapped:
+    type: My::Mapped
+outputs:
+  script:
+    value: {get_attr: [boot, value]}
+"""
+
+CHILD = """
+heat_template_version: 2018-08-31
+resources:
+  own:
+    type: OS::Heat::Value
+    properties:
+      value: {get_file: data.txt}
+  shared:
+    type: OS::Heat::Value
+    properties:
+      value: {get_file: ../scripts/boot.sh}
+"""
+
+SOURCE = {
+    'web.yaml': ROOT,
+    'scripts/boot.sh': '#!/bin/sh\necho "hello from the store"\n',
+    'nested/child.yaml': CHILD,
+    'nested/data.txt': 'child data\n',
+    'mapped.yaml': 'heat_template_version: 2018-08-31\nresources: {}\n',
+    'envs/base.yaml': 'resource_registry:\n  My::Mapped: ../mapped.yaml\n'
+                      'parameter_defaults:\n  greeting: hello\n',
+    'envs/override.yaml': 'parameter_defaults:\n  greeting: bonjour\n',
+}
+
+BROKEN = """
+heat_template_version: 2018-08-31
+resources:
+  thing:
+    type: Nope::Such::Type
+"""
+
+Result = collections.namedtuple('Result', 'code out err')
+
+
+class CLITestCase(base.BaseTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server = server.shared_server()
+
+    def setUp(self):
+        super().setUp()
+        self.tmp = self.useFixture(fixtures.TempDir()).path
+        self.env = {key: value for key, value in os.environ.items()
+                    if not key.startswith('OS_') and key != 'HEAT_URL'}
+
+    def source(self, where):
+        top = os.path.join(self.tmp, where)
+        for path, text in SOURCE.items():
+            full = os.path.join(top, path)
+            os.makedirs(os.path.dirname(full), exist_ok=True)
+            with open(full, 'w') as f:
+                f.write(text)
+        return top
+
+    def bundle_args(self, top, template='-t'):
+        return [template, os.path.join(top, 'web.yaml'),
+                '-e', os.path.join(top, 'envs/base.yaml'),
+                '-e', os.path.join(top, 'envs/override.yaml')]
+
+    def broken_template(self):
+        path = os.path.join(self.tmp, 'broken.yaml')
+        with open(path, 'w') as f:
+            f.write(BROKEN)
+        return path
+
+    def run_cli(self, argv, ok=True, env=None):
+        proc = subprocess.run(argv, capture_output=True, text=True,
+                              timeout=120, env=env or self.env,
+                              cwd=self.tmp)
+        result = Result(proc.returncode, proc.stdout, proc.stderr)
+        if ok:
+            self.assertEqual(0, result.code, '%s\n%s%s' % (
+                ' '.join(argv), result.out, result.err))
+            self.assertNotIn('Traceback', result.err)
+        return result
+
+    def openstack(self, *args, ok=True):
+        return self.run_cli(
+            [os.path.join(BIN, 'openstack'), '--os-auth-type', 'none',
+             '--os-endpoint', self.server.endpoint] + list(args), ok=ok)
+
+    def store(self, *args, ok=True):
+        return self.openstack(*(STORE + args), ok=ok)
+
+    def store_json(self, *args):
+        return json.loads(self.store(*(args + ('-f', 'json'))).out)
+
+    def heat(self, *args, ok=True):
+        env = dict(self.env, HEAT_URL=self.server.endpoint)
+        return self.run_cli(
+            [os.path.join(BIN, 'heat'), '--os-no-client-auth',
+             '--os-auth-token', 'x'] + list(args), ok=ok, env=env)
+
+    def assert_error(self, result, *fragments):
+        """A failure reported as one ERROR line, with no traceback."""
+        self.assertNotEqual(0, result.code, result)
+        self.assertNotIn('Traceback', result.err + result.out)
+        lines = [line for line in result.err.splitlines()
+                 if line.startswith('ERROR')]
+        self.assertEqual(1, len(lines), result.err)
+        for fragment in fragments:
+            self.assertIn(fragment, lines[0])
+        return lines[0]
+
+
+def table_rows(text):
+    """The rows of a prettytable as dicts (continuation lines joined)."""
+    lines = [line for line in text.splitlines() if line.startswith('|')]
+    header = [cell.strip() for cell in lines[0].strip('|').split('|')]
+    rows = []
+    for line in lines[1:]:
+        cells = [cell.strip() for cell in line.strip('|').split('|')]
+        if cells[0] or not rows:
+            rows.append(dict(zip(header, cells)))
+        else:
+            for key, cell in zip(header, cells):
+                if cell:
+                    rows[-1][key] += '\n' + cell
+    return rows
+
+
+def table_dict(text):
+    """heat's ``Property | Value`` table as a dict."""
+    return {row['Property']: row['Value'] for row in table_rows(text)}
+
+
+class OpenStackCommandsTest(CLITestCase):
+    def test_publish_list_resolve_download_republish_delete(self):
+        name = 'cli-web'
+        src = self.source('src')
+        elsewhere = self.source('elsewhere/deeper/copy')
+
+        created = self.store_json(
+            'create', name, *self.bundle_args(src), '--tags', 'web,cli',
+            '--description', 'A web tier')
+        self.assertEqual((name, '1.0.0', ['cli', 'web']),
+                         (created['name'], created['latest_version'],
+                          created['tags']))
+
+        # The same bundle from another directory, no version: next patch.
+        second = self.store_json('version', 'create', name,
+                                 *self.bundle_args(elsewhere),
+                                 '--description', 'same, elsewhere')
+        self.assertEqual('1.0.1', second['version'])
+        self.assertEqual(['mapped.yaml', 'nested/child.yaml',
+                          'nested/data.txt', 'scripts/boot.sh'],
+                         second['files'])
+        versions = self.store_json('version', 'list', name)
+        self.assertEqual(['1.0.1', '1.0.0'],
+                         [v['Version'] for v in versions])
+        self.assertEqual({second['digest']},
+                         {v['Digest'] for v in versions})
+
+        table = self.store('list').out
+        self.assertIn('Latest Version', table)
+        row = [r for r in table_rows(table) if r['Name'] == name]
+        self.assertEqual('1.0.1', row[0]['Latest Version'])
+        listed = self.store_json('list', '--tags', 'cli')
+        self.assertEqual([(name, '1.0.1', 2)],
+                         [(t['Name'], t['Latest Version'],
+                           t['Version Count']) for t in listed])
+
+        shown = self.store_json('show', name)
+        self.assertEqual(('A web tier', 2, created['id']),
+                         (shown['description'], shown['version_count'],
+                          shown['id']))
+
+        resolved = self.store_json('resolve', name, '~1.0')
+        self.assertEqual('1.0.1', resolved['version'])
+        self.assertEqual({'greeting': {'type': 'string', 'default': 'hi'}},
+                         resolved['parameters'])
+
+        out = os.path.join(self.tmp, 'downloaded')
+        written = self.store('download', name, '1.0.0', '--output-dir',
+                             out).out
+        self.assertIn('Publish it again with:', written)
+        for path in ('cli-web.yaml', 'environment.yaml', 'mapped.yaml',
+                     'nested/child.yaml', 'nested/data.txt',
+                     'scripts/boot.sh'):
+            self.assertTrue(os.path.exists(os.path.join(out, path)), path)
+        with open(os.path.join(out, 'environment.yaml')) as f:
+            self.assertEqual(
+                {'resource_registry': {'My::Mapped': 'mapped.yaml'},
+                 'parameter_defaults': {'greeting': 'bonjour'}},
+                yaml.safe_load(f))
+        republished = self.store_json(
+            'version', 'create', name, '2.0.0',
+            '-t', os.path.join(out, 'cli-web.yaml'),
+            '-e', os.path.join(out, 'environment.yaml'))
+        self.assertEqual(second['digest'], republished['digest'])
+
+        printed = self.store('download', name).out
+        self.assertNotIn('file://', printed)
+        template = yaml.safe_load(printed)
+        self.assertEqual({'get_file': 'scripts/boot.sh'},
+                         template['resources']['boot']['properties']['value'])
+        self.assertEqual('nested/child.yaml',
+                         template['resources']['child']['type'])
+
+        deprecated = self.store_json('version', 'set', name, '1.0.0',
+                                     '--deprecate')
+        self.assertEqual('deprecated', deprecated['status'])
+        self.assertEqual([], self.store_json('version', 'consumers', name,
+                                             '1.0.1'))
+
+        self.store('version', 'delete', name, '2.0.0')
+        self.store('delete', name)
+        self.assert_error(self.store('show', name, ok=False),
+                          'could not be found')
+
+    def test_errors_are_one_line_and_version_is_global(self):
+        name = 'cli-errors'
+        self.store('create', name)
+        self.assert_error(self.store('create', name, ok=False),
+                          'already exists')
+        self.assert_error(
+            self.store('version', 'create', name, '1.0.0',
+                       '-t', self.broken_template(), ok=False),
+            'Nope::Such::Type')
+        # cliff takes --version anywhere on the line, even after a
+        # command's own positionals and options.
+        shown = self.store('version', 'create', name, '1.0.0', '-t',
+                           'nowhere.yaml', '--version')
+        self.assertTrue(shown.out.startswith('openstack '), shown)
+
+
+class HeatShellTest(CLITestCase):
+    def test_template_store_commands_beside_stock_ones(self):
+        name = 'cli-heat'
+        src = self.source('src')
+        elsewhere = self.source('other/place')
+
+        created = table_dict(self.heat(
+            'template-store-create', name, *self.bundle_args(src, '-f'),
+            '--tags', 'legacy').out)
+        self.assertEqual(('1.0.0', 'legacy'),
+                         (created['latest_version'], created['tags']))
+        second = table_dict(self.heat(
+            'template-store-version-create', name,
+            *self.bundle_args(elsewhere, '-f')).out)
+        self.assertEqual('1.0.1', second['version'])
+        first = table_dict(self.heat('template-store-version-show', name,
+                                     '1.0.0').out)
+        self.assertEqual(first['digest'], second['digest'])
+        versions = table_rows(self.heat('template-store-version-list',
+                                        name).out)
+        self.assertEqual(['1.0.1', '1.0.0'],
+                         [v['version'] for v in versions])
+
+        self.assertIn(name, self.heat('template-store-list').out)
+        self.assertEqual('2', table_dict(self.heat(
+            'template-store-show', name).out)['version_count'])
+        self.assertEqual('1.0.1', table_dict(self.heat(
+            'template-store-resolve', name, '~1.0').out)['version'])
+
+        out = os.path.join(self.tmp, 'downloaded')
+        self.heat('template-store-download', name, '1.0.0', '-o', out)
+        again = table_dict(self.heat(
+            'template-store-version-create', name, '1.1.0',
+            '-f', os.path.join(out, 'cli-heat.yaml'),
+            '-e', os.path.join(out, 'environment.yaml')).out)
+        self.assertEqual(second['digest'], again['digest'])
+        printed = yaml.safe_load(self.heat('template-store-download',
+                                           name).out)
+        self.assertEqual('A web tier', printed['description'])
+
+        self.assertEqual('deprecated', table_dict(self.heat(
+            'template-store-version-deprecate', name, '1.0.0').out)['status'])
+        self.assertEqual('renamed', table_dict(self.heat(
+            'template-store-update', name,
+            '--description', 'renamed').out)['description'])
+
+        self.assert_error(
+            self.heat('template-store-version-create', name, '1.0.1',
+                      *self.bundle_args(src, '-f'), ok=False),
+            '1.0.1')
+        self.assert_error(
+            self.heat('template-store-version-create', name, '1.2.0',
+                      '-f', self.broken_template(), ok=False),
+            'Nope::Such::Type')
+        self.heat('template-store-version-delete', name, '1.1.0')
+        self.heat('template-store-delete', name)
+        self.assert_error(self.heat('template-store-show', name, ok=False),
+                          'could not be found')
+
+        # Stock commands are heatclient's own, unchanged.
+        stock = self.heat('stack-list')
+        self.assertIn('stack_name', stock.out)
+        self.assertIn('deprecated', stock.err)
+        version = self.heat('template-store-list', '--version')
+        self.assertTrue(version.out.strip() or version.err.strip())
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        super().tearDown()
