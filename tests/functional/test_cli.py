@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 
 import fixtures
 from oslotest import base
@@ -135,6 +136,23 @@ class CLITestCase(base.BaseTestCase):
             [os.path.join(BIN, 'heat'), '--os-no-client-auth',
              '--os-auth-token', 'x'] + list(args), ok=ok, env=env)
 
+    def wait_stack(self, stack_path, statuses, timeout=60):
+        """Poll a stack until its status is one of ``statuses``.
+
+        ``GONE`` is the status of a stack that is not found any more.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            code, _headers, body = self.server.request(
+                'GET', '/stacks/%s' % stack_path)
+            status = 'GONE' if code == 404 else body['stack']['stack_status']
+            if status in statuses:
+                return status
+            if time.monotonic() > deadline:
+                self.fail('stack %s is %s after %ds' % (stack_path, status,
+                                                        timeout))
+            time.sleep(0.2)
+
     def assert_error(self, result, *fragments):
         """A failure reported as one ERROR line, with no traceback."""
         self.assertNotEqual(0, result.code, result)
@@ -244,13 +262,38 @@ class OpenStackCommandsTest(CLITestCase):
         deprecated = self.store_json('version', 'set', name, '1.0.0',
                                      '--deprecate')
         self.assertEqual('deprecated', deprecated['status'])
-        self.assertEqual([], self.store_json('version', 'consumers', name,
-                                             '1.0.1'))
+
+        # A stack built from 1.0.1 is its consumer, and keeps it.
+        stack = self.build_stack(name, '1.0.1')
+        consumers = self.store_json('version', 'consumers', name, '1.0.1')
+        self.assertEqual([stack['name']],
+                         [c['Stack Name'] for c in consumers])
+        self.assert_error(self.store('version', 'delete', name, '1.0.1',
+                                     ok=False), 'in use', stack['name'])
+        self.server.request('DELETE', '/stacks/%(name)s/%(id)s' % stack)
+        self.wait_stack('%(name)s/%(id)s' % stack,
+                        ('GONE', 'DELETE_COMPLETE'))
 
         self.store('version', 'delete', name, '2.0.0')
         self.store('delete', name)
         self.assert_error(self.store('show', name, ok=False),
                           'could not be found')
+
+    def build_stack(self, template, version):
+        stack = {'name': 'cli-consumer', 'id': None}
+        code, _headers, body = self.server.request('POST', '/stacks', {
+            'stack_name': stack['name'],
+            'template': {
+                'heat_template_version': '2018-08-31',
+                'resources': {'web': {
+                    'type': 'OS::Heat::StoredTemplate',
+                    'properties': {'template': template,
+                                   'version': version}}}}})
+        self.assertEqual(201, code, body)
+        stack['id'] = body['stack']['id']
+        self.assertEqual('CREATE_COMPLETE', self.wait_stack(
+            '%(name)s/%(id)s' % stack, ('CREATE_COMPLETE', 'CREATE_FAILED')))
+        return stack
 
     def test_errors_are_one_line_and_version_is_global(self):
         name = 'cli-errors'
@@ -270,6 +313,10 @@ class OpenStackCommandsTest(CLITestCase):
 
 class HeatShellTest(CLITestCase):
     def test_template_store_commands_beside_stock_ones(self):
+        with open(os.path.join(BIN, 'heat')) as f:
+            self.assertIn('heat_store.cmd.heat', f.read(),
+                          "bin/heat is python-heatclient's own again: "
+                          'reinstall heat-store (pip install -e .)')
         name = 'cli-heat'
         src = self.source('src')
         elsewhere = self.source('other/place')
