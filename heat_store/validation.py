@@ -20,6 +20,51 @@ LOG = logging.getLogger(__name__)
 SERVICE_UNAVAILABLE = '99001'
 
 
+# Sections whose shape Heat's engine takes for granted: given another
+# type it fails with a bare AttributeError instead of a message.
+_TEMPLATE_SECTIONS = {
+    'parameters': dict, 'resources': dict, 'outputs': dict,
+    'conditions': dict, 'parameter_groups': list,
+    'Parameters': dict, 'Resources': dict, 'Outputs': dict,
+    'Conditions': dict, 'Mappings': dict,
+}
+_ENVIRONMENT_SECTIONS = {
+    'parameters': dict, 'parameter_defaults': dict,
+    'resource_registry': dict, 'parameter_merge_strategies': dict,
+    'event_sinks': list, 'encrypted_param_names': list,
+}
+_SHAPES = {dict: _('a map'), list: _('a list')}
+# What a malformed template makes the engine raise, remotely.
+_ENGINE_READ_ERRORS = (AttributeError, TypeError, ValueError, KeyError,
+                       IndexError)
+
+
+def _check_shape(name, document, sections):
+    for section, shape in sections.items():
+        value = document.get(section)
+        if value is not None and not isinstance(value, shape):
+            raise exception.InvalidBundle(
+                reason=_('%(file)s: %(section)s must be %(shape)s') % {
+                    'file': name, 'section': section,
+                    'shape': _SHAPES[shape]})
+
+
+def check_shapes(prepared):
+    """Refuse sections of the wrong type, naming file and section."""
+    _check_shape('template', prepared.template, _TEMPLATE_SECTIONS)
+    for path, child in prepared.children.items():
+        _check_shape(path, child, _TEMPLATE_SECTIONS)
+    environment = prepared.environment or {}
+    _check_shape('environment', environment, _ENVIRONMENT_SECTIONS)
+    for key, target in (environment.get('resource_registry') or {}).items():
+        if not isinstance(target, dict if key == 'resources' else str):
+            raise exception.InvalidBundle(
+                reason=_('environment: resource_registry.%(key)s must be '
+                         '%(shape)s') % {
+                    'key': key, 'shape': _SHAPES[dict] if key == 'resources'
+                    else _('a resource type or a file')})
+
+
 def _is_unavailable(error):
     return (getattr(error, 'error_code', None) == SERVICE_UNAVAILABLE or
             str(error).startswith('HEAT-E%s' % SERVICE_UNAVAILABLE))
@@ -53,6 +98,7 @@ def unavailable_type_warnings(context, engine, templates, environment=None):
 
 def validate_bundle(context, prepared, strict=False):
     """Validate the root and each child template; return the warnings."""
+    check_shapes(prepared)
     engine = rpc_client.EngineClient()
     root, files, environment, children = bundle.engine_bundle(
         prepared.template, prepared.files, prepared.environment,
@@ -90,6 +136,13 @@ def _validate_one(context, engine, name, tmpl, env, files, ignorable):
         # The engine raises some of its findings (an unknown resource type
         # in a nested template) instead of answering them.
         result = {'Error': str(error)}
+    except _ENGINE_READ_ERRORS as error:
+        # A shape the engine did not expect; the remote message is all
+        # there is to say where.
+        result = {'Error': _('the engine cannot read it (%(type)s: '
+                             '%(error)s)') % {
+            'type': type(error).__name__.replace('_Remote', ''),
+            'error': str(error).split('\n')[0]}}
     if isinstance(result, dict) and 'Error' not in result:
         return
     error = result['Error'] if isinstance(result, dict) else result
