@@ -16,6 +16,8 @@ from heat_store import exception
 
 MAX_VERSION_LENGTH = 64
 MAX_CONSTRAINT_LENGTH = 255
+# The database keeps major, minor and patch in 32-bit integer columns.
+MAX_PART = 2 ** 31 - 1
 LATEST = 'latest'
 ACTIVE = 'active'
 FIRST_VERSION = '1.0.0'
@@ -61,7 +63,12 @@ def parse_version(text):
             version=text,
             reason=_('expected MAJOR.MINOR.PATCH with an optional '
                      '-prerelease, such as 1.4.2 or 2.0.0-rc.1'))
-    return semantic_version.Version(text)
+    version = semantic_version.Version(text)
+    if max(version.major, version.minor, version.patch) > MAX_PART:
+        raise exception.InvalidVersion(
+            version=text,
+            reason=_('major, minor and patch may be at most %d') % MAX_PART)
+    return version
 
 
 def _as_version(version):
@@ -98,11 +105,53 @@ class Constraint(object):
         return any(_set_matches(comparators, version)
                    for comparators in self._sets)
 
+    def release_bounds(self):
+        """Bounds on the major.minor.patch of what the range can match.
+
+        One ``(low, high)`` per comparator set (a version matches the
+        range when it matches any set); each bound is None (unbounded) or
+        ``((major, minor, patch), inclusive)``. Every version a set
+        matches lies within its bounds, prereleases included (``<2.0.0``
+        admits no 2.0.0 prerelease unless the set names one), so a
+        database may narrow a search with them; only ``match`` decides.
+        """
+        bounds = []
+        for comparators in self._sets:
+            named = {_triple(c.target) for c in comparators
+                     if c.target.prerelease}
+            low = high = None
+            for comparator in comparators:
+                target = comparator.target
+                triple = _triple(target)
+                operator_ = comparator.operator
+                if operator_ in ('>', '>=', '=='):
+                    inclusive = operator_ != '>' or bool(target.prerelease)
+                    low = _tighter(low, (triple, inclusive), max)
+                if operator_ in ('<', '<=', '=='):
+                    inclusive = (operator_ != '<' or bool(target.prerelease)
+                                 or triple in named)
+                    high = _tighter(high, (triple, inclusive), min)
+            bounds.append((low, high))
+        return bounds
+
     def __str__(self):
         return self.text
 
     def __repr__(self):
         return 'Constraint(%r)' % self.text
+
+
+def _triple(version):
+    return (version.major, version.minor, version.patch)
+
+
+def _tighter(current, bound, pick):
+    """The tighter of two bounds: ``pick`` (max for low, min for high)
+    of the triples, and exclusive over inclusive at the same triple."""
+    if current is None or bound[0] != current[0]:
+        return bound if current is None else (
+            bound if pick(bound[0], current[0]) == bound[0] else current)
+    return (bound[0], bound[1] and current[1])
 
 
 def _set_matches(comparators, version):
