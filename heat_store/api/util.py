@@ -17,20 +17,31 @@ CONF = cfg.CONF
 
 isotime = heat_timeutils.isotime
 
+# What Heat's deserializer takes as JSON (heat.common.wsgi), besides
+# text/plain.
+JSON_CONTENT_TYPES = ('', 'application/json', 'JSON')
+
 
 def require_body(req, body, schema):
     """The request's JSON object, checked against ``schema``.
 
     Heat's deserializer silently drops a body whose content type is not
-    JSON; here that is a 415, and a missing body a 400.
+    JSON, or that does not start with '{'; here the first is a 415, the
+    second and a missing body a 400.
     """
     if body is None:
-        if req.content_length and not wsgi.is_json_content_type(req):
+        if not req.content_length:
+            raise exception.InvalidRequest(
+                reason=_('The request needs a JSON body.'))
+        content_type = req.content_type or ''
+        if not (content_type in JSON_CONTENT_TYPES or
+                content_type.startswith('text/plain')):
             raise webob.exc.HTTPUnsupportedMediaType(
                 _('The request body must be JSON (Content-Type: '
-                  'application/json), not %s.') % req.content_type)
+                  'application/json), not %s.') % content_type)
         raise exception.InvalidRequest(
-            reason=_('The request needs a JSON body.'))
+            reason=_("The request body must be a JSON object, starting "
+                     "with '{'."))
     validate(body, schema)
     return body
 
