@@ -70,9 +70,11 @@ def _print_template(template):
 
 def _print_version(version):
     info = version.to_dict()
-    info['files'] = sorted(info.get('files') or {})
+    if 'files' in info:
+        info['files'] = sorted(info['files'] or {})
     utils.print_dict(
-        {field: info.get(field) for field in VERSION_FIELDS},
+        {field: info.get(field) for field in VERSION_FIELDS
+         if field in info or field != 'files'},
         formatters={'parameters': _yaml, 'outputs': _yaml,
                     'source': _yaml, 'created_by': _yaml,
                     'warnings': utils.newline_list_formatter,

@@ -160,9 +160,17 @@ def template_row(template):
                                      formatters=TEMPLATE_FORMATTERS)
 
 
-def version_row(version):
-    """A version's properties; ``files`` as the list of its paths."""
+def version_columns_and_row(version):
+    """A version's columns and properties, for a ShowOne.
+
+    ``files`` is the list of the bundle's paths; a response without the
+    bundle (resolve, set) has no ``files`` column rather than an empty one.
+    """
     info = version.to_dict()
-    info['files'] = sorted(info.get('files') or {})
-    return utils.get_dict_properties(info, VERSION_COLUMNS,
-                                     formatters=VERSION_FORMATTERS)
+    columns = VERSION_COLUMNS
+    if 'files' in info:
+        info['files'] = sorted(info['files'] or {})
+    else:
+        columns = tuple(c for c in columns if c != 'files')
+    return columns, utils.get_dict_properties(
+        info, columns, formatters=VERSION_FORMATTERS)

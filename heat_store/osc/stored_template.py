@@ -290,7 +290,7 @@ class ResolveStoredTemplate(command.ShowOne):
         self.log.debug('take_action(%s)', parsed_args)
         version = common.store(self.app).versions.resolve(
             parsed_args.stored_template, parsed_args.constraint)
-        return common.VERSION_COLUMNS, common.version_row(version)
+        return common.version_columns_and_row(version)
 
 
 class DownloadStoredTemplate(command.Command):

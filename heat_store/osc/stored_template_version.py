@@ -50,7 +50,7 @@ class CreateVersion(command.ShowOne):
             **common.version_fields(parsed_args, loaded,
                                     version=parsed_args.version,
                                     description=parsed_args.description))
-        return common.VERSION_COLUMNS, common.version_row(version)
+        return common.version_columns_and_row(version)
 
 
 class ListVersion(command.Lister):
@@ -114,7 +114,7 @@ class ShowVersion(command.ShowOne):
         self.log.debug('take_action(%s)', parsed_args)
         version = common.store(self.app).versions.find(
             parsed_args.stored_template, parsed_args.version)
-        return common.VERSION_COLUMNS, common.version_row(version)
+        return common.version_columns_and_row(version)
 
 
 class SetVersion(command.ShowOne):
@@ -158,7 +158,7 @@ class SetVersion(command.ShowOne):
         version = common.store(self.app).versions.update(
             parsed_args.stored_template, parsed_args.version,
             status=parsed_args.status, description=parsed_args.description)
-        return common.VERSION_COLUMNS, common.version_row(version)
+        return common.version_columns_and_row(version)
 
 
 class DeleteVersion(command.Command):
