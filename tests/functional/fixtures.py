@@ -7,6 +7,7 @@ fresh project ids, so files never see each other's templates.
 """
 
 import atexit
+import json
 import os
 import shutil
 import tempfile
@@ -82,7 +83,57 @@ def setup_app():
 
 class LazyApp(object):
     def __call__(self, environ, start_response):
-        return embedded_heat()(environ, start_response)
+        return fault_format_check(embedded_heat(), environ, start_response)
+
+
+FAULT_CHECK_STATUS = '599 Not In Heat Fault Format'
+
+
+def _is_json(headers):
+    return any(name.lower() == 'content-type' and
+               value.startswith('application/json')
+               for name, value in headers)
+
+
+def _is_fault(body):
+    try:
+        fault = json.loads(body)
+        return (isinstance(fault, dict) and
+                {'code', 'title', 'explanation', 'error'} <= set(fault) and
+                isinstance(fault['error'], dict) and
+                {'type', 'message'} <= set(fault['error']) and
+                fault['error']['message'])
+    except ValueError:
+        return False
+
+
+def fault_format_check(app, environ, start_response):
+    """Every error answer in every gabbi file must be a Heat fault.
+
+    An error response (4xx or 5xx, but for HEAD) whose body is not Heat's
+    fault format with a message is replaced by a 599 quoting it, so that
+    the test that made the request fails whatever status it expected.
+    Heat's FaultWrapper answers a request sent as application/xml in its
+    own XML rendering, which is left alone.
+    """
+    captured = {}
+
+    def capture(status, headers, exc_info=None):
+        captured['status'], captured['headers'] = status, headers
+        return lambda data: None
+
+    body = b''.join(app(environ, capture))
+    if (int(captured['status'].split()[0]) >= 400 and
+            environ['REQUEST_METHOD'] != 'HEAD' and
+            environ.get('CONTENT_TYPE') != 'application/xml' and
+            not (_is_json(captured['headers']) and _is_fault(body))):
+        start_response(FAULT_CHECK_STATUS,
+                       [('Content-Type', 'text/plain')])
+        return [b'%s answered %s, not in Heat fault format: %s' % (
+            environ['PATH_INFO'].encode(), captured['status'].encode(),
+            body[:1000])]
+    start_response(captured['status'], captured['headers'])
+    return [body]
 
 
 class APIFixture(gabbi_fixture.GabbiFixture):
