@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
-# Set up .venv with the test requirements and run the whole test suite.
-# Ends with one line "N passed, N failed, N skipped".
+# Set up the virtualenvs and run the whole test suite: on the current
+# openstack-heat release (.venv), then on the previous one
+# (.venv-heat-previous), since the resource type leans on StackResource
+# internals. Ends with one line "N passed, N failed, N skipped" over both.
+#
+#   tools/test.sh              # both Heat releases
+#   tools/test.sh --current    # the current release only (quicker)
+#   tools/test.sh --current tests.unit   # a subset, stestr's filters
 #
 # HEAT_STORE_REQUIRE_SERVICES=1 (set by .ci/run) makes the tests that need
 # PostgreSQL, MariaDB or RabbitMQ fail instead of skipping when a service
@@ -8,21 +14,49 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-tools/setup-venv.sh --test || exit 1
-. .venv/bin/activate
-rm -rf .stestr
-stestr init >/dev/null 2>&1 || true
-stestr run --concurrency "${TEST_CONCURRENCY:-2}" "$@" > .stestr-run.log 2>&1
-status=$?
-tail -n 40 .stestr-run.log | grep -vE '^\s*$' | tail -n 15
-stestr failing --list 2>/dev/null | sed 's/^/FAILED: /' | head -50
-counts=$(stestr last 2>/dev/null | sed -n 's/^ - \(Passed\|Failed\|Skipped\): \([0-9]*\)$/\1 \2/p')
-passed=$(awk '$1=="Passed"{print $2}' <<<"$counts")
-failed=$(awk '$1=="Failed"{print $2}' <<<"$counts")
-skipped=$(awk '$1=="Skipped"{print $2}' <<<"$counts")
-echo "${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
-if [[ ${passed:-0} -eq 0 ]]; then
-    echo "No test ran; see .stestr-run.log" >&2
-    exit 1
+PREVIOUS_HEAT=${PREVIOUS_HEAT:-'openstack-heat>=26.0.0,<27.0.0'}
+
+releases=(current previous)
+if [[ ${1:-} == --current ]]; then
+    releases=(current)
+    shift
 fi
-exit $status
+
+total_passed=0 total_failed=0 total_skipped=0 worst=0
+for release in "${releases[@]}"; do
+    if [[ $release == current ]]; then
+        venv=.venv
+        tools/setup-venv.sh --test || exit 1
+    else
+        venv=.venv-heat-previous
+        tools/setup-venv.sh --test --venv "$venv" --heat "$PREVIOUS_HEAT" || exit 1
+    fi
+    heat_version=$("$venv/bin/python" -c \
+        'from importlib import metadata; print(metadata.version("openstack-heat"))')
+    echo "== openstack-heat $heat_version ($venv)"
+    log=.stestr-$release.log
+    rm -rf .stestr
+    "$venv/bin/stestr" init >/dev/null 2>&1
+    PATH="$top/$venv/bin:$PATH" "$venv/bin/stestr" run \
+        --concurrency "${TEST_CONCURRENCY:-2}" "$@" > "$log" 2>&1
+    status=$?
+    ((status > worst)) && worst=$status
+    "$venv/bin/stestr" failing --list 2>/dev/null | sed 's/^/FAILED: /' | head -50
+    counts=$("$venv/bin/stestr" last 2>/dev/null |
+             sed -n 's/^ - \(Passed\|Failed\|Skipped\): \([0-9]*\)$/\1 \2/p')
+    passed=$(awk '$1=="Passed"{print $2}' <<<"$counts")
+    failed=$(awk '$1=="Failed"{print $2}' <<<"$counts")
+    skipped=$(awk '$1=="Skipped"{print $2}' <<<"$counts")
+    grep -E '^Ran: ' "$log"
+    echo "openstack-heat $heat_version: ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
+    if [[ ${passed:-0} -eq 0 ]]; then
+        echo "No test ran on openstack-heat $heat_version; see $log" >&2
+        tail -n 30 "$log" >&2
+        worst=1
+    fi
+    total_passed=$((total_passed + ${passed:-0}))
+    total_failed=$((total_failed + ${failed:-0}))
+    total_skipped=$((total_skipped + ${skipped:-0}))
+done
+echo "${total_passed} passed, ${total_failed} failed, ${total_skipped} skipped"
+exit $worst
