@@ -132,6 +132,9 @@ def write_config(data_dir, host='127.0.0.1', port=8004, auth='noauth',
         'heat_waitcondition_server_url':
             'http://%s:%d/v1/waitcondition' % (host, port),
         'stack_action_timeout': '600',
+        # Let developers try abandon/adopt against the store's pins.
+        'enable_stack_abandon': 'True',
+        'enable_stack_adopt': 'True',
         'use_stderr': str(debug),
         'log_file': os.path.join(data_dir, 'heat.log'),
     }

@@ -173,14 +173,23 @@ def pin(context, values):
 
 @heat_db_api.context_manager.writer
 def commit_pin(context, resource_key, resource_id, version_id, stack_id):
-    """Make ``version_id`` the resource key's only pin."""
+    """Make the resource's row for ``version_id`` the key's only pin.
+
+    Rows of the key held by a replaced resource, or for the version an
+    update moved away from, go: the kept row protects what is in use.
+    """
     C = models.StoredTemplateConsumer
+    keep = context.session.scalars(sa.select(C).where(
+        C.resource_key == resource_key, C.version_id == version_id).order_by(
+        (C.resource_id == resource_id).desc(), C.id.desc())).first()
+    if keep is None:
+        return
     context.session.execute(sa.delete(C).where(
-        C.resource_key == resource_key, C.version_id != version_id))
-    context.session.execute(sa.update(C).where(
-        C.resource_key == resource_key, C.version_id == version_id).values(
-        state=PINNED, resource_id=resource_id, stack_id=stack_id,
-        updated_at=timeutils.utcnow()))
+        C.resource_key == resource_key, C.id != keep.id))
+    keep.state = PINNED
+    keep.resource_id = resource_id
+    keep.stack_id = stack_id
+    keep.updated_at = timeutils.utcnow()
 
 
 @heat_db_api.context_manager.writer

@@ -79,10 +79,18 @@ class StoredTemplateResourceTest(testtools.TestCase):
 
     def update_stack(self, name, template, expect_status='UPDATE_COMPLETE',
                      **extra):
-        stack = self.show_stack(name)
+        before = self.show_stack(name)
         body = dict({'template': template}, **extra)
-        self.api('PUT', '/stacks/%s/%s' % (name, stack['id']), body,
+        self.api('PUT', '/stacks/%s/%s' % (name, before['id']), body,
                  expect=202)
+        # The update may not have started when PUT answers.
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            stack = self.show_stack(name)
+            if (stack['stack_status'] != before['stack_status'] or
+                    stack['updated_time'] != before['updated_time']):
+                break
+            time.sleep(0.05)
         return self.wait(name, expect_status)
 
     def show_stack(self, name):
@@ -355,3 +363,53 @@ class StoredTemplateResourceTest(testtools.TestCase):
             environment={'parameter_defaults': {'length': 30}})
         # The bundle's own default (8) wins over the parent's default.
         self.assertEqual(8, len(self.outputs(stack)['pw']))
+
+    def test_replaced_resource_keeps_its_pin(self):
+        pw = self.name('pw')
+        self.publish(pw, '1.0.0', password_template('one'), create=True)
+        stack_name = self.name('s')
+        outputs = {'v': {'value': {'get_attr': ['r', 'resolved_version']}}}
+        tmpl = stack_template({'r': {
+            'type': 'OS::Heat::StoredTemplate',
+            'properties': {'template': pw, 'version': '^1'}}}, outputs)
+        stack = self.create_stack(stack_name, tmpl)
+        self.publish(pw, '1.1.0', password_template('one-one'))
+        status, before = self.api('GET', '/stacks/%s/%s/resources/r' % (
+            stack_name, stack['id']))
+        self.api('PATCH', '/stacks/%s/%s/resources/r' % (
+            stack_name, stack['id']),
+            {'mark_unhealthy': True, 'resource_status_reason': 'test'},
+            expect=200)
+        stack = self.update_stack(stack_name, tmpl)
+        self.assertEqual({'v': '1.0.0'}, self.outputs(stack))
+        status, res = self.api('GET', '/stacks/%s/%s/resources/r' % (
+            stack_name, stack['id']))
+        # A new resource, with a new nested stack, built from the old pin.
+        self.assertEqual('CREATE_COMPLETE',
+                         res['resource']['resource_status'])
+        self.assertNotEqual(before['resource']['physical_resource_id'],
+                            res['resource']['physical_resource_id'])
+        self.assertEqual([stack_name], [
+            c['stack_name'] for c in self.consumers(pw, '1.0.0')])
+        self.assertEqual([], self.consumers(pw, '1.1.0'))
+
+    def test_abandoned_stack_holds_nothing(self):
+        pw = self.name('pw')
+        self.publish(pw, '1.0.0', password_template('one'), create=True)
+        stack_name = self.name('s')
+        stack = self.create_stack(stack_name, stack_template({'r': {
+            'type': 'OS::Heat::StoredTemplate',
+            'properties': {'template': pw}}}))
+        self.assertEqual(409, self.api(
+            'DELETE', '/stored_templates/%s/versions/1.0.0' % pw)[0])
+        self.api('DELETE', '/stacks/%s/%s/abandon' % (stack_name,
+                                                      stack['id']),
+                 expect=200)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.api('GET', '/stacks/%s' % stack['id'])[0] == 404:
+                break
+            time.sleep(0.1)
+        self.assertEqual([], self.consumers(pw, '1.0.0'))
+        self.api('DELETE', '/stored_templates/%s/versions/1.0.0' % pw,
+                 expect=204)
