@@ -9,6 +9,7 @@ import uuid
 
 from oslo_db.sqlalchemy import models
 import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
 from sqlalchemy import orm
 
 from heat.db import types
@@ -18,6 +19,19 @@ BASE = orm.declarative_base()
 
 def _uuid():
     return str(uuid.uuid4())
+
+
+def exact_string(length):
+    """A VARCHAR compared code point by code point on every database.
+
+    MySQL and MariaDB compare strings case- and accent-insensitively by
+    default: '1.0.0-RC.1' and '1.0.0-rc.1' (two versions to semver) or
+    the names 'Web' and 'web' would be one key there and two on
+    PostgreSQL and SQLite.
+    """
+    return sa.String(length).with_variant(
+        mysql.VARCHAR(length, charset='utf8mb4', collation='utf8mb4_bin'),
+        'mysql', 'mariadb')
 
 
 class StoreBase(models.ModelBase, models.TimestampMixin):
@@ -39,7 +53,7 @@ class StoredTemplate(BASE, StoreBase):
     )
 
     id = sa.Column(sa.String(36), primary_key=True, default=_uuid)
-    name = sa.Column(sa.String(255), nullable=False)
+    name = sa.Column(exact_string(255), nullable=False)
     description = sa.Column(sa.Text)
     project_id = sa.Column(sa.String(64), nullable=False)
     user_id = sa.Column(sa.String(64))
@@ -65,7 +79,7 @@ class StoredTemplateTag(BASE, StoreBase):
         sa.String(36),
         sa.ForeignKey('stored_template.id', ondelete='CASCADE'),
         primary_key=True)
-    tag = sa.Column(sa.String(80), primary_key=True)
+    tag = sa.Column(exact_string(80), primary_key=True)
 
 
 class StoredTemplateMember(BASE, StoreBase):
@@ -102,7 +116,7 @@ class StoredTemplateVersion(BASE, StoreBase):
         sa.String(36),
         sa.ForeignKey('stored_template.id', ondelete='CASCADE'),
         nullable=False)
-    version = sa.Column(sa.String(64), nullable=False)
+    version = sa.Column(exact_string(64), nullable=False)
     # NOTE: the semver parts are kept apart so that the database can order
     # versions; prerelease order among equal major.minor.patch is settled
     # in Python (semver's rules do not fit a collation).
