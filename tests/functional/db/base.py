@@ -12,6 +12,7 @@ the store shares) is pointed at it for the test's duration.
 import os
 
 from oslo_db.sqlalchemy import test_fixtures
+import sqlalchemy as sa
 
 from heat.db import api as heat_db_api
 
@@ -51,6 +52,67 @@ class MySQLMixin(OpportunisticMixin):
 
 class PostgresMixin(OpportunisticMixin):
     FIXTURE = PostgresFixture
+
+
+# Tests that need the schema but not an empty database: Heat's and the
+# store's migrations run once per database and test process, and every
+# row is deleted after each test. Modules using these mixins need
+# ``load_tests = test_fixtures.optimize_module_test_loader()`` so that
+# their tests share the database.
+
+class _SchemaOnce(test_fixtures.GeneratesSchemaFromMigrations,
+                  test_fixtures.DeletesFromSchema):
+
+    def generate_schema_migrations(self, engine):
+        heat_and_store_schema(engine)
+
+    def delete_from_schema(self, engine):
+        delete_all_rows(engine)
+
+
+class SQLiteSchemaFixture(_SchemaOnce, SQLiteFixture):
+    pass
+
+
+class MySQLSchemaFixture(_SchemaOnce, MySQLFixture):
+    pass
+
+
+class PostgresSchemaFixture(_SchemaOnce, PostgresFixture):
+    pass
+
+
+class SQLiteSchemaMixin(OpportunisticMixin):
+    FIXTURE = SQLiteSchemaFixture
+
+
+class MySQLSchemaMixin(OpportunisticMixin):
+    FIXTURE = MySQLSchemaFixture
+
+
+class PostgresSchemaMixin(OpportunisticMixin):
+    FIXTURE = PostgresSchemaFixture
+
+
+def delete_all_rows(engine):
+    """Empty every table but the migration version tables."""
+    tables = [t for t in sa.inspect(engine).get_table_names()
+              if not t.endswith('alembic_version')]
+    with engine.begin() as conn:
+        if engine.dialect.name == 'postgresql':
+            # NOTE: bounded, so that a connection a test left open fails
+            # the clean-up instead of hanging it.
+            conn.exec_driver_sql("SET LOCAL lock_timeout = '20s'")
+            conn.exec_driver_sql('TRUNCATE %s CASCADE' % ', '.join(
+                '"%s"' % t for t in tables))
+            return
+        if engine.dialect.name == 'mysql':
+            conn.exec_driver_sql('SET SESSION lock_wait_timeout = 20')
+            conn.exec_driver_sql('SET FOREIGN_KEY_CHECKS = 0')
+        for table in tables:
+            conn.exec_driver_sql('DELETE FROM %s' % table)
+        if engine.dialect.name == 'mysql':
+            conn.exec_driver_sql('SET FOREIGN_KEY_CHECKS = 1')
 
 
 def heat_and_store_schema(engine):

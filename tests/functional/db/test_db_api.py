@@ -1,0 +1,644 @@
+"""The store's DB API on SQLite, MariaDB and PostgreSQL.
+
+Each test runs on a fresh database holding Heat's schema and the store's,
+built by their own migrations, through the same functions heat-api and
+heat-engine call (``heat_store.db.api`` and ``heat_store.db.consumers``).
+"""
+
+import random
+from unittest import mock
+import uuid
+
+from oslo_config import cfg
+from oslo_config import fixture as config_fixture
+from oslo_db import exception as db_exc
+from oslo_db.sqlalchemy import test_fixtures
+from oslo_utils import timeutils
+from oslotest import base as test_base
+import sqlalchemy as sa
+
+from heat.common import context as heat_context
+from heat.common import exception as heat_exc
+from heat.db import api as heat_db_api
+
+from heat_store.db import api as db_api
+from heat_store.db import consumers
+from heat_store.db import models
+from heat_store import exception
+from heat_store import versioning
+from tests.functional.db import base
+
+HOT = {'heat_template_version': '2018-08-31', 'resources': {}}
+
+# Shuffled before publishing: the database must give them back in semver
+# order (newest first), prereleases included.
+SEMVER_ORDER = [
+    '10.0.0', '2.0.0', '2.0.0-rc.2', '2.0.0-rc.1', '2.0.0-beta.11',
+    '2.0.0-beta.2', '2.0.0-beta', '2.0.0-alpha.beta', '2.0.0-alpha.1',
+    '2.0.0-alpha', '1.10.0', '1.9.1', '1.2.0', '1.0.1', '1.0.0',
+    '1.0.0-rc.1', '1.0.0-RC.1', '0.1.0',
+]
+
+
+def context(project=None, user=None):
+    return heat_context.RequestContext(
+        project_id=project or uuid.uuid4().hex,
+        user_id=user or uuid.uuid4().hex, is_admin=False)
+
+
+def version_values(version, size=10):
+    return {
+        'version': version, 'template': HOT, 'files': {}, 'environment': {},
+        'description': 'version %s' % version, 'source_url': None,
+        'source_revision': None, 'interface': {'parameters': {},
+                                               'outputs': {}},
+        'warnings': [], 'digest': 'sha256:' + '0' * 64, 'size': size,
+    }
+
+
+class DBApiTest(object):
+    """Every database the store supports runs these."""
+
+    def setUp(self):
+        super().setUp()
+        # The schema (base.heat_and_store_schema) is built once per
+        # database by the mixins' fixture; each test starts with no rows.
+        self.ctx = context()
+
+    # -- helpers ------------------------------------------------------------
+
+    def make_template(self, name, ctx=None, visibility='private', tags=(),
+                      first=None):
+        return db_api.template_create(
+            ctx or self.ctx,
+            {'name': name, 'description': 'about %s' % name,
+             'visibility': visibility},
+            list(tags), version_values(first) if first else None)
+
+    def publish(self, template, version, ctx=None):
+        return db_api.version_create(ctx or self.ctx, template.id,
+                                     version_values(version))
+
+    def make_stack(self, ctx=None, name=None):
+        """A row in Heat's own ``stack`` table, as the engine writes it."""
+        ctx = ctx or self.ctx
+        raw = heat_db_api.raw_template_create(ctx, {'template': HOT,
+                                                    'files': {}})
+        return heat_db_api.stack_create(ctx, {
+            'name': name or 's%s' % uuid.uuid4().hex[:8],
+            'raw_template_id': raw.id, 'username': ctx.user_id,
+            'tenant': ctx.project_id, 'action': 'CREATE',
+            'status': 'COMPLETE', 'disable_rollback': True,
+            'nested_depth': 0})
+
+    def pin(self, version, stack, ctx=None, resource='web'):
+        ctx = ctx or self.ctx
+        return consumers.pin(ctx, {
+            'version_id': version.id,
+            'resource_key': '%s/%s' % (stack.id, resource),
+            'resource_id': str(uuid.uuid4()),
+            'state': consumers.PINNED, 'template_ref': 'web',
+            'version_constraint': 'latest', 'parent_stack_id': stack.id,
+            'root_stack_id': stack.id, 'resource_name': resource,
+            'project_id': ctx.project_id})
+
+    def soft_delete_stack(self, stack):
+        with self.engine.begin() as conn:
+            conn.execute(sa.text(
+                'UPDATE stack SET deleted_at = :now WHERE id = :id'),
+                {'now': timeutils.utcnow(), 'id': stack.id})
+
+    def count(self, table, **where):
+        query = 'SELECT count(*) FROM %s' % table
+        if where:
+            query += ' WHERE ' + ' AND '.join('%s = :%s' % (k, k)
+                                              for k in where)
+        with self.engine.connect() as conn:
+            return conn.execute(sa.text(query), where).scalar()
+
+    def names(self, rows):
+        return [r.name for r in rows]
+
+    # -- templates ----------------------------------------------------------
+
+    def test_create_and_get_by_name_or_id(self):
+        tmpl = self.make_template('web', tags=['a', 'b'], first='1.0.0')
+        by_name = db_api.template_get(self.ctx, 'web')
+        by_id = db_api.template_get(self.ctx, tmpl.id)
+        self.assertEqual(tmpl.id, by_name.id)
+        self.assertEqual(tmpl.id, by_id.id)
+        self.assertEqual({'a', 'b'}, {t.tag for t in by_id.tags})
+        self.assertEqual('1.0.0', by_id.latest_version)
+        self.assertEqual(1, by_id.version_count)
+        self.assertEqual(self.ctx.project_id, by_id.project_id)
+
+    def test_unicode_and_long_values_round_trip(self):
+        name = 'w' + 'x' * 254
+        tmpl = db_api.template_create(
+            self.ctx, {'name': name, 'description': 'caf\u00e9 \u2603 \u6f22',
+                       'visibility': 'private'}, ['\u00e9t\u00e9'], None)
+        got = db_api.template_get(self.ctx, tmpl.id)
+        self.assertEqual(name, got.name)
+        self.assertEqual('caf\u00e9 \u2603 \u6f22', got.description)
+        self.assertEqual(['\u00e9t\u00e9'], [t.tag for t in got.tags])
+
+    def test_duplicate_name_is_409_in_one_project_only(self):
+        self.make_template('web')
+        self.assertRaises(exception.StoredTemplateExists,
+                          self.make_template, 'web')
+        other = context()
+        self.make_template('web', ctx=other)
+        self.assertEqual(1, self.count('stored_template',
+                                       project_id=self.ctx.project_id))
+
+    def test_names_and_tags_are_exact_on_every_database(self):
+        # MariaDB's default collation would take these as one key.
+        self.make_template('web', tags=['a', 'A', 'e', '\u00e9'])
+        self.make_template('Web')
+        self.make_template('WEB')
+        self.assertEqual('web', db_api.template_get(self.ctx, 'web').name)
+        self.assertEqual('Web', db_api.template_get(self.ctx, 'Web').name)
+        self.assertRaises(exception.StoredTemplateNotFound,
+                          db_api.template_get, self.ctx, 'wEb')
+        got = db_api.template_get(self.ctx, 'web')
+        self.assertEqual({'a', 'A', 'e', '\u00e9'}, {t.tag for t in got.tags})
+        self.assertEqual(['web'], self.names(db_api.template_get_all(
+            self.ctx, filters={'tags': ['A', '\u00e9']})))
+        self.assertEqual([], self.names(db_api.template_get_all(
+            self.ctx, filters={'name': ['wEB']})))
+
+    def test_duplicate_is_a_conflict_answer(self):
+        # FaultWrapper answers 409 for StackExists and its subclasses.
+        self.make_template('web')
+        err = self.assertRaises(heat_exc.StackExists, self.make_template,
+                                'web')
+        self.assertIn('web', str(err))
+
+    def test_failed_create_writes_nothing(self):
+        self.make_template('web')
+        self.assertRaises(exception.StoredTemplateExists,
+                          self.make_template, 'web', first='1.0.0',
+                          tags=['t'])
+        self.assertEqual(1, self.count('stored_template'))
+        self.assertEqual(0, self.count('stored_template_version'))
+        self.assertEqual(0, self.count('stored_template_tag'))
+
+    def test_list_pages_by_name_with_marker(self):
+        names = ['n%02d' % i for i in range(11)]
+        shuffled = list(names)
+        random.Random(4).shuffle(shuffled)
+        for name in shuffled:
+            self.make_template(name)
+        for sort_dir, expected in (('asc', names),
+                                   ('desc', list(reversed(names)))):
+            seen = []
+            marker = None
+            while True:
+                page = db_api.template_get_all(
+                    self.ctx, sort_keys=['name'], sort_dir=sort_dir,
+                    limit=4, marker=marker)
+                seen.extend(self.names(page))
+                if len(page) < 4:
+                    break
+                marker = page[-1].id
+            self.assertEqual(expected, seen)
+
+    def test_list_pages_by_creation_time_with_equal_times(self):
+        # Rows created within one second share created_at on MariaDB's
+        # DATETIME: the id breaks ties, so paging loses and repeats none.
+        names = ['c%02d' % i for i in range(9)]
+        for name in names:
+            self.make_template(name)
+        for sort_key in ('creation_time', 'updated_time'):
+            for sort_dir in ('asc', 'desc'):
+                seen = []
+                marker = None
+                for _page in range(10):
+                    page = db_api.template_get_all(
+                        self.ctx, sort_keys=[sort_key], sort_dir=sort_dir,
+                        limit=2, marker=marker)
+                    seen.extend(self.names(page))
+                    if not page:
+                        break
+                    marker = page[-1].id
+                self.assertEqual(sorted(names), sorted(seen))
+                self.assertEqual(len(names), len(seen))
+        full = db_api.template_get_all(self.ctx)
+        self.assertEqual(sorted(names), sorted(self.names(full)))
+
+    def test_marker_must_be_visible(self):
+        hidden = self.make_template('hidden', ctx=context())
+        self.assertRaises(exception.InvalidRequest, db_api.template_get_all,
+                          self.ctx, marker=hidden.id)
+        self.assertRaises(exception.InvalidRequest, db_api.template_get_all,
+                          self.ctx, marker=str(uuid.uuid4()))
+
+    def test_list_filters(self):
+        self.make_template('a', tags=['x', 'y'])
+        self.make_template('b', tags=['x'])
+        self.make_template('c', tags=['z'], visibility='public')
+
+        def names(**filters):
+            return sorted(self.names(db_api.template_get_all(
+                self.ctx, filters=filters)))
+
+        self.assertEqual(['a'], names(tags=['x', 'y']))
+        self.assertEqual(['a', 'b', 'c'], names(tags_any=['x', 'z']))
+        self.assertEqual(['b', 'c'], names(not_tags=['x', 'y']))
+        self.assertEqual(['c'], names(not_tags_any=['x', 'y']))
+        self.assertEqual(['a', 'c'], names(name=['a', 'c']))
+        self.assertEqual(['c'], names(visibility=['public']))
+
+    def test_visibility(self):
+        owner = self.ctx
+        member = context()
+        stranger = context()
+        private = self.make_template('private', ctx=owner)
+        shared = self.make_template('shared', ctx=owner, visibility='shared')
+        public = self.make_template('public', ctx=owner, visibility='public')
+        unshared = self.make_template('unshared', ctx=owner,
+                                      visibility='shared')
+        db_api.member_create(owner, 'shared', member.project_id)
+
+        def listed(ctx, **kw):
+            return sorted(self.names(db_api.template_get_all(ctx, **kw)))
+
+        self.assertEqual(['private', 'public', 'shared', 'unshared'],
+                         listed(owner))
+        self.assertEqual(['public', 'shared'], listed(member))
+        self.assertEqual(['public'], listed(stranger))
+        self.assertEqual(['private', 'public', 'shared', 'unshared'],
+                         listed(stranger, global_tenant=True))
+
+        # By id: what the project may see; by name: its own project only.
+        self.assertEqual(shared.id, db_api.template_get(member,
+                                                        shared.id).id)
+        self.assertEqual(public.id, db_api.template_get(stranger,
+                                                        public.id).id)
+        for ctx, tmpl in ((member, private), (member, unshared),
+                          (stranger, shared), (stranger, private)):
+            self.assertRaises(exception.StoredTemplateNotFound,
+                              db_api.template_get, ctx, tmpl.id)
+        self.assertRaises(exception.StoredTemplateNotFound,
+                          db_api.template_get, member, 'shared')
+        # Seen is not owned: only the owner changes a template.
+        self.assertRaises(heat_exc.Forbidden, db_api.template_update,
+                          member, shared.id, {'description': 'x'})
+        self.assertRaises(heat_exc.Forbidden, db_api.version_delete,
+                          stranger, public.id, '1.0.0')
+        self.assertRaises(exception.StoredTemplateNotFound,
+                          db_api.template_delete, stranger, private.id)
+        # The engine resolves as the stack's project.
+        tmpl, _v = consumers.resolve_for_project(
+            stranger, shared.id, member.project_id,
+            versioning.parse_constraint('latest'))
+        self.assertEqual(shared.id, tmpl.id)
+        self.assertRaises(exception.StoredTemplateNotFound,
+                          consumers.resolve_for_project, member, shared.id,
+                          stranger.project_id,
+                          versioning.parse_constraint('latest'))
+
+    def test_membership_is_idempotent_and_removable(self):
+        self.make_template('shared', visibility='shared')
+        other = context()
+        db_api.member_create(self.ctx, 'shared', other.project_id)
+        db_api.member_create(self.ctx, 'shared', other.project_id)
+        _t, members = db_api.member_get_all(self.ctx, 'shared')
+        self.assertEqual([other.project_id], [m.project_id for m in members])
+        db_api.member_delete(self.ctx, 'shared', other.project_id)
+        self.assertRaises(exception.MemberNotFound, db_api.member_delete,
+                          self.ctx, 'shared', other.project_id)
+        self.assertEqual([], self.names(db_api.template_get_all(other)))
+
+    def test_update_template(self):
+        self.make_template('web', tags=['a'])
+        db_api.template_update(self.ctx, 'web', {'description': 'new',
+                                                 'visibility': 'public'},
+                               tags=['b', 'c'])
+        got = db_api.template_get(self.ctx, 'web')
+        self.assertEqual('new', got.description)
+        self.assertEqual('public', got.visibility)
+        self.assertEqual({'b', 'c'}, {t.tag for t in got.tags})
+        self.assertEqual(2, self.count('stored_template_tag'))
+
+    def test_delete_template_removes_all_its_rows(self):
+        tmpl = self.make_template('web', tags=['a', 'b'], first='1.0.0',
+                                  visibility='shared')
+        self.publish(tmpl, '1.1.0')
+        db_api.member_create(self.ctx, 'web', 'p2')
+        db_api.template_delete(self.ctx, 'web')
+        self.assertRaises(exception.StoredTemplateNotFound,
+                          db_api.template_get, self.ctx, tmpl.id)
+        for table in ('stored_template', 'stored_template_version',
+                      'stored_template_tag', 'stored_template_member'):
+            self.assertEqual(0, self.count(table), table)
+
+    # -- versions -----------------------------------------------------------
+
+    def test_versions_come_back_in_semver_order(self):
+        tmpl = self.make_template('web')
+        shuffled = list(SEMVER_ORDER)
+        random.Random(7).shuffle(shuffled)
+        for version in shuffled:
+            self.publish(tmpl, version)
+        listed = [v.version for v in db_api.version_get_all(self.ctx,
+                                                             tmpl.id)]
+        self.assertEqual(SEMVER_ORDER, listed)
+        # The same across batch boundaries, whatever the batch size.
+        for batch in (1, 2, 3, 5):
+            with mock.patch.object(db_api, 'VERSION_BATCH', batch):
+                listed = [v.version for v in
+                          db_api.version_get_all(self.ctx, tmpl.id)]
+            self.assertEqual(SEMVER_ORDER, listed, 'batch %d' % batch)
+        got = db_api.template_get(self.ctx, tmpl.id)
+        self.assertEqual(len(SEMVER_ORDER), got.version_count)
+        self.assertEqual('10.0.0', got.latest_version)
+
+    def test_version_filters(self):
+        tmpl = self.make_template('web')
+        for version in SEMVER_ORDER:
+            self.publish(tmpl, version)
+        db_api.version_update(self.ctx, 'web', '1.9.1',
+                              {'status': 'deprecated'})
+
+        def listed(**kw):
+            return [v.version for v in
+                    db_api.version_get_all(self.ctx, tmpl.id, **kw)]
+
+        self.assertEqual(['1.10.0', '1.9.1', '1.2.0', '1.0.1', '1.0.0'],
+                         listed(constraint=versioning.parse_constraint(
+                             '^1.0.0')))
+        self.assertEqual(['1.9.1'], listed(status='deprecated'))
+        self.assertEqual(['1.10.0', '1.2.0', '1.0.1', '1.0.0'],
+                         listed(status='active',
+                                constraint=versioning.parse_constraint('1.x')))
+
+    def test_prerelease_versions_are_case_sensitive(self):
+        # semver compares prerelease identifiers in ASCII order: RC and rc
+        # are two versions, on every database.
+        tmpl = self.make_template('web')
+        upper = self.publish(tmpl, '1.0.0-RC.1')
+        lower = self.publish(tmpl, '1.0.0-rc.1')
+        self.assertNotEqual(upper.id, lower.id)
+        self.assertEqual(upper.id, db_api.version_get(
+            self.ctx, tmpl.id, '1.0.0-RC.1').id)
+        self.assertEqual(lower.id, db_api.version_get(
+            self.ctx, tmpl.id, '1.0.0-rc.1').id)
+        self.assertIsNone(db_api.version_get(self.ctx, tmpl.id,
+                                             '1.0.0-Rc.1'))
+
+    def test_resolve(self):
+        tmpl = self.make_template('web')
+        for version in SEMVER_ORDER:
+            self.publish(tmpl, version)
+
+        def resolve(text):
+            row = db_api.version_resolve(
+                self.ctx, tmpl.id, versioning.parse_constraint(text))
+            return row.version if row else None
+
+        self.assertEqual('10.0.0', resolve('latest'))
+        self.assertEqual('10.0.0', resolve('*'))
+        self.assertEqual('1.10.0', resolve('^1.2'))
+        self.assertEqual('1.0.1', resolve('~1.0.0'))
+        self.assertEqual('1.9.1', resolve('>=1.3.0 <1.10.0'))
+        self.assertEqual('2.0.0', resolve('2.0.0 || 1.x'))
+        self.assertEqual('1.2.0', resolve('1.1.0 - 1.2.0'))
+        # A prerelease only for a constraint naming one of its M.m.p.
+        self.assertIsNone(resolve('<2.0.0 >1.10.0'))
+        self.assertEqual('2.0.0-rc.2', resolve('>=2.0.0-alpha <2.0.0'))
+        self.assertEqual('2.0.0-beta.11', resolve('~2.0.0-beta.2 <2.0.0-rc'))
+        self.assertIsNone(resolve('^3'))
+        # Deprecated versions are never picked anew.
+        db_api.version_update(self.ctx, 'web', '10.0.0',
+                              {'status': 'deprecated'})
+        db_api.version_update(self.ctx, 'web', '1.10.0',
+                              {'status': 'deprecated'})
+        self.assertEqual('2.0.0', resolve('latest'))
+        self.assertEqual('1.9.1', resolve('^1.2'))
+        self.assertEqual('2.0.0', db_api.template_get(
+            self.ctx, tmpl.id).latest_version)
+        # ... and the engine sees the same, with the bundle loaded.
+        _t, version = consumers.resolve_for_project(
+            self.ctx, 'web', self.ctx.project_id,
+            versioning.parse_constraint('^1.2'))
+        self.assertEqual('1.9.1', version.version)
+        self.assertEqual(HOT, version.template)
+
+    def test_latest_of_prereleases_only_is_none(self):
+        tmpl = self.make_template('web', first='1.0.0-rc.1')
+        self.assertIsNone(db_api.template_get(self.ctx,
+                                              tmpl.id).latest_version)
+        self.publish(tmpl, '1.0.0')
+        self.assertEqual('1.0.0', db_api.template_get(
+            self.ctx, tmpl.id).latest_version)
+
+    def test_duplicate_version_is_409_and_writes_nothing(self):
+        tmpl = self.make_template('web', first='1.0.0')
+        err = self.assertRaises(exception.VersionExists, self.publish, tmpl,
+                                '1.0.0')
+        self.assertIsInstance(err, heat_exc.StackExists)
+        self.assertEqual(1, self.count('stored_template_version'))
+        got = db_api.template_get(self.ctx, tmpl.id)
+        self.assertEqual(1, got.version_count)
+        # The same version in another template is another version.
+        other = self.make_template('api')
+        self.publish(other, '1.0.0')
+
+    def test_version_summary_follows_deletes(self):
+        tmpl = self.make_template('web', first='1.0.0')
+        self.publish(tmpl, '1.1.0')
+        self.publish(tmpl, '2.0.0-rc.1')
+        db_api.version_delete(self.ctx, 'web', '1.1.0')
+        got = db_api.template_get(self.ctx, tmpl.id)
+        self.assertEqual(('1.0.0', 2), (got.latest_version,
+                                        got.version_count))
+        self.assertRaises(exception.VersionNotFound, db_api.version_delete,
+                          self.ctx, 'web', '1.1.0')
+        self.assertEqual(['1.0.0', '2.0.0-rc.1'], sorted(
+            db_api.version_strings(self.ctx, tmpl.id)))
+
+    def test_version_quotas(self):
+        conf = self.useFixture(config_fixture.Config(cfg.CONF))
+        conf.config(max_versions_per_template=2, group='template_store')
+        tmpl = self.make_template('web', first='1.0.0')
+        self.publish(tmpl, '1.0.1')
+        self.assertRaises(exception.QuotaExceeded, self.publish, tmpl,
+                          '1.0.2')
+        self.assertEqual(2, self.count('stored_template_version'))
+
+    # -- consumers ----------------------------------------------------------
+
+    def test_version_with_consumers_is_in_use(self):
+        tmpl = self.make_template('web', first='1.0.0')
+        version = db_api.version_get(self.ctx, tmpl.id, '1.0.0')
+        mine = self.make_stack(name='mine')
+        other_ctx = context()
+        theirs = self.make_stack(ctx=other_ctx, name='theirs')
+        self.pin(version, mine)
+        self.pin(version, theirs, ctx=other_ctx)
+
+        err = self.assertRaises(exception.VersionInUse,
+                                db_api.version_delete, self.ctx, 'web',
+                                '1.0.0')
+        self.assertIsInstance(err, heat_exc.StackExists)
+        self.assertIn('mine', str(err))
+        self.assertNotIn('theirs', str(err))
+        self.assertIn('2 stack(s)', str(err))
+        self.assertIn('1 of them in other projects', str(err))
+        self.assertRaises(exception.VersionInUse, db_api.template_delete,
+                          self.ctx, 'web')
+        own, others = db_api.version_consumers(self.ctx, version.id)
+        self.assertEqual(['mine'], [name for _c, name in own])
+        self.assertEqual(1, others)
+        self.assertEqual(1, self.count('stored_template_version'))
+        self.assertEqual(2, self.count('stored_template_consumer'))
+
+    def test_consumers_of_gone_stacks_hold_nothing(self):
+        tmpl = self.make_template('web', first='1.0.0')
+        version = db_api.version_get(self.ctx, tmpl.id, '1.0.0')
+        deleted = self.make_stack()
+        self.pin(version, deleted)
+        self.soft_delete_stack(deleted)
+        # A row whose stack was purged from Heat's table altogether.
+        purged = self.make_stack()
+        self.pin(version, purged)
+        with self.engine.begin() as conn:
+            conn.execute(sa.text('DELETE FROM stack WHERE id = :id'),
+                         {'id': purged.id})
+        self.assertEqual(2, self.count('stored_template_consumer'))
+        db_api.version_delete(self.ctx, 'web', '1.0.0')
+        self.assertEqual(0, self.count('stored_template_consumer'))
+        self.assertEqual(0, self.count('stored_template_version'))
+
+    def test_pin_refuses_a_deleted_version(self):
+        tmpl = self.make_template('web', first='1.0.0')
+        version = db_api.version_get(self.ctx, tmpl.id, '1.0.0')
+        db_api.version_delete(self.ctx, 'web', '1.0.0')
+        self.assertRaises(exception.VersionNotFound, self.pin, version,
+                          self.make_stack())
+        self.assertEqual(0, self.count('stored_template_consumer'))
+
+    def test_pin_lifecycle(self):
+        tmpl = self.make_template('web', first='1.0.0')
+        v1 = db_api.version_get(self.ctx, tmpl.id, '1.0.0')
+        v2 = self.publish(tmpl, '1.1.0')
+        stack = self.make_stack()
+        row = self.pin(v1, stack)
+        key = row.resource_key
+        consumers.commit_pin(self.ctx, key, row.resource_id, v1.id, 'n1')
+        # An update moving to v2: pending beside the pin, then committed.
+        consumers.pin(self.ctx, dict(
+            version_id=v2.id, resource_key=key,
+            resource_id=row.resource_id, state=consumers.PENDING,
+            template_ref='web', version_constraint='^1',
+            parent_stack_id=stack.id, root_stack_id=stack.id,
+            resource_name='web', project_id=self.ctx.project_id))
+        self.assertEqual(2, len(consumers.pins(self.ctx, key)))
+        consumers.commit_pin(self.ctx, key, row.resource_id, v2.id, 'n1')
+        pins = consumers.pins(self.ctx, key)
+        self.assertEqual([(v2.id, consumers.PINNED)],
+                         [(p.version_id, p.state) for p in pins])
+        db_api.version_delete(self.ctx, 'web', '1.0.0')
+        self.assertRaises(exception.VersionInUse, db_api.version_delete,
+                          self.ctx, 'web', '1.1.0')
+        consumers.release(self.ctx, row.resource_id)
+        db_api.version_delete(self.ctx, 'web', '1.1.0')
+
+
+class ForeignKeyTest(object):
+    """Where the database enforces foreign keys (MariaDB, PostgreSQL), the
+    consumer's key holds the version even when the check before a delete
+    is bypassed or races a stack create."""
+
+    def _pinned(self):
+        tmpl = self.make_template('web', first='1.0.0')
+        version = db_api.version_get(self.ctx, tmpl.id, '1.0.0')
+        stack = self.make_stack()
+        self.pin(version, stack)
+        return tmpl, version, stack
+
+    def test_foreign_key_restricts_version_delete(self):
+        _t, version, _s = self._pinned()
+        with mock.patch.object(db_api, '_check_unused'):
+            self.assertRaises(exception.VersionInUse, db_api.version_delete,
+                              self.ctx, 'web', '1.0.0')
+        self.assertEqual(1, self.count('stored_template_version'))
+        self.assertEqual(1, self.count('stored_template_consumer'))
+
+    def test_foreign_key_restricts_template_delete(self):
+        self._pinned()
+        with mock.patch.object(db_api, '_check_unused'):
+            self.assertRaises(exception.VersionInUse, db_api.template_delete,
+                              self.ctx, 'web')
+        self.assertEqual(1, self.count('stored_template'))
+        self.assertEqual(1, self.count('stored_template_version'))
+        self.assertEqual(1, self.count('stored_template_consumer'))
+
+    def test_foreign_key_restricts_plain_sql(self):
+        _t, version, _s = self._pinned()
+
+        def delete():
+            with self.engine.begin() as conn:
+                conn.execute(sa.text(
+                    'DELETE FROM stored_template_version WHERE id = :id'),
+                    {'id': version.id})
+
+        self.assertRaises(db_exc.DBReferenceError, delete)
+
+    def test_foreign_key_refuses_consumer_of_missing_version(self):
+        stack = self.make_stack()
+
+        def insert():
+            with self.engine.begin() as conn:
+                conn.execute(sa.insert(models.StoredTemplateConsumer), {
+                    'version_id': str(uuid.uuid4()),
+                    'resource_key': '%s/web' % stack.id,
+                    'resource_id': str(uuid.uuid4()), 'state': 'pinned',
+                    'template_ref': 'web', 'parent_stack_id': stack.id,
+                    'resource_name': 'web',
+                    'project_id': self.ctx.project_id})
+
+        self.assertRaises(db_exc.DBReferenceError, insert)
+
+    def test_consumer_arriving_during_delete_keeps_its_version(self):
+        """A stack pins the version between the delete's check and its
+        clean-up of dead references: the new reference must survive."""
+        tmpl = self.make_template('web', first='1.0.0')
+        version = db_api.version_get(self.ctx, tmpl.id, '1.0.0')
+        stack = self.make_stack()
+        real_forget = consumers._forget_dead
+        arrived = []
+
+        def racing_forget(ctx, *args, **kwargs):
+            # Another engine commits its pin at exactly this point, on its
+            # own connection.
+            if not arrived:
+                arrived.append(self.pin(version, stack, ctx=context()))
+            return real_forget(ctx, *args, **kwargs)
+
+        with mock.patch.object(consumers, '_forget_dead', racing_forget):
+            self.assertRaises(exception.VersionInUse, db_api.version_delete,
+                              self.ctx, 'web', '1.0.0')
+        self.assertEqual(1, len(arrived))
+        self.assertEqual(1, self.count('stored_template_version'))
+        self.assertEqual(1, self.count('stored_template_consumer'))
+
+
+class TestDBApiSQLite(DBApiTest, base.SQLiteSchemaMixin,
+                      test_base.BaseTestCase):
+    pass
+
+
+class TestDBApiMySQL(DBApiTest, ForeignKeyTest, base.MySQLSchemaMixin,
+                     test_base.BaseTestCase):
+    pass
+
+
+class TestDBApiPostgres(DBApiTest, ForeignKeyTest, base.PostgresSchemaMixin,
+                        test_base.BaseTestCase):
+    pass
+
+
+# One database per kind and test process, shared by the tests above.
+load_tests = test_fixtures.optimize_module_test_loader()
