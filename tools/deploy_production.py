@@ -1,0 +1,649 @@
+#!/usr/bin/env python3
+"""Run Heat with heat-store the way operators run it, on this machine.
+
+heat-api is Heat's WSGI application (``heat.wsgi.api:application``) under
+gunicorn with several worker processes; two ``heat-engine`` processes (each
+with one engine worker) sit behind RabbitMQ; the database is a fresh
+MariaDB database. The store goes in through its documented steps only:
+
+- ``heat-manage db_sync`` and ``heat-store-manage db_sync``;
+- ``[app:apiv1app] heat.app_factory = heat_store.api.router:API`` in a copy
+  of Heat's api-paste.ini;
+- ``plugin_dirs`` naming the ``heat_store/plugin`` directory;
+- the store's policies are defaults in code (a policy file may override
+  them; none is needed).
+
+There is no Keystone: the paste flavor is ``noauth`` with a token file
+whose catalog names this Heat. Everything listens on 127.0.0.1, each
+deployment has its own database, database user and RabbitMQ vhost, so
+deployments side by side do not meet.
+
+Commands::
+
+    deploy_production.py check                # are MariaDB and RabbitMQ here?
+    deploy_production.py start --dir DIR      # configure, migrate, start, wait
+    deploy_production.py status --dir DIR
+    deploy_production.py stop --dir DIR [--purge]
+
+``start`` returns once the API answers and every engine has reported in
+(or fails, cleaning up, after ``--timeout`` seconds) and leaves the
+processes running; ``stop`` ends them (SIGTERM, then SIGKILL after a grace
+period), drops the database, its user and the vhost.
+"""
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+HOST = '127.0.0.1'
+PROJECT = 'admin'
+STATE = 'deployment.json'
+DEFAULT_DB_ADMIN_URLS = (
+    # root over the local socket (a fresh MariaDB), then oslo.db's test
+    # account (tools/ci-services.sh creates it, with GRANT OPTION).
+    'mysql+pymysql://root@localhost/?unix_socket=/run/mysqld/mysqld.sock',
+    'mysql+pymysql://root@127.0.0.1/',
+    'mysql+pymysql://openstack_citest:openstack_citest@127.0.0.1/',
+)
+RABBIT_PORT = 5672
+
+
+def log(message):
+    sys.stderr.write('deploy: %s\n' % message)
+    sys.stderr.flush()
+
+
+def bin_path(name):
+    """A console script of this Python environment."""
+    return os.path.join(os.path.dirname(os.path.abspath(sys.executable)),
+                        name)
+
+
+def free_port():
+    import socket
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+# -- services: MariaDB and RabbitMQ ----------------------------------------
+
+def db_admin_engine(url=None):
+    """An engine on the MariaDB server with rights to create databases."""
+    import sqlalchemy as sa
+    urls = [url] if url else list(DEFAULT_DB_ADMIN_URLS)
+    env_url = os.environ.get('HEAT_STORE_DEPLOY_DB_ADMIN_URL')
+    if env_url and not url:
+        urls.insert(0, env_url)
+    errors = []
+    for candidate in urls:
+        engine = sa.create_engine(candidate, poolclass=sa.pool.NullPool,
+                                  connect_args={'connect_timeout': 5})
+        try:
+            with engine.connect() as conn:
+                conn.exec_driver_sql('SELECT 1')
+            return engine
+        except Exception as exc:  # noqa: BLE001 - try the next one
+            errors.append('%s: %s' % (engine.url.render_as_string(
+                hide_password=True), str(exc).splitlines()[0]))
+            engine.dispose()
+    raise RuntimeError('No MariaDB admin connection:\n  ' +
+                       '\n  '.join(errors))
+
+
+def rabbitmqctl(*args, timeout=60):
+    return subprocess.run(['rabbitmqctl', '-q'] + list(args),
+                          capture_output=True, text=True, timeout=timeout,
+                          check=True)
+
+
+def rabbit_reachable():
+    import socket
+    try:
+        with socket.create_connection((HOST, RABBIT_PORT), timeout=3):
+            pass
+    except OSError as exc:
+        return 'RabbitMQ is not listening on %s:%d (%s)' % (
+            HOST, RABBIT_PORT, exc)
+    if shutil.which('rabbitmqctl') is None:
+        return 'rabbitmqctl is not installed'
+    return None
+
+
+def check(args):
+    problems = []
+    try:
+        db_admin_engine(args.db_admin_url).dispose()
+    except Exception as exc:  # noqa: BLE001 - reported
+        problems.append(str(exc))
+    problem = rabbit_reachable()
+    if problem:
+        problems.append(problem)
+    for name in ('gunicorn', 'heat-engine', 'heat-manage',
+                 'heat-store-manage'):
+        if not os.path.exists(bin_path(name)):
+            problems.append('%s is not installed in %s' % (
+                name, os.path.dirname(bin_path(name))))
+    for problem in problems:
+        print(problem)
+    return 3 if problems else 0
+
+
+def create_database(state, admin_url=None):
+    engine = db_admin_engine(admin_url)
+    name, user, password = state['db_name'], state['db_user'], secrets.\
+        token_hex(12)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            'CREATE DATABASE `%s` CHARACTER SET utf8mb4' % name)
+        for host in ('127.0.0.1', 'localhost'):
+            conn.exec_driver_sql(
+                "CREATE USER '%s'@'%s' IDENTIFIED BY '%s'" % (
+                    user, host, password))
+            conn.exec_driver_sql(
+                "GRANT ALL PRIVILEGES ON `%s`.* TO '%s'@'%s'" % (
+                    name, user, host))
+    state['db_admin_url'] = engine.url.render_as_string(hide_password=False)
+    engine.dispose()
+    state['database'] = (
+        'mysql+pymysql://%s:%s@%s/%s?charset=utf8mb4' % (
+            user, password, HOST, name))
+
+
+def drop_database(state):
+    if not state.get('db_admin_url'):
+        return
+    engine = db_admin_engine(state['db_admin_url'])
+    with engine.begin() as conn:
+        conn.exec_driver_sql('DROP DATABASE IF EXISTS `%s`' %
+                             state['db_name'])
+        for host in ('127.0.0.1', 'localhost'):
+            conn.exec_driver_sql("DROP USER IF EXISTS '%s'@'%s'" % (
+                state['db_user'], host))
+    engine.dispose()
+
+
+def create_vhost(state):
+    rabbitmqctl('add_vhost', state['vhost'])
+    state['vhost_created'] = True
+    rabbitmqctl('set_permissions', '-p', state['vhost'], 'guest',
+                '.*', '.*', '.*')
+    state['transport_url'] = 'rabbit://guest:guest@%s:%d/%s' % (
+        HOST, RABBIT_PORT, state['vhost'])
+
+
+def delete_vhost(state):
+    if state.get('vhost_created'):
+        rabbitmqctl('delete_vhost', state['vhost'])
+
+
+# -- configuration ---------------------------------------------------------
+
+def heat_paste_ini():
+    candidates = [os.path.join(sys.prefix, 'etc', 'heat', 'api-paste.ini'),
+                  '/etc/heat/api-paste.ini']
+    for path in candidates:
+        if os.path.exists(path):
+            return path
+    raise RuntimeError('Heat api-paste.ini not found in %s' % candidates)
+
+
+def write_paste_ini(path):
+    """Heat's api-paste.ini with the one line the store's guide changes."""
+    with open(heat_paste_ini()) as f:
+        lines = f.read().splitlines()
+    section = None
+    changed = 0
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if stripped.startswith('['):
+            section = stripped
+        elif (section == '[app:apiv1app]' and
+              stripped.replace(' ', '').startswith('heat.app_factory=')):
+            lines[i] = 'heat.app_factory = heat_store.api.router:API'
+            changed += 1
+    if changed != 1:
+        raise RuntimeError('[app:apiv1app] heat.app_factory not found in '
+                           '%s' % heat_paste_ini())
+    with open(path, 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+
+
+def write_token_response(path, port):
+    """A Keystone v3 token body for ``[noauth] token_response``.
+
+    Its catalog names this Heat, so that OS::Heat::Stack and the like find
+    the orchestration endpoint without Keystone.
+    """
+    url = 'http://%s:%d/v1/%%(tenant_id)s' % (HOST, port)
+    endpoints = [{'interface': i, 'region': 'RegionOne',
+                  'region_id': 'RegionOne', 'url': url, 'id': i}
+                 for i in ('public', 'internal', 'admin')]
+    token = {'token': {
+        'methods': ['password'],
+        'expires_at': '2099-01-01T00:00:00.000000Z',
+        'issued_at': '2026-01-01T00:00:00.000000Z',
+        'user': {'id': 'admin', 'name': 'admin',
+                 'domain': {'id': 'default', 'name': 'Default'}},
+        'project': {'id': PROJECT, 'name': PROJECT,
+                    'domain': {'id': 'default', 'name': 'Default'}},
+        'roles': [{'id': 'admin', 'name': 'admin'}],
+        'catalog': [{'type': 'orchestration', 'name': 'heat', 'id': 'heat',
+                     'endpoints': endpoints}]}}
+    with open(path, 'w') as f:
+        json.dump(token, f, indent=1)
+
+
+def plugin_dir():
+    import heat_store
+    return os.path.join(os.path.dirname(os.path.abspath(heat_store.__file__)),
+                        'plugin')
+
+
+def write_heat_conf(state):
+    import configparser
+    d = state['dir']
+    port = state['port']
+    conf = configparser.RawConfigParser()
+    conf['DEFAULT'] = {
+        'debug': 'False',
+        'transport_url': state['transport_url'],
+        'auth_encryption_key': secrets.token_hex(16),
+        'deferred_auth_method': 'password',
+        'plugin_dirs': plugin_dir(),
+        'num_engine_workers': '1',
+        'heat_metadata_server_url': 'http://%s:%d' % (HOST, port),
+        'heat_waitcondition_server_url':
+            'http://%s:%d/v1/waitcondition' % (HOST, port),
+        'log_dir': os.path.join(d, 'log'),
+        'use_stderr': 'False',
+    }
+    conf['database'] = {'connection': state['database']}
+    conf['paste_deploy'] = {'flavor': 'noauth',
+                            'api_paste_config': os.path.join(
+                                d, 'api-paste.ini')}
+    conf['noauth'] = {'token_response': os.path.join(
+        d, 'token_response.json')}
+    # NOTE: noauth's context has the role admin only; the new defaults
+    # want reader/member (Heat's own rules OR in their deprecated ones).
+    conf['oslo_policy'] = {'enforce_new_defaults': 'False',
+                           'enforce_scope': 'False'}
+    conf['oslo_messaging_notifications'] = {'driver': 'noop'}
+    conf['clients_heat'] = {'url': 'http://%s:%d/v1/%%(tenant_id)s' %
+                            (HOST, port)}
+    conf['heat_api'] = {'bind_host': HOST, 'bind_port': str(port),
+                        'workers': str(state['api_workers'])}
+    with open(os.path.join(d, 'heat.conf'), 'w') as f:
+        conf.write(f)
+    # One small file per engine: operators run them on separate hosts.
+    for i in range(1, state['engines'] + 1):
+        engine = configparser.RawConfigParser()
+        engine['DEFAULT'] = {
+            'host': 'engine-%d' % i,
+            'log_file': os.path.join(d, 'log', 'heat-engine-%d.log' % i)}
+        with open(os.path.join(d, 'engine-%d.conf' % i), 'w') as f:
+            engine.write(f)
+
+
+GUNICORN_CONF = '''\
+# gunicorn settings of heat-api: Heat's own WSGI application, N workers.
+import sys
+
+# NOTE: heat.wsgi.api parses sys.argv with oslo.config (as under uWSGI's
+# "pyargv"): give it Heat's arguments instead of gunicorn's.
+sys.argv = ['heat-api', '--config-file', {heat_conf!r}]
+
+wsgi_app = 'heat.wsgi.api:application'
+bind = '{host}:{port}'
+workers = {workers}
+worker_class = 'sync'
+timeout = 120
+graceful_timeout = 10
+pidfile = {pidfile!r}
+accesslog = {accesslog!r}
+errorlog = {errorlog!r}
+capture_output = True
+proc_name = 'heat-api'
+'''
+
+
+def write_gunicorn_conf(state):
+    d = state['dir']
+    with open(os.path.join(d, 'gunicorn.conf.py'), 'w') as f:
+        f.write(GUNICORN_CONF.format(
+            heat_conf=os.path.join(d, 'heat.conf'), host=HOST,
+            port=state['port'], workers=state['api_workers'],
+            pidfile=os.path.join(d, 'heat-api.pid'),
+            accesslog=os.path.join(d, 'log', 'heat-api-access.log'),
+            errorlog=os.path.join(d, 'log', 'gunicorn.log')))
+
+
+# -- processes -------------------------------------------------------------
+
+def run(command, state, name, timeout=300):
+    path = os.path.join(state['dir'], 'log', '%s.out' % name)
+    log('%s' % ' '.join(command))
+    with open(path, 'w') as out:
+        result = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT,
+                                timeout=timeout, cwd=state['dir'])
+    if result.returncode:
+        with open(path) as f:
+            raise RuntimeError('%s failed:\n%s' % (name, f.read()[-4000:]))
+
+
+def spawn(command, state, name):
+    path = os.path.join(state['dir'], 'log', '%s.out' % name)
+    log('%s &' % ' '.join(command))
+    with open(path, 'w') as out:
+        # NOTE: a session of its own: stop can end the whole process tree
+        # (heat-engine forks its worker, gunicorn its workers).
+        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, cwd=state['dir'],
+                                start_new_session=True)
+    state['processes'].append({'name': name, 'pid': proc.pid})
+    save(state)
+    return proc
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A zombie of ours counts as gone.
+    try:
+        with open('/proc/%d/stat' % pid) as f:
+            return f.read().split(') ', 1)[1][0] != 'Z'
+    except OSError:
+        return False
+
+
+def group_alive(pgid):
+    for entry in os.listdir('/proc'):
+        if not entry.isdigit():
+            continue
+        try:
+            with open('/proc/%s/stat' % entry) as f:
+                fields = f.read().split(') ', 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[0] != 'Z' and int(fields[2]) == pgid:
+            return True
+    return False
+
+
+def stop_processes(state, grace=20):
+    """SIGTERM every process group, then SIGKILL what outlives ``grace``."""
+    procs = list(reversed(state.get('processes', [])))
+    for proc in procs:
+        try:
+            os.killpg(proc['pid'], signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    deadline = time.monotonic() + grace
+    for proc in procs:
+        while group_alive(proc['pid']) and time.monotonic() < deadline:
+            reap(proc['pid'])
+            time.sleep(0.1)
+        if group_alive(proc['pid']):
+            log('%s did not stop in %ds: SIGKILL' % (proc['name'], grace))
+            try:
+                os.killpg(proc['pid'], signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        reap(proc['pid'])
+    kill_deadline = time.monotonic() + 10
+    while (any(group_alive(p['pid']) for p in procs) and
+           time.monotonic() < kill_deadline):
+        time.sleep(0.1)
+    state['processes'] = [p for p in procs if group_alive(p['pid'])]
+
+
+def reap(pid):
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        pass
+
+
+# -- readiness -------------------------------------------------------------
+
+def http(method, url, body=None, timeout=10):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(url, data=data, method=method, headers={
+        'Accept': 'application/json', 'Content-Type': 'application/json'})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read()
+
+
+def wait_ready(state, deadline):
+    """The API answers and every engine has reported to the database and
+    answers RPC (a template validation goes through one)."""
+    endpoint = state['endpoint']
+    engines = state['engines']
+    last = 'no answer yet'
+    while time.monotonic() < deadline:
+        for proc in state['processes']:
+            if not alive(proc['pid']):
+                raise RuntimeError('%s exited during start-up' %
+                                   proc['name'])
+        try:
+            status, body = http('GET', endpoint + '/services')
+            if status == 200:
+                up = [s for s in json.loads(body)['services']
+                      if s['status'] == 'up' and s['binary'] == 'heat-engine']
+                hosts = {s['host'] for s in up}
+                if len(hosts) >= engines:
+                    status, body = http(
+                        'POST', endpoint + '/validate',
+                        {'template': {'heat_template_version': '2018-08-31',
+                                      'resources': {}}}, timeout=30)
+                    status2, body2 = http('GET',
+                                          endpoint + '/stored_templates')
+                    if status == 200 and status2 == 200:
+                        return
+                    last = 'validate %s, stored_templates %s: %s' % (
+                        status, status2, (body + body2)[:300])
+                else:
+                    last = 'engines up: %s' % sorted(hosts)
+            else:
+                last = 'services: %s %s' % (status, body[:300])
+        except (OSError, ValueError) as exc:
+            last = str(exc)
+        time.sleep(0.3)
+    raise RuntimeError('not ready in time (%s)' % last)
+
+
+# -- state -----------------------------------------------------------------
+
+def save(state):
+    path = os.path.join(state['dir'], STATE)
+    tmp = path + '.tmp'
+    with open(tmp, 'w') as f:
+        json.dump(state, f, indent=1, sort_keys=True)
+    os.replace(tmp, path)
+
+
+def load(directory):
+    with open(os.path.join(directory, STATE)) as f:
+        return json.load(f)
+
+
+def tail(path, lines=40):
+    try:
+        with open(path, errors='replace') as f:
+            return ''.join(f.readlines()[-lines:])
+    except OSError:
+        return ''
+
+
+def logs_tail(state):
+    out = []
+    log_dir = os.path.join(state['dir'], 'log')
+    for name in sorted(os.listdir(log_dir)):
+        text = tail(os.path.join(log_dir, name), 15)
+        if text.strip():
+            out.append('--- %s\n%s' % (name, text))
+    return '\n'.join(out)
+
+
+# -- commands --------------------------------------------------------------
+
+def start(args):
+    started = time.monotonic()
+    deadline = started + args.timeout
+    directory = os.path.abspath(args.dir)
+    if os.path.exists(os.path.join(directory, STATE)):
+        print('%s already holds a deployment; stop it first' % directory)
+        return 2
+    os.makedirs(os.path.join(directory, 'log'), exist_ok=True)
+    token = secrets.token_hex(4)
+    port = args.port or free_port()
+    state = {
+        'dir': directory, 'port': port, 'project': PROJECT,
+        'endpoint': 'http://%s:%d/v1/%s' % (HOST, port, PROJECT),
+        'api_workers': args.api_workers, 'engines': args.engines,
+        'db_name': 'heat_store_%s' % token, 'db_user': 'heat_%s' % token,
+        'vhost': 'heat_store_%s' % token, 'processes': [],
+    }
+    save(state)
+    try:
+        create_database(state, args.db_admin_url)
+        save(state)
+        create_vhost(state)
+        save(state)
+        write_paste_ini(os.path.join(directory, 'api-paste.ini'))
+        write_token_response(os.path.join(directory, 'token_response.json'),
+                             port)
+        write_heat_conf(state)
+        write_gunicorn_conf(state)
+        conf = ['--config-file', os.path.join(directory, 'heat.conf')]
+        # The documented installation steps, in order.
+        run([bin_path('heat-manage')] + conf + ['db_sync'], state,
+            'heat-manage-db_sync')
+        run([bin_path('heat-store-manage')] + conf + ['db_sync'], state,
+            'heat-store-manage-db_sync')
+        for i in range(1, args.engines + 1):
+            spawn([bin_path('heat-engine')] + conf + [
+                '--config-file', os.path.join(directory,
+                                              'engine-%d.conf' % i)],
+                state, 'heat-engine-%d' % i)
+        spawn([bin_path('gunicorn'), '--config',
+               os.path.join(directory, 'gunicorn.conf.py')],
+              state, 'heat-api')
+        wait_ready(state, deadline)
+    except BaseException as exc:
+        log('start failed: %s' % exc)
+        if os.path.isdir(os.path.join(directory, 'log')):
+            sys.stderr.write(logs_tail(state) + '\n')
+        teardown(state)
+        return 1
+    state['ready_seconds'] = round(time.monotonic() - started, 1)
+    save(state)
+    if args.json:
+        print(json.dumps(state, sort_keys=True))
+    else:
+        print('heat-api (gunicorn, %d workers) and %d heat-engine processes '
+              'ready in %.1f s' % (args.api_workers, args.engines,
+                                   state['ready_seconds']))
+        print('endpoint: %s' % state['endpoint'])
+        print('try:      openstack --os-auth-type none --os-endpoint %s '
+              'orchestration template store list' % state['endpoint'])
+        print('stop:     %s stop --dir %s' % (sys.argv[0], directory))
+    return 0
+
+
+def teardown(state, purge=False):
+    errors = []
+    for step in (stop_processes, drop_database, delete_vhost):
+        try:
+            step(state)
+        except Exception as exc:  # noqa: BLE001 - do the rest anyway
+            errors.append('%s: %s' % (step.__name__, exc))
+    if state.get('processes'):
+        errors.append('still running: %s' % state['processes'])
+    if purge and not errors:
+        shutil.rmtree(state['dir'], ignore_errors=True)
+    else:
+        state['stopped'] = True
+        try:
+            os.remove(os.path.join(state['dir'], STATE))
+        except OSError:
+            pass
+    for error in errors:
+        log(error)
+    return 1 if errors else 0
+
+
+def stop(args):
+    try:
+        state = load(os.path.abspath(args.dir))
+    except OSError:
+        print('no deployment in %s' % args.dir)
+        return 0
+    started = time.monotonic()
+    status = teardown(state, purge=args.purge)
+    log('stopped in %.1f s' % (time.monotonic() - started))
+    return status
+
+
+def status(args):
+    try:
+        state = load(os.path.abspath(args.dir))
+    except OSError:
+        print('no deployment in %s' % args.dir)
+        return 1
+    ok = True
+    for proc in state['processes']:
+        running = alive(proc['pid'])
+        ok = ok and running
+        print('%-16s pid %-7d %s' % (proc['name'], proc['pid'],
+                                     'running' if running else 'GONE'))
+    print('endpoint: %s' % state['endpoint'])
+    return 0 if ok else 1
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    sub = parser.add_subparsers(dest='command', required=True)
+    p = sub.add_parser('check', help='are MariaDB and RabbitMQ reachable?')
+    p.add_argument('--db-admin-url')
+    p = sub.add_parser('start', help='configure, migrate, start and wait')
+    p.add_argument('--dir', required=True)
+    p.add_argument('--port', type=int, default=0,
+                   help='heat-api port (default: a free one)')
+    p.add_argument('--api-workers', type=int, default=3)
+    p.add_argument('--engines', type=int, default=2)
+    p.add_argument('--timeout', type=float, default=120,
+                   help='seconds until start gives up and cleans up')
+    p.add_argument('--db-admin-url',
+                   help='SQLAlchemy URL of a MariaDB account that may create '
+                        'databases and users')
+    p.add_argument('--json', action='store_true',
+                   help='print the deployment as JSON')
+    p = sub.add_parser('status')
+    p.add_argument('--dir', required=True)
+    p = sub.add_parser('stop', help='stop processes, drop database and vhost')
+    p.add_argument('--dir', required=True)
+    p.add_argument('--purge', action='store_true',
+                   help='also remove the directory (configuration, logs)')
+    args = parser.parse_args(argv)
+    return {'check': check, 'start': start, 'stop': stop,
+            'status': status}[args.command](args)
+
+
+if __name__ == '__main__':
+    sys.exit(main())
