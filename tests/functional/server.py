@@ -29,9 +29,10 @@ def _free_port():
 
 
 class EmbeddedServer(object):
-    def __init__(self, auth='noauth', extra_args=()):
+    def __init__(self, auth='noauth', extra_args=(), data_dir=None):
         self.port = _free_port()
-        self.data_dir = tempfile.mkdtemp(prefix='heat-store-server-')
+        self.data_dir = data_dir or tempfile.mkdtemp(
+            prefix='heat-store-server-')
         self.log_path = os.path.join(self.data_dir, 'server.out')
         self.auth = auth
         self.extra_args = list(extra_args)
@@ -50,6 +51,7 @@ class EmbeddedServer(object):
                                 'heat-store-dev'),
                    '--port', str(self.port), '--data-dir', self.data_dir,
                    '--auth', self.auth, '--no-leaf-sleep'] + self.extra_args
+        self.log_path = os.path.join(self.data_dir, 'server.out')
         with open(self.log_path, 'w') as log:
             self.process = subprocess.Popen(command, stdout=log,
                                             stderr=subprocess.STDOUT)

@@ -413,3 +413,53 @@ class StoredTemplateResourceTest(testtools.TestCase):
         self.assertEqual([], self.consumers(pw, '1.0.0'))
         self.api('DELETE', '/stored_templates/%s/versions/1.0.0' % pw,
                  expect=204)
+
+    def test_other_projects_see_only_public_and_shared_templates(self):
+        pw = self.name('pw')
+        _s, created = self.publish(pw, '1.0.0', password_template('owner'),
+                                   create=True)
+        template_id = created['stored_template']['id']
+        other = 'other-%s' % self.prefix
+        body = {'stack_name': self.name('s'), 'template': stack_template(
+            {'r': {'type': 'OS::Heat::StoredTemplate',
+                   'properties': {'template': template_id}}},
+            {'v': {'value': {'get_attr': ['r', 'resolved_version']}}})}
+
+        def validate_as_other():
+            return self.server.request('POST', '/validate',
+                                       {'template': body['template']},
+                                       project=other)
+
+        status, _h, payload = validate_as_other()
+        self.assertEqual(400, status, payload)
+        self.assertIn('could not be found', payload['error']['message'])
+        # Shared with the other project: it may build from it.
+        self.api('PATCH', '/stored_templates/%s' % pw,
+                 {'visibility': 'shared'}, expect=200)
+        self.api('POST', '/stored_templates/%s/members' % pw,
+                 {'project_id': other}, expect=201)
+        self.assertEqual(200, validate_as_other()[0])
+        status, _h, payload = self.server.request('POST', '/stacks', body,
+                                                  project=other)
+        self.assertEqual(201, status, payload)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            _st, _h, shown = self.server.request(
+                'GET', '/stacks/%s' % payload['stack']['id'], project=other)
+            if not shown['stack']['stack_status'].endswith('IN_PROGRESS'):
+                break
+            time.sleep(0.1)
+        self.assertEqual('CREATE_COMPLETE', shown['stack']['stack_status'],
+                         shown['stack']['stack_status_reason'])
+        # Unsharing stops new resolutions, not the stack already pinned.
+        self.api('DELETE', '/stored_templates/%s/members/%s' % (pw, other),
+                 expect=204)
+        self.assertEqual(400, validate_as_other()[0])
+        # The owner is told another project uses it, not which stack.
+        status, payload = self.api(
+            'DELETE', '/stored_templates/%s/versions/1.0.0' % pw)
+        self.assertEqual(409, status)
+        self.assertIn('1 of them in other projects',
+                      payload['error']['message'])
+        self.assertNotIn(self.name('s'), payload['error']['message'])
+        self.assertEqual([], self.consumers(pw, '1.0.0'))
