@@ -1,5 +1,8 @@
 """Helpers shared by the store's controllers."""
 
+import re
+from urllib import parse
+
 import jsonschema
 from oslo_config import cfg
 from oslo_utils import strutils
@@ -16,6 +19,15 @@ from heat_store import exception
 CONF = cfg.CONF
 
 isotime = heat_timeutils.isotime
+
+# Deeper JSON than this is refused before anything walks it: Python's
+# parser, jsonschema's messages and the RPC serialisation of a template
+# recurse once or more per level. Templates have a tighter limit (see
+# heat_store.bundle), with a message naming the file.
+MAX_BODY_DEPTH = 200
+# Neither can be stored: PostgreSQL refuses NUL in text, and a lone
+# surrogate has no UTF-8 encoding at all.
+_UNSTORABLE = re.compile(r'[\x00\ud800-\udfff]')
 
 # What Heat's deserializer takes as JSON (heat.common.wsgi), besides
 # text/plain.
@@ -157,6 +169,95 @@ class ResponseSerializer(serializers.JSONResponseSerializer):
                 response.headers['Location'] = link['href']
 
 
+def _unstorable(text):
+    match = _UNSTORABLE.search(text)
+    if match is None:
+        return None
+    if match.group() == '\x00':
+        return _('a NUL character')
+    return _('an unpaired UTF-16 surrogate (%s)') % ascii(match.group())
+
+
+def _shown(location):
+    return '.'.join(ascii(p) if isinstance(p, str) and _unstorable(p)
+                    else str(p) for p in location) or _('the body')
+
+
+def check_json_text(data):
+    """Refuse JSON nested deeper than MAX_BODY_DEPTH, and any key or
+    string with a character no database column can hold (NUL, a lone
+    surrogate from a ``\\ud800`` escape). Iterative, whatever the depth.
+    """
+    stack = [(data, (), 1)]
+    while stack:
+        node, location, depth = stack.pop()
+        if depth > MAX_BODY_DEPTH:
+            raise exception.InvalidRequest(
+                reason=_('Invalid request body: %(where)s... is nested more '
+                         'than %(max)d levels deep') %
+                {'where': _shown(location[:3]), 'max': MAX_BODY_DEPTH})
+        if isinstance(node, dict):
+            items = node.items()
+        elif isinstance(node, list):
+            items = enumerate(node)
+        else:
+            items = ()
+            if isinstance(node, str):
+                problem = _unstorable(node)
+                if problem:
+                    raise exception.InvalidRequest(
+                        reason=_('Invalid request body: %(where)s contains '
+                                 '%(problem)s') %
+                        {'where': _shown(location), 'problem': problem})
+        for key, value in items:
+            if isinstance(key, str) and _unstorable(key):
+                raise exception.InvalidRequest(
+                    reason=_('Invalid request body: the key %(key)s in '
+                             '%(where)s contains %(problem)s') %
+                    {'key': ascii(key), 'where': _shown(location),
+                     'problem': _unstorable(key)})
+            stack.append((value, location + (key,), depth + 1))
+
+
+class JSONRequestDeserializer(wsgi.JSONRequestDeserializer):
+    """Heat's deserializer, with 400 for what it lets through as a 500
+    (a RecursionError from very deep JSON) or what would fail later in
+    the database (see check_json_text)."""
+
+    def from_json(self, datastring):
+        try:
+            data = super().from_json(datastring)
+        except RecursionError:
+            raise exception.InvalidRequest(
+                reason=_('Invalid request body: nested more than %d levels '
+                         'deep') % MAX_BODY_DEPTH)
+        check_json_text(data)
+        return data
+
+
+class Resource(wsgi.Resource):
+    """Heat's Resource, refusing a query string that is not UTF-8 and NUL
+    in the query or path, with a message, before anything reads them."""
+
+    def get_action_args(self, request_environment):
+        args = super().get_action_args(request_environment)
+        try:
+            query = parse.parse_qsl(request_environment.get('QUERY_STRING',
+                                                            ''),
+                                    keep_blank_values=True, errors='strict')
+        except UnicodeDecodeError:
+            raise exception.InvalidRequest(
+                reason=_('The query string is not valid UTF-8.'))
+        for name, value in query + [(k, v) for k, v in args.items()
+                                    if isinstance(v, str)]:
+            problem = _unstorable(name) or _unstorable(value)
+            if problem:
+                raise exception.InvalidRequest(
+                    reason=_('%(name)s contains %(problem)s') %
+                    {'name': ascii(name), 'problem': problem})
+        return args
+
+
 def create_resource(controller):
-    return wsgi.Resource(controller, wsgi.JSONRequestDeserializer(),
-                         ResponseSerializer())
+    return Resource(controller, JSONRequestDeserializer(),
+                    ResponseSerializer())
