@@ -23,6 +23,10 @@ from heat_store import exception
 cfg.CONF.import_opt('max_template_size', 'heat.common.config')
 
 MAX_PATH_LENGTH = 255
+# How deep a template or environment may nest. Heat's engine and the RPC
+# serialisation of a template recurse several frames per level, so a few
+# hundred levels end in a RecursionError; real templates use a dozen.
+MAX_NESTING = 100
 ROOT = 'root template'
 ENVIRONMENT = 'environment'
 DIGEST_ALGORITHM = 'sha256'
@@ -138,6 +142,26 @@ def check_yaml_expansion(text, name):
                        name=name, limit=limit)
 
 
+def check_nesting(data, name):
+    """Refuse a parsed document nested deeper than MAX_NESTING.
+
+    Iterative, so that the check itself cannot exhaust the stack.
+    """
+    stack = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        if depth > MAX_NESTING:
+            raise _invalid(_('%(name)s is nested more than %(max)d levels '
+                             'deep'), name=name, max=MAX_NESTING)
+        stack.extend((child, depth + 1) for child in children)
+
+
 def _check_dict_size(data, name):
     length = len(_dumps(data, name))
     limit = cfg.CONF.max_template_size
@@ -153,6 +177,7 @@ def parse_template(text_or_dict, name):
     A dict is taken as it is, with the size limit Heat applies to text.
     """
     if isinstance(text_or_dict, dict):
+        check_nesting(text_or_dict, name)
         _check_dict_size(text_or_dict, name)
         return text_or_dict
     if not isinstance(text_or_dict, str):
@@ -162,7 +187,9 @@ def parse_template(text_or_dict, name):
         # Size first: there is no point composing an oversized document.
         template_format.validate_template_limit(text_or_dict)
         check_yaml_expansion(text_or_dict, name)
-        return template_format.parse(text_or_dict, tmpl_url=name)
+        parsed = template_format.parse(text_or_dict, tmpl_url=name)
+        check_nesting(parsed, name)
+        return parsed
     except exception.InvalidBundle:
         raise
     except (ValueError, heat_exc.HeatException) as error:
@@ -176,11 +203,14 @@ def parse_environment(text_or_dict, name='environment'):
         return {}
     try:
         if isinstance(text_or_dict, dict):
+            check_nesting(text_or_dict, name)
             return environment_format.validate(text_or_dict)
         if not isinstance(text_or_dict, str):
             raise ValueError(_('must be a YAML string or an object'))
         check_yaml_expansion(text_or_dict, name)
-        return environment_format.parse(text_or_dict)
+        parsed = environment_format.parse(text_or_dict)
+        check_nesting(parsed, name)
+        return parsed
     except exception.InvalidBundle:
         raise
     except (ValueError, heat_exc.HeatException) as error:
