@@ -189,6 +189,8 @@ def parse_template(text_or_dict, name):
         check_yaml_expansion(text_or_dict, name)
         parsed = template_format.parse(text_or_dict, tmpl_url=name)
         check_nesting(parsed, name)
+        # Refuses what has no JSON form (YAML's .nan and .inf), by name.
+        _dumps(parsed, name)
         return parsed
     except exception.InvalidBundle:
         raise
@@ -204,12 +206,15 @@ def parse_environment(text_or_dict, name='environment'):
     try:
         if isinstance(text_or_dict, dict):
             check_nesting(text_or_dict, name)
+            _dumps(text_or_dict, name)
             return environment_format.validate(text_or_dict)
         if not isinstance(text_or_dict, str):
             raise ValueError(_('must be a YAML string or an object'))
         check_yaml_expansion(text_or_dict, name)
         parsed = environment_format.parse(text_or_dict)
         check_nesting(parsed, name)
+        # Refuses what has no JSON form (YAML's .nan and .inf), by name.
+        _dumps(parsed, name)
         return parsed
     except exception.InvalidBundle:
         raise
@@ -221,9 +226,12 @@ def parse_environment(text_or_dict, name='environment'):
 # Canonical form
 
 def _dumps(data, name):
+    # NOTE: NaN and the infinities (JSON's NaN, YAML's .nan and .inf) have
+    # no JSON form: the canonical text would not be JSON, and clients could
+    # neither read the version back nor recompute its digest.
     try:
         return json.dumps(data, sort_keys=True, separators=(',', ':'),
-                          ensure_ascii=False)
+                          ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError) as error:
         raise _invalid(_('%(name)s cannot be stored as JSON: %(error)s'),
                        name=name, error=error)
