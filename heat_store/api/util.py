@@ -63,8 +63,27 @@ def require_body(req, body, schema):
     return body
 
 
+def _ecma_pattern(validator, pattern, instance, schema):
+    """``pattern`` with ECMA 262's '$', as JSON Schema defines it.
+
+    Python's '$' also matches before a final newline, so that
+    '^[a-zA-Z][a-zA-Z0-9_.-]{0,254}$' took the name 'web\\n'; ECMA's (and
+    Python's '\\Z') only matches at the very end. The store's patterns
+    have no '$' inside a character class.
+    """
+    if not validator.is_type(instance, 'string'):
+        return
+    if not re.search(re.sub(r'(?<!\\)\$', r'\\Z', pattern), instance):
+        yield jsonschema.ValidationError(
+            '%r does not match %r' % (instance, pattern))
+
+
+Validator = jsonschema.validators.extend(jsonschema.Draft7Validator,
+                                         {'pattern': _ecma_pattern})
+
+
 def validate(body, schema):
-    validator = jsonschema.Draft7Validator(schema)
+    validator = Validator(schema)
     error = jsonschema.exceptions.best_match(validator.iter_errors(body))
     if error is None:
         return
