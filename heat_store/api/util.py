@@ -13,6 +13,7 @@ from heat.common import serializers
 from heat.common import timeutils as heat_timeutils
 from heat.common import wsgi
 
+from heat_store.api.schemas import common
 from heat_store import conf  # noqa: F401 - registers [template_store]
 from heat_store import exception
 
@@ -115,10 +116,17 @@ def comma_list(req, key):
 
 
 def tag_list(value):
+    """Tags as a sorted list, from a list or a comma string.
+
+    The schema can only bound a comma string's length; its tags must
+    follow the rules of a list's (each 1-80 characters, at most 100).
+    """
     if value is None:
         return None
     if isinstance(value, str):
         value = [t.strip() for t in value.split(',') if t.strip()]
+        validate({'tags': value}, {'type': 'object',
+                                   'properties': {'tags': common.TAG_LIST}})
     return sorted(set(value))
 
 

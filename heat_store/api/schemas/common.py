@@ -16,9 +16,11 @@ DESCRIPTION = {'type': ['string', 'null'], 'maxLength': 65535}
 TAG = {'type': 'string', 'minLength': 1, 'maxLength': 80,
        'pattern': '^[^,]+$'}
 
+TAG_LIST = {'type': 'array', 'items': TAG, 'maxItems': 100}
+
 # Heat's stack API takes tags as a comma list; a JSON list works as well.
-TAGS = {'anyOf': [{'type': 'array', 'items': TAG, 'maxItems': 100},
-                  {'type': 'string', 'maxLength': 8100}]}
+# The tags of a comma list must pass TAG_LIST too (util.tag_list).
+TAGS = {'anyOf': [TAG_LIST, {'type': 'string', 'maxLength': 8100}]}
 
 VISIBILITY = {'type': 'string', 'enum': ['private', 'shared', 'public']}
 
