@@ -217,6 +217,14 @@ def parse_constraint(text):
         reason = (str(exc) if isinstance(exc, ValueError)
                   else _('not an npm version range'))
         raise exception.InvalidConstraint(constraint=text, reason=reason)
+    # NOTE: the bounds are compared with the integer columns in SQL, where
+    # a number past 2**63 fails on SQLite (a 500). No version can exceed
+    # MAX_PART; '^2147483647' has the bound 2147483648.0.0, hence the + 1.
+    if any(part > MAX_PART + 1 for comparators in sets
+           for c in comparators for part in _triple(c.target)):
+        raise exception.InvalidConstraint(
+            constraint=text,
+            reason=_('major, minor and patch may be at most %d') % MAX_PART)
     return Constraint(text, sets)
 
 
