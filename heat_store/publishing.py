@@ -165,8 +165,11 @@ def publish(context, template, prepared):
             context, template.id)
         version = str(versioning.next_patch(
             [versioning.parse_version(v) for v in existing]))
-        _check_interface(context, template, prepared, version)
         try:
+            # NOTE: the check reads the versions again: a concurrent
+            # publish may have taken this number since, and that is a
+            # reason to pick again too, not a 409.
+            _check_interface(context, template, prepared, version)
             return version_obj.StoredTemplateVersion.create(
                 context, template.id, prepared.values(version))
         except exception.VersionExists:
