@@ -309,6 +309,8 @@ timeout = 120
 graceful_timeout = 10
 pidfile = {pidfile!r}
 accesslog = {accesslog!r}
+# client, worker pid, request, status, bytes, seconds
+access_log_format = '%(h)s %(p)s "%(r)s" %(s)s %(b)s %(L)s'
 errorlog = {errorlog!r}
 capture_output = True
 proc_name = 'heat-api'
@@ -390,11 +392,14 @@ def stop_processes(state, grace=20):
             os.killpg(proc['pid'], signal.SIGTERM)
         except ProcessLookupError:
             pass
-    deadline = time.monotonic() + grace
+    started = time.monotonic()
+    deadline = started + grace
     for proc in procs:
         while group_alive(proc['pid']) and time.monotonic() < deadline:
             reap(proc['pid'])
             time.sleep(0.1)
+        log('%s stopped after %.1f s' % (proc['name'],
+                                          time.monotonic() - started))
         if group_alive(proc['pid']):
             log('%s did not stop in %ds: SIGKILL' % (proc['name'], grace))
             try:

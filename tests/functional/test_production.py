@@ -1,0 +1,468 @@
+"""The store in a production-shaped Heat, under concurrency.
+
+One deployment per test process (``tools/deploy_production.py``): heat-api
+under gunicorn with several workers, two heat-engine processes, RabbitMQ
+and MariaDB, the store installed by its documented steps. These tests skip
+where MariaDB or RabbitMQ is absent, unless HEAT_STORE_REQUIRE_SERVICES is
+set (as ``.ci/run`` does). ``.stestr.conf`` keeps the module in one worker.
+
+To iterate on these tests, start a deployment once
+(``tools/deploy-production.sh start --dir DIR``) and run them with
+``HEAT_STORE_PRODUCTION_DIR=DIR``: they use it and leave it running.
+"""
+
+import atexit
+import collections
+import concurrent.futures
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+
+import sqlalchemy as sa
+import testtools
+from testtools import content
+
+from tests.functional import server as server_mod
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+TOOL = os.path.join(TOP, 'tools', 'deploy_production.py')
+REQUIRE_SERVICES = bool(os.environ.get('HEAT_STORE_REQUIRE_SERVICES'))
+HOT = '2018-08-31'
+
+CHILD = {
+    'heat_template_version': HOT,
+    'parameters': {'length': {'type': 'number', 'default': 8}},
+    'resources': {'pw': {'type': 'OS::Heat::RandomString',
+                         'properties': {'length': {'get_param': 'length'}}}},
+    'outputs': {'password': {'value': {'get_attr': ['pw', 'value']}}},
+}
+
+_lock = threading.Lock()
+_state = {}
+
+
+class Deployment(object):
+    """A running deployment, reached over HTTP (and SQL, for checks)."""
+
+    # The JSON helper of the embedded server's tests: (status, headers,
+    # body), with ``self.endpoint``.
+    request = server_mod.EmbeddedServer.request
+
+    def __init__(self, directory):
+        self.dir = directory
+        self.info = None
+
+    @property
+    def endpoint(self):
+        return self.info['endpoint']
+
+    def start(self):
+        result = subprocess.run(
+            [sys.executable, TOOL, 'start', '--dir', self.dir, '--json',
+             '--timeout', '150'],
+            capture_output=True, text=True, timeout=200)
+        if result.returncode:
+            raise RuntimeError('deployment did not start:\n%s\n%s' % (
+                result.stdout, result.stderr[-6000:]))
+        self.info = json.loads(result.stdout.strip().splitlines()[-1])
+        return self
+
+    def stop(self):
+        if self.info is None:
+            return
+        self.info = None
+        subprocess.run([sys.executable, TOOL, 'stop', '--dir', self.dir,
+                        '--purge'], capture_output=True, timeout=120)
+
+    def log(self, name):
+        path = os.path.join(self.dir, 'log', name)
+        if not os.path.exists(path):
+            return ''
+        with open(path, errors='replace') as f:
+            return f.read()
+
+    def access_log(self):
+        """(worker pid, method, path, status) of every request served."""
+        rows = []
+        for line in self.log('heat-api-access.log').splitlines():
+            try:
+                _host, pid, rest = line.split(' ', 2)
+                request, tail = rest[1:].split('" ', 1)
+                method, path = request.split(' ')[:2]
+                rows.append((int(pid.strip('<>')), method, path,
+                             int(tail.split()[0])))
+            except ValueError:
+                continue
+        return rows
+
+    def db(self):
+        return sa.create_engine(self.info['database'],
+                                poolclass=sa.pool.NullPool)
+
+
+def services_problem():
+    result = subprocess.run([sys.executable, TOOL, 'check'],
+                            capture_output=True, text=True, timeout=60)
+    if result.returncode:
+        return result.stdout.strip() or result.stderr.strip()
+    return None
+
+
+def deployment():
+    """The process-wide deployment, started on first use."""
+    with _lock:
+        if 'error' in _state:
+            raise _state['error']
+        if 'deployment' not in _state:
+            problem = services_problem()
+            if problem:
+                _state['error'] = (
+                    AssertionError if REQUIRE_SERVICES
+                    else testtools.TestCase.skipException)(
+                    'production deployment needs MariaDB and RabbitMQ: %s' %
+                    problem)
+                raise _state['error']
+            reuse = os.environ.get('HEAT_STORE_PRODUCTION_DIR')
+            if reuse:
+                # A deployment started by hand (deploy_production.py
+                # start --dir DIR), left running after the tests.
+                dep = Deployment(reuse)
+                with open(os.path.join(reuse, 'deployment.json')) as f:
+                    dep.info = json.load(f)
+                _state['deployment'] = dep
+                _state['reused'] = True
+                return dep
+            directory = tempfile.mkdtemp(prefix='heat-store-prod-')
+            dep = Deployment(directory)
+            atexit.register(dep.stop)
+            try:
+                dep.start()
+            except Exception as exc:
+                _state['error'] = exc
+                raise
+            _state['deployment'] = dep
+        return _state['deployment']
+
+
+def tearDownModule():
+    dep = _state.pop('deployment', None)
+    if dep is not None and not _state.get('reused'):
+        dep.stop()
+
+
+def run_parallel(fn, jobs, workers):
+    """fn(job) for each job on ``workers`` threads; results in job order."""
+    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(fn, jobs))
+
+
+class ProductionTest(testtools.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.dep = deployment()
+        self.prefix = 'p%s' % uuid.uuid4().hex[:8]
+
+    def name(self, base):
+        return '%s-%s' % (self.prefix, base)
+
+    def api(self, method, path, body=None, expect=None):
+        status, _headers, payload = self.dep.request(method, path, body)
+        if expect is not None:
+            self.assertEqual(expect, status, payload)
+        return status, payload
+
+    def create_template(self, name, first='1.0.0'):
+        return self.api('POST', '/stored_templates', {
+            'name': name, 'version': {'version': first, 'template': CHILD}},
+            expect=201)[1]['stored_template']
+
+    def stack_body(self, stack_name, template, version):
+        return {'stack_name': stack_name, 'template': {
+            'heat_template_version': HOT,
+            'resources': {'w': {'type': 'OS::Heat::StoredTemplate',
+                                'properties': {'template': template,
+                                               'version': version}}},
+            'outputs': {
+                'password': {'value': {'get_attr': ['w', 'password']}},
+                'resolved': {'value': {'get_attr': ['w',
+                                                    'resolved_version']}}}}}
+
+    def wait_stack(self, stack_name, done, timeout=120):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            status, _h, payload = self.dep.request('GET', '/stacks/%s' %
+                                                   stack_name)
+            if status == 404 and 'DELETE_COMPLETE' in done:
+                return 'DELETE_COMPLETE', None
+            self.assertEqual(200, status, payload)
+            stack = payload['stack']
+            if stack['stack_status'] in done:
+                return stack['stack_status'], stack
+            if not stack['stack_status'].endswith('IN_PROGRESS'):
+                self.fail('stack %s: %s %s' % (
+                    stack_name, stack['stack_status'],
+                    stack['stack_status_reason']))
+            time.sleep(0.3)
+        self.fail('stack %s not %s in %ds' % (stack_name, done, timeout))
+
+    def assertNoServerErrors(self, fragment):
+        errors = [row for row in self.dep.access_log()
+                  if fragment in row[2] and row[3] >= 500]
+        self.assertEqual([], errors, 'heat-api answered 5xx')
+
+    def record(self, name, numbers):
+        self.addDetail(name, content.text_content(json.dumps(
+            numbers, sort_keys=True)))
+
+    # -- the deployment ---------------------------------------------------
+
+    def test_deployment_shape(self):
+        status, payload = self.api('GET', '/services', expect=200)
+        engines = {s['host'] for s in payload['services']
+                   if s['binary'] == 'heat-engine' and s['status'] == 'up'}
+        self.assertEqual({'engine-1', 'engine-2'}, engines)
+        self.assertGreaterEqual(self.dep.info['api_workers'], 2)
+        self.assertTrue(self.dep.info['database'].startswith('mysql+'))
+        self.assertTrue(self.dep.info['transport_url'].startswith('rabbit:'))
+
+    def test_publish_and_resolve_through_the_api_workers(self):
+        name = self.name('web')
+        self.create_template(name)
+        for version in ('1.1.0', '1.2.0-rc.1', '2.0.0'):
+            self.api('POST', '/stored_templates/%s/versions' % name,
+                     {'version': version, 'template': CHILD}, expect=201)
+        path = '/stored_templates/%s/resolve?version=%%s' % name
+        expected = {'^1': '1.1.0', '>=1.2.0-rc.0 <2': '1.2.0-rc.1',
+                    'latest': '2.0.0', '~1.0': '1.0.0'}
+
+        def resolve(constraint):
+            from urllib.parse import quote
+            return constraint, self.dep.request(
+                'GET', path % quote(constraint))
+
+        jobs = list(expected) * 6
+        for constraint, (status, _h, payload) in run_parallel(resolve, jobs,
+                                                             6):
+            self.assertEqual(200, status, payload)
+            self.assertEqual(expected[constraint],
+                             payload['stored_template_version']['version'])
+        self.assertEqual(404, self.dep.request('GET', path % '^3')[0])
+        pids = {pid for pid, method, p, status in self.dep.access_log()
+                if '/%s/resolve' % name in p}
+        self.assertGreaterEqual(len(pids), 2,
+                                'one API worker served every request')
+
+    def test_stack_of_the_engines_protects_its_version(self):
+        name = self.name('pw')
+        self.create_template(name)
+        stack = self.name('stack')
+        self.api('POST', '/stacks', self.stack_body(stack, name, '^1'),
+                 expect=201)
+        _status, shown = self.wait_stack(stack, ('CREATE_COMPLETE',))
+        outputs = {o['output_key']: o['output_value']
+                   for o in shown['outputs']}
+        self.assertEqual('1.0.0', outputs['resolved'])
+        self.assertEqual(8, len(outputs['password']))
+        version_path = '/stored_templates/%s/versions/1.0.0' % name
+        status, payload = self.api('DELETE', version_path, expect=409)
+        self.assertIn(stack, payload['error']['message'])
+        self.api('DELETE', '/stored_templates/%s' % name, expect=409)
+        _s, consumers = self.api('GET', version_path + '/stacks', expect=200)
+        self.assertEqual([stack], [s['stack_name']
+                                   for s in consumers['stacks']])
+        self.api('DELETE', '/stacks/%s/%s' % (stack, shown['id']),
+                 expect=204)
+        self.wait_stack(stack, ('DELETE_COMPLETE',))
+        self.api('DELETE', version_path, expect=204)
+        # Both engines took part in the work of this deployment.
+        self.assertIn(shown['id'], self.dep.log('heat-engine-1.log') +
+                      self.dep.log('heat-engine-2.log'))
+
+    # -- concurrency -------------------------------------------------------
+
+    def test_concurrent_publishes_lose_and_duplicate_nothing(self):
+        name = self.name('busy')
+        self.create_template(name)
+        clients, per_client = 8, 10
+        # Half the requests name a version from a small pool (so that
+        # clients collide), half take the next patch.
+        pool = ['2.%d.0' % i for i in range(12)] + [
+            '2.%d.0-rc.1' % i for i in range(0, 12, 3)]
+        jobs = []
+        for client in range(clients):
+            for i in range(per_client):
+                if i % 2:
+                    jobs.append(None)
+                else:
+                    jobs.append(pool[(client * 7 + i * 3) % len(pool)])
+
+        def publish(version):
+            body = {'template': CHILD}
+            if version is not None:
+                body['version'] = version
+            status, _h, payload = self.dep.request(
+                'POST', '/stored_templates/%s/versions' % name, body)
+            got = None
+            if status == 201:
+                got = payload['stored_template_version']['version']
+            return version, status, got, payload
+
+        started = time.monotonic()
+        results = run_parallel(publish, jobs, clients)
+        elapsed = time.monotonic() - started
+
+        statuses = collections.Counter(s for _v, s, _g, _p in results)
+        server_errors = [(v, s, p) for v, s, _g, p in results if s >= 500]
+        self.assertEqual([], server_errors)
+        unexpected = [(v, s, p) for v, s, _g, p in results
+                      if s not in (201, 409)]
+        self.assertEqual([], unexpected)
+        acknowledged = [g for _v, s, g, _p in results if s == 201]
+        # Each acknowledged version is a different one.
+        self.assertEqual(len(acknowledged), len(set(acknowledged)))
+        # An explicit version is acknowledged to one client at most; the
+        # others were told it exists.
+        for version in set(v for v in jobs if v):
+            answers = [s for v, s, _g, _p in results if v == version]
+            self.assertEqual(1, answers.count(201), (version, answers))
+            self.assertEqual(len(answers) - 1, answers.count(409))
+        for v, s, _g, p in results:
+            if s == 409:
+                self.assertIsNotNone(v, 'a next-patch publish got 409: %s'
+                                     % p)
+                self.assertEqual('VersionExists', p['error']['type'])
+
+        _s, listed = self.api('GET', '/stored_templates/%s/versions' % name,
+                              expect=200)
+        listed = [v['version'] for v in listed['stored_template_versions']]
+        self.assertEqual(len(listed), len(set(listed)), 'duplicates')
+        lost = set(acknowledged) - set(listed)
+        self.assertEqual(set(), lost, 'acknowledged but not listed')
+        self.assertEqual(sorted(set(acknowledged) | {'1.0.0'}),
+                         sorted(listed))
+        _s, shown = self.api('GET', '/stored_templates/%s' % name,
+                             expect=200)
+        self.assertEqual(len(listed), shown['stored_template']
+                         ['version_count'])
+        with self.dep.db().connect() as conn:
+            rows = conn.execute(sa.text(
+                'SELECT v.version FROM stored_template_version v JOIN '
+                'stored_template t ON t.id = v.template_id WHERE '
+                't.name = :n'), {'n': name}).scalars().all()
+        self.assertEqual(sorted(listed), sorted(rows))
+        self.assertNoServerErrors(name)
+        self.record('concurrent-publishes', {
+            'clients': clients, 'requests': len(jobs),
+            'explicit': sum(1 for v in jobs if v),
+            'next_patch': sum(1 for v in jobs if not v),
+            'status': dict(statuses), '5xx': len(server_errors),
+            'acknowledged': len(acknowledged), 'listed': len(listed),
+            'lost': len(lost), 'seconds': round(elapsed, 1)})
+
+    def test_version_deletes_racing_stack_creates_leave_no_orphan(self):
+        numbers = collections.Counter()
+        # The deletes start at different points of the stacks' creation:
+        # before their validation, around their pins, after.
+        for round_, delay in enumerate((0.0, 0.05, 0.15, 0.4)):
+            self._race_round(round_, delay, numbers)
+        self.record('deletes-vs-stack-creates', dict(numbers))
+
+    def _race_round(self, round_, delete_after, numbers):
+        name = self.name('race%d' % round_)
+        self.create_template(name)
+        version_path = '/stored_templates/%s/versions/1.0.0' % name
+        stacks = [self.name('r%d-s%d' % (round_, i)) for i in range(6)]
+        deleted = threading.Event()
+        creates_done = threading.Event()
+        answers = collections.Counter()
+
+        def create(stack):
+            status, _h, payload = self.dep.request(
+                'POST', '/stacks', self.stack_body(stack, name, '1.0.0'))
+            return stack, status, payload
+
+        def delete(_worker):
+            time.sleep(delete_after)
+            seen = []
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                status, _h, payload = self.dep.request('DELETE',
+                                                       version_path)
+                seen.append((status, payload))
+                if status in (204, 404):
+                    deleted.set()
+                    return seen
+                if creates_done.is_set() and status == 409:
+                    # Every stack holds it: the answer will not change.
+                    return seen
+                time.sleep(0.05)
+            return seen
+
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            deleters = [pool.submit(delete, i) for i in range(2)]
+            created = list(pool.map(create, stacks))
+            creates_done.set()
+            delete_answers = [a for f in deleters for a in f.result()]
+
+        for status, payload in delete_answers:
+            answers['delete %d' % status] += 1
+            self.assertIn(status, (204, 404, 409), payload)
+        for stack, status, payload in created:
+            answers['create %d' % status] += 1
+            # 400: the version was gone when the stack was validated.
+            self.assertIn(status, (201, 400), payload)
+
+        # Every stack that was accepted ends CREATE_COMPLETE (its pin was
+        # in first) or CREATE_FAILED (the delete was first).
+        outcomes = {}
+        for stack, status, _p in created:
+            if status == 201:
+                outcomes[stack] = self.wait_stack(
+                    stack, ('CREATE_COMPLETE', 'CREATE_FAILED'))
+        version_status = self.dep.request('GET', version_path)[0]
+        self.assertIn(version_status, (200, 404))
+        complete = {s: shown for s, (st, shown) in outcomes.items()
+                    if st == 'CREATE_COMPLETE'}
+        failed = [s for s, (st, _x) in outcomes.items()
+                  if st == 'CREATE_FAILED']
+        for stack in failed:
+            # Failed for the reason raced for, not another.
+            reason = outcomes[stack][1]['stack_status_reason']
+            self.assertIn('1.0.0', reason)
+        if version_status == 404:
+            self.assertEqual({}, complete, 'stacks built from a version '
+                             'that was deleted')
+        for stack, shown in complete.items():
+            outputs = {o['output_key']: o['output_value']
+                       for o in shown['outputs']}
+            self.assertEqual('1.0.0', outputs['resolved'])
+        # In the database: no consumer row without its version.
+        with self.dep.db().connect() as conn:
+            orphans = conn.execute(sa.text(
+                'SELECT count(*) FROM stored_template_consumer c LEFT JOIN '
+                'stored_template_version v ON v.id = c.version_id '
+                'WHERE v.id IS NULL')).scalar()
+        self.assertEqual(0, orphans)
+
+        # Deleting the stacks releases the version.
+        for stack, (_st, shown) in outcomes.items():
+            self.api('DELETE', '/stacks/%s/%s' % (stack, shown['id']),
+                     expect=204)
+        for stack in outcomes:
+            self.wait_stack(stack, ('DELETE_COMPLETE',))
+        if version_status == 200:
+            self.api('DELETE', version_path, expect=204)
+        self.assertNoServerErrors(name)
+        numbers.update(answers)
+        numbers['stacks complete'] += len(complete)
+        numbers['stacks failed'] += len(failed)
+        numbers['version deleted under racing creates'] += int(
+            version_status == 404)
+        numbers['orphans'] += orphans
