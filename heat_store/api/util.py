@@ -146,14 +146,14 @@ def extract_limit(req):
     value = req.params.get('limit')
     if value is None:
         return CONF.template_store.default_page_size
-    try:
-        limit = int(value)
-    except ValueError:
-        limit = -1
-    if limit < 0:
+    # NOTE: int() also takes ' 5', '+5', '5_000' and other scripts' digits
+    # ('\u0665'), and fails past 4300 digits; a limit is ASCII digits.
+    if not (value.isascii() and value.isdigit()):
         raise exception.InvalidRequest(
             reason=_('limit must be a non-negative integer, not %r') % value)
-    return min(limit, CONF.template_store.max_page_size)
+    max_size = CONF.template_store.max_page_size
+    # A limit above max_page_size asks for a full page, however long.
+    return min(int(value), max_size) if len(value) < 20 else max_size
 
 
 def allowed_params(req, allowed):

@@ -155,6 +155,7 @@ def _count_templates(context):
             T.project_id == context.project_id))
 
 
+@oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)
 @context_manager.writer
 def template_update(context, ident, values, tags=None):
     template = _get_owned(context, ident)
@@ -167,6 +168,7 @@ def template_update(context, ident, values, tags=None):
     return template
 
 
+@oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)
 @context_manager.writer
 def template_delete(context, ident):
     template = _get_owned(context, ident)
@@ -350,6 +352,7 @@ def _project_bytes(context, project_id):
             T, T.id == V.template_id).where(T.project_id == project_id))
 
 
+@oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)
 @context_manager.writer
 def version_update(context, template_ident, version, values):
     template = _get_owned(context, template_ident)
@@ -364,6 +367,7 @@ def version_update(context, template_ident, version, values):
     return row
 
 
+@oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)
 @context_manager.writer
 def version_delete(context, template_ident, version):
     template = _get_owned(context, template_ident)
@@ -392,6 +396,7 @@ def member_get_all(context, template_ident):
             M.project_id)).all()
 
 
+@oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)
 @context_manager.writer
 def member_create(context, template_ident, project_id):
     template = _get_owned(context, template_ident)
@@ -408,6 +413,7 @@ def member_create(context, template_ident, project_id):
     return template, member
 
 
+@oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)
 @context_manager.writer
 def member_delete(context, template_ident, project_id):
     template = _get_owned(context, template_ident)

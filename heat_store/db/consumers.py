@@ -5,6 +5,7 @@ A reference counts only while the stack that holds it exists in Heat's
 (abandoned, purged) holds nothing.
 """
 
+from oslo_db import api as oslo_db_api
 from oslo_db import exception as db_exc
 from oslo_utils import timeutils
 import sqlalchemy as sa
@@ -138,6 +139,7 @@ def pins(context, resource_key):
             C.id.desc())).all()
 
 
+@oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)
 @heat_db_api.context_manager.writer
 def pin(context, values):
     """Record a consumer row; the version must still exist.
@@ -171,6 +173,7 @@ def pin(context, values):
     return row
 
 
+@oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)
 @heat_db_api.context_manager.writer
 def commit_pin(context, resource_key, resource_id, version_id, stack_id):
     """Make the resource's row for ``version_id`` the key's only pin.
@@ -192,6 +195,7 @@ def commit_pin(context, resource_key, resource_id, version_id, stack_id):
     keep.updated_at = timeutils.utcnow()
 
 
+@oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)
 @heat_db_api.context_manager.writer
 def drop_pending(context, resource_key, keep_version_id):
     """After a rollback: forget the version the update was moving to."""
@@ -201,6 +205,7 @@ def drop_pending(context, resource_key, keep_version_id):
         C.version_id != keep_version_id))
 
 
+@oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)
 @heat_db_api.context_manager.writer
 def release(context, resource_id):
     """A resource is really gone: its rows hold nothing any more."""
