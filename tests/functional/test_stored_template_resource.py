@@ -407,7 +407,9 @@ class StoredTemplateResourceTest(testtools.TestCase):
                  expect=200)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            if self.api('GET', '/stacks/%s' % stack['id'])[0] == 404:
+            status, shown = self.api('GET', '/stacks/%s' % stack['id'])
+            if status == 404 or shown['stack']['stack_status'] == \
+                    'DELETE_COMPLETE':
                 break
             time.sleep(0.1)
         self.assertEqual([], self.consumers(pw, '1.0.0'))
