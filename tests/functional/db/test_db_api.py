@@ -6,6 +6,7 @@ heat-engine call (``heat_store.db.api`` and ``heat_store.db.consumers``).
 """
 
 import random
+import threading
 from unittest import mock
 import uuid
 
@@ -16,6 +17,7 @@ from oslo_db.sqlalchemy import test_fixtures
 from oslo_utils import timeutils
 from oslotest import base as test_base
 import sqlalchemy as sa
+from testtools import content
 
 from heat.common import context as heat_context
 from heat.common import exception as heat_exc
@@ -546,6 +548,38 @@ class DBApiTest(object):
         db_api.version_delete(self.ctx, 'web', '1.1.0')
 
 
+    def test_deadlocks_are_retried(self):
+        # A deadlock victim's transaction is rolled back whole: the
+        # writers start again (oslo.db's wrap_db_retry) instead of
+        # answering 500.
+        tmpl = self.make_template('web', first='1.0.0')
+        version = db_api.version_get(self.ctx, tmpl.id, '1.0.0')
+        stack = self.make_stack()
+        real_now = timeutils.utcnow
+        clock = mock.Mock()
+        clock.utcnow.side_effect = [db_exc.DBDeadlock(), real_now()]
+        with mock.patch.object(consumers, 'timeutils', clock), \
+                mock.patch('time.sleep'):
+            row = self.pin(version, stack)
+        self.assertEqual(2, clock.utcnow.call_count)
+        consumers.release(self.ctx, row.resource_id)
+
+        real_forget = consumers._forget_dead
+        calls = []
+
+        def forget(*args, **kwargs):
+            calls.append(1)
+            if len(calls) == 1:
+                raise db_exc.DBDeadlock()
+            return real_forget(*args, **kwargs)
+
+        with mock.patch.object(consumers, '_forget_dead', forget), \
+                mock.patch('time.sleep'):
+            db_api.version_delete(self.ctx, 'web', '1.0.0')
+        self.assertEqual(2, len(calls))
+        self.assertEqual(0, self.count('stored_template_version'))
+
+
 class ForeignKeyTest(object):
     """Where the database enforces foreign keys (MariaDB, PostgreSQL), the
     consumer's key holds the version even when the check before a delete
@@ -623,6 +657,56 @@ class ForeignKeyTest(object):
         self.assertEqual(1, len(arrived))
         self.assertEqual(1, self.count('stored_template_version'))
         self.assertEqual(1, self.count('stored_template_consumer'))
+
+
+    def test_delete_and_pin_contending_for_locks(self):
+        """A version delete and a pin that block each other in the
+        database: one wins, the other is told so (409 or not found), a
+        deadlock is retried, and no reference outlives its version."""
+        tmpl = self.make_template('web', first='1.0.0')
+        version = db_api.version_get(self.ctx, tmpl.id, '1.0.0')
+        stack = self.make_stack()
+        real_forget = consumers._forget_dead
+        outcome = {}
+        calls = []
+
+        def pinner():
+            try:
+                outcome['pin'] = self.pin(version, stack, ctx=context())
+            except Exception as exc:  # noqa: BLE001 - judged below
+                outcome['pin_error'] = exc
+
+        racer = threading.Thread(target=pinner)
+
+        def forget_then_race(ctx, *args, **kwargs):
+            result = real_forget(ctx, *args, **kwargs)
+            calls.append(1)
+            if len(calls) == 1:
+                # The delete holds its locks on the references now; the
+                # pin starts and runs into them (or past them).
+                racer.start()
+                racer.join(1.0)
+            return result
+
+        with mock.patch.object(consumers, '_forget_dead', forget_then_race):
+            try:
+                db_api.version_delete(self.ctx, 'web', '1.0.0')
+                outcome['deleted'] = True
+            except exception.VersionInUse:
+                outcome['deleted'] = False
+        racer.join(60)
+        self.assertFalse(racer.is_alive())
+        self.addDetail('outcome', content.text_content(repr(
+            dict(outcome, delete_attempts=len(calls)))))
+        if outcome['deleted']:
+            self.assertIsInstance(outcome.get('pin_error'),
+                                  exception.VersionNotFound)
+            self.assertEqual(0, self.count('stored_template_version'))
+            self.assertEqual(0, self.count('stored_template_consumer'))
+        else:
+            self.assertNotIn('pin_error', outcome)
+            self.assertEqual(1, self.count('stored_template_version'))
+            self.assertEqual(1, self.count('stored_template_consumer'))
 
 
 class TestDBApiSQLite(DBApiTest, base.SQLiteSchemaMixin,
