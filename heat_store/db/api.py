@@ -5,6 +5,8 @@ private helpers run inside the caller's. Queries are scoped here: what a
 project may see is decided by :func:`_visible`, and nowhere else.
 """
 
+import operator
+
 from oslo_db import api as oslo_db_api
 from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import utils as db_utils
@@ -216,17 +218,64 @@ def _semver_sorted(rows):
                   reverse=True)
 
 
-def _iter_newest_first(context, template_id, status=None):
+def _triple_beyond(bound, above):
+    """Versions whose major.minor.patch is above (or below) a bound."""
+    V = models.StoredTemplateVersion
+    (major, minor, patch), inclusive = bound
+    if above:
+        strict, loose = operator.gt, operator.ge
+    else:
+        strict, loose = operator.lt, operator.le
+    last = loose if inclusive else strict
+    # NOTE: the plain condition on major first lets the index narrow it.
+    return sa.and_(loose(V.major, major), sa.or_(
+        strict(V.major, major), strict(V.minor, minor),
+        sa.and_(V.minor == minor, last(V.patch, patch))))
+
+
+def _storable(bound):
+    """The bound, or None past the largest part a version may have.
+
+    No stored version lies beyond it, and the number need not reach the
+    database driver.
+    """
+    if bound is not None and max(bound[0]) > versioning.MAX_PART:
+        return None
+    return bound
+
+
+def _within(constraint):
+    """A condition that every version the constraint matches meets."""
+    sets = []
+    for low, high in constraint.release_bounds():
+        low, high = _storable(low), _storable(high)
+        conds = []
+        if low is not None:
+            conds.append(_triple_beyond(low, above=True))
+        if high is not None:
+            conds.append(_triple_beyond(high, above=False))
+        if not conds:
+            return None
+        sets.append(sa.and_(*conds))
+    return sa.or_(*sets)
+
+
+def _iter_newest_first(context, template_id, status=None, constraint=None):
     """Yield a template's versions newest first, a batch at a time.
 
     The database orders by major.minor.patch; rows sharing those differ
-    only by prerelease, and are ordered here. A caller that stops at the
-    first match reads one batch, however many versions there are.
+    only by prerelease, and are ordered here. With a constraint, the
+    database skips the versions outside its bounds (the caller still
+    matches each row), so a caller that stops at the first match reads
+    one batch however many versions there are, newer majors included.
     """
     V = models.StoredTemplateVersion
     query = sa.select(V).where(V.template_id == template_id)
     if status:
         query = query.where(V.status == status)
+    within = _within(constraint) if constraint is not None else None
+    if within is not None:
+        query = query.where(within)
     query = query.order_by(*_version_order(), V.id)
     offset = 0
     pending = []
@@ -247,7 +296,7 @@ def _iter_newest_first(context, template_id, status=None):
 
 @context_manager.reader
 def version_get_all(context, template_id, status=None, constraint=None):
-    rows = _iter_newest_first(context, template_id, status)
+    rows = _iter_newest_first(context, template_id, status, constraint)
     if constraint is not None:
         rows = (r for r in rows if constraint.match(r.version))
     return list(rows)
@@ -257,7 +306,8 @@ def version_get_all(context, template_id, status=None, constraint=None):
 def version_resolve(context, template_id, constraint):
     """The highest active version matching ``constraint``, or None."""
     return versioning.resolve(
-        constraint, _iter_newest_first(context, template_id, 'active'),
+        constraint,
+        _iter_newest_first(context, template_id, 'active', constraint),
         presorted=True)
 
 

@@ -102,7 +102,8 @@ def resolve_for_project(context, ident, project_id, constraint):
     from heat_store import versioning
     version = versioning.resolve(
         constraint, db_api._iter_newest_first(context, template.id,
-                                              'active'), presorted=True)
+                                              'active', constraint),
+        presorted=True)
     if version is not None:
         version = _with_bundle(context, version.id)
     return template, version

@@ -178,6 +178,60 @@ class PrereleaseTest(base.BaseTestCase):
         self.assertFalse(constraint.match('1.5.0-rc.1'))
 
 
+class ReleaseBoundsTest(base.BaseTestCase):
+
+    versions = ['0.0.1', '0.5.0', '0.9.0', '1.0.0-rc.1', '1.0.0', '1.2.0',
+                '1.2.3-beta', '1.2.3', '1.2.9', '1.3.0', '1.9.9', '2.0.0-0',
+                '2.0.0-alpha', '2.0.0-rc.1', '2.0.0', '2.1.0-rc.1', '2.1.0',
+                '3.0.0', '10.0.0']
+
+    def _bounds(self, text):
+        return versioning.parse_constraint(text).release_bounds()
+
+    def test_bounds(self):
+        self.assertEqual([(((1, 0, 0), True), ((2, 0, 0), False))],
+                         self._bounds('^1'))
+        self.assertEqual([(((1, 2, 0), True), ((1, 3, 0), False))],
+                         self._bounds('~1.2.0'))
+        self.assertEqual([(((1, 2, 3), True), ((1, 2, 3), True))],
+                         self._bounds('1.2.3'))
+        self.assertEqual([(((0, 0, 0), True), None)], self._bounds('latest'))
+        self.assertEqual([(((1, 2, 3), False), None)],
+                         self._bounds('>1.2.3'))
+        self.assertEqual([(((1, 2, 3), True), None)],
+                         self._bounds('>1.2.3-rc.1'))
+        # A set that names a 2.0.0 prerelease may match one below 2.0.0.
+        self.assertEqual([(((2, 0, 0), True), ((2, 0, 0), True))],
+                         self._bounds('>=2.0.0-alpha <2.0.0'))
+        self.assertEqual([(None, ((1, 0, 0), False)),
+                          (((2, 0, 0), True), None)],
+                         self._bounds('<1.0.0 || >=2.0.0'))
+
+    def test_every_match_lies_within(self):
+        def within(triple, bound, above):
+            if bound is None:
+                return True
+            edge, inclusive = bound
+            if triple == edge:
+                return inclusive
+            return triple > edge if above else triple < edge
+
+        for text in ('^1', '^1.2', '~1.2.0', '1.x', '*', 'latest', '1.2.3',
+                     '1.2.3 || 2.x', '1.2.3 - 2.0.0', '<=1.2', '>1.2.3',
+                     '<2.0.0', '>=1.0.0-rc.1 <2.0.0-rc.2', '^0.0.1',
+                     '2.0.0-rc.1', '>2.0.0-0', '<1.0.0 || >=2.0.0',
+                     '^0.9 || ^3', '1.2.3-beta - 1.2.3', '>=2.0.0-0 <2.0.0',
+                     '>2.0.0-alpha <=2.0.0', '<2.1.0-rc.2 >2.0.0',
+                     '>1.0.0-rc.0 <1.0.0', '~2.1.0-rc.0', '>1.2.3 <1.2.3'):
+            bounds = self._bounds(text)
+            for version in _matching(text, self.versions):
+                parsed = versioning.parse_version(version)
+                triple = (parsed.major, parsed.minor, parsed.patch)
+                self.assertTrue(any(
+                    within(triple, low, True) and within(triple, high, False)
+                    for low, high in bounds), (text, version, bounds))
+
+
 class NextPatchTest(base.BaseTestCase):
 
     def test_no_versions(self):
