@@ -216,9 +216,11 @@ def _shown(location):
 
 
 def check_json_text(data):
-    """Refuse JSON nested deeper than MAX_BODY_DEPTH, and any key or
-    string with a character no database column can hold (NUL, a lone
-    surrogate from a ``\\ud800`` escape). Iterative, whatever the depth.
+    """Refuse JSON too deep, or with text no database can hold.
+
+    That is nesting deeper than MAX_BODY_DEPTH, and any key or string
+    with NUL or a lone surrogate (from a ``\\ud800`` escape). Iterative,
+    whatever the depth.
     """
     stack = [(data, (), 1)]
     while stack:
@@ -252,9 +254,11 @@ def check_json_text(data):
 
 
 class JSONRequestDeserializer(wsgi.JSONRequestDeserializer):
-    """Heat's deserializer, with 400 for what it lets through as a 500
-    (a RecursionError from very deep JSON) or what would fail later in
-    the database (see check_json_text)."""
+    """Heat's deserializer, with a 400 for what would be a 500.
+
+    That is a RecursionError from very deep JSON, or text that would fail
+    later in the database (see check_json_text).
+    """
 
     def from_json(self, datastring):
         try:
@@ -268,8 +272,11 @@ class JSONRequestDeserializer(wsgi.JSONRequestDeserializer):
 
 
 class Resource(wsgi.Resource):
-    """Heat's Resource, refusing a query string that is not UTF-8 and NUL
-    in the query or path, with a message, before anything reads them."""
+    """Heat's Resource, refusing unreadable query strings and paths.
+
+    A query string that is not UTF-8, and NUL in the query or the path,
+    are 400 with a message, before anything reads them.
+    """
 
     def get_action_args(self, request_environment):
         args = super().get_action_args(request_environment)
