@@ -94,6 +94,28 @@ def _get_owned(context, ident):
     return template
 
 
+def _lock_owned(context, ident):
+    """Like :func:`_get_owned`, with the template's row locked.
+
+    Writers that recount a template's versions take this lock, as
+    publishes do, before anything else: on MariaDB/MySQL the
+    transaction's snapshot is only taken at its first plain read, so
+    the count then includes every publish committed before the lock was
+    granted, and no publish commits before this transaction ends.
+    """
+    T = models.StoredTemplate
+    query = sa.select(T).where(T.project_id == context.project_id)
+    if uuidutils.is_uuid_like(ident):
+        query = query.where(T.id == ident)
+    else:
+        query = query.where(T.name == ident)
+    template = context.session.scalars(query.with_for_update()).first()
+    if template is None:
+        # Not the caller's: not found, or forbidden if it may see it.
+        return _get_owned(context, ident)
+    return template
+
+
 @context_manager.reader
 def template_get_all(context, filters=None, sort_keys=None, sort_dir='asc',
                      limit=None, marker=None, global_tenant=False):
@@ -405,7 +427,7 @@ def _project_bytes(context, project_id):
 @oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)
 @context_manager.writer
 def version_update(context, template_ident, version, values):
-    template = _get_owned(context, template_ident)
+    template = _lock_owned(context, template_ident)
     row = _get_version(context, template.id, version)
     if row is None:
         raise exception.VersionNotFound(template.name, version)
@@ -420,7 +442,7 @@ def version_update(context, template_ident, version, values):
 @oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)
 @context_manager.writer
 def version_delete(context, template_ident, version):
-    template = _get_owned(context, template_ident)
+    template = _lock_owned(context, template_ident)
     row = _get_version(context, template.id, version)
     if row is None:
         raise exception.VersionNotFound(template.name, version)

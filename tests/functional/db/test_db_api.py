@@ -709,6 +709,41 @@ class ForeignKeyTest(object):
             self.assertEqual(1, self.count('stored_template_consumer'))
 
 
+    def test_summary_counts_a_publish_racing_a_delete(self):
+        """A publish commits while a delete of another version of the
+        same template is under way: the template's version count and
+        latest version take both into account."""
+        tmpl = self.make_template('web', first='1.0.0')
+        self.publish(tmpl, '1.1.0')
+        real_check = db_api._check_unused
+        outcome = {}
+
+        def publisher():
+            try:
+                outcome['published'] = self.publish(tmpl, '1.2.0',
+                                                    ctx=context())
+            except Exception as exc:  # noqa: BLE001 - judged below
+                outcome['error'] = exc
+
+        racer = threading.Thread(target=publisher)
+
+        def check_then_race(*args, **kwargs):
+            real_check(*args, **kwargs)
+            if not racer.is_alive() and 'published' not in outcome:
+                racer.start()
+                racer.join(1.0)
+
+        with mock.patch.object(db_api, '_check_unused', check_then_race):
+            db_api.version_delete(self.ctx, 'web', '1.0.0')
+        racer.join(60)
+        self.assertNotIn('error', outcome)
+        got = db_api.template_get(self.ctx, tmpl.id)
+        self.assertEqual(['1.1.0', '1.2.0'], sorted(
+            db_api.version_strings(self.ctx, tmpl.id)))
+        self.assertEqual((2, '1.2.0'), (got.version_count,
+                                        got.latest_version))
+
+
 class TestDBApiSQLite(DBApiTest, base.SQLiteSchemaMixin,
                       test_base.BaseTestCase):
     pass
