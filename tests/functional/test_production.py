@@ -433,9 +433,14 @@ class ProductionTest(testtools.TestCase):
         failed = [s for s, (st, _x) in outcomes.items()
                   if st == 'CREATE_FAILED']
         for stack in failed:
-            # Failed for the reason raced for, not another.
+            # Failed for the reason raced for: the version was gone when
+            # the engine resolved it, or when it pinned it.
             reason = outcomes[stack][1]['stack_status_reason']
-            self.assertIn('1.0.0', reason)
+            self.assertIn(name, reason)
+            self.assertTrue('could not be found' in reason or
+                            'no active version' in reason, reason)
+            numbers['failed at pin' if 'VersionNotFound' in reason
+                    else 'failed at resolve'] += 1
         if version_status == 404:
             self.assertEqual({}, complete, 'stacks built from a version '
                              'that was deleted')
