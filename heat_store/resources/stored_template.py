@@ -211,8 +211,11 @@ class StoredTemplate(stack_resource.StackResource):
         return template, version
 
     def _target_for(self, props=None):
-        """What these properties build: the pin when they ask for what
-        it was made for, else a fresh resolution."""
+        """(template, version) that these properties build.
+
+        The pin, when they ask for what it was made for (even if it was
+        deprecated or hidden since); else a fresh resolution.
+        """
         requested = self._requested(props)
         pin = self._committed_pin()
         if pin is not None and (pin.template_ref,
@@ -282,6 +285,14 @@ class StoredTemplate(stack_resource.StackResource):
 
     def _pin(self, template, version, state):
         template_ref, constraint = self._requested()
+        try:
+            self._write_pin(template_ref, constraint, version, state)
+        except store_exception.VersionNotFound:
+            # Deleted since it was resolved: name it as the user knows it.
+            raise store_exception.VersionNotFound(template.name,
+                                                  version.version)
+
+    def _write_pin(self, template_ref, constraint, version, state):
         consumers.pin(self.context, {
             'version_id': version.id,
             'resource_key': self._resource_key(),
@@ -416,4 +427,3 @@ class StoredTemplate(stack_resource.StackResource):
 
 def resource_mapping():
     return {'OS::Heat::StoredTemplate': StoredTemplate}
-
