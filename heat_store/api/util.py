@@ -280,6 +280,19 @@ class Resource(wsgi.Resource):
 
     def get_action_args(self, request_environment):
         args = super().get_action_args(request_environment)
+        # NOTE: Routes' middleware honours a '_method' override in the
+        # query string (or a form body) and routes by it, so that GET
+        # ...?_method=DELETE deleted a template. The route's method must be
+        # the request's own.
+        route = request_environment.get('routes.route')
+        methods = ((route.conditions or {}).get('method')
+                   if route is not None else None)
+        method = request_environment.get('REQUEST_METHOD')
+        if methods and method not in methods:
+            raise exception.InvalidRequest(
+                reason=_('A method override (_method) is not supported; '
+                         'send %(wanted)s instead of %(method)s.') %
+                {'wanted': ' or '.join(methods), 'method': method})
         try:
             query = parse.parse_qsl(request_environment.get('QUERY_STRING',
                                                             ''),
