@@ -629,6 +629,15 @@ CASES = [
     Case('path_member_unknown', 'DELETE', MEMBERS + '/nobody', status=404),
     Case('method_put', 'PUT', BASE, {'description': 'x'}, status=405,
          error_type='HTTPMethodNotAllowed'),
+    Case('method_override_get_deletes', 'GET', BASE + '?_method=DELETE',
+         message='method override'),
+    Case('method_override_get_deletes_version', 'GET',
+         VERSION + '?_method=DELETE', message='method override'),
+    Case('method_override_form_deletes', 'POST', BASE,
+         b'_method=DELETE', content_type='application/x-www-form-urlencoded',
+         message='method override'),
+    Case('method_override_removes_member', 'GET',
+         MEMBERS + '/p2?_method=DELETE', status=(400, 405)),
 ]
 
 # Odd but valid: (name, method, path, body, content type, status, check)
