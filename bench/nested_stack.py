@@ -1,0 +1,150 @@
+"""Nested stack from the store vs Heat's own nesting, create then delete.
+
+Four kinds of stack, each holding the same one-resource bundle
+(``OS::Heat::RandomString``):
+
+- stored:   an ``OS::Heat::StoredTemplate`` resource (the store);
+- provider: ``type: child.yaml`` with the child in the files map
+            (Heat's in-engine nested stack);
+- stack:    ``OS::Heat::Stack`` with the child inlined as a string;
+- flat:     the RandomString resource directly in the stack.
+
+One server (``heat-store-dev --no-leaf-sleep``), kinds alternating in each
+round, each run timed from the create request until the stack is
+CREATE_COMPLETE, then from the delete request until it is gone.
+
+    .venv/bin/python bench/nested_stack.py [--runs 12]
+"""
+
+import argparse
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import _common  # noqa: E402
+
+CHILD = '''heat_template_version: 2018-08-31
+parameters:
+  length: {type: number, default: 16}
+resources:
+  pw:
+    type: OS::Heat::RandomString
+    properties: {length: {get_param: length}}
+outputs:
+  value: {value: {get_attr: [pw, value]}}
+'''
+
+KINDS = ('stored', 'provider', 'stack', 'flat')
+POLL = 0.01
+
+
+def stack_body(kind, name):
+    hot = {'heat_template_version': _common.HOT}
+    files = {}
+    if kind == 'stored':
+        hot['resources'] = {'child': {
+            'type': 'OS::Heat::StoredTemplate',
+            'properties': {'template': 'bench-child', 'version': '^1'}}}
+    elif kind == 'provider':
+        hot['resources'] = {'child': {'type': 'child.yaml'}}
+        files = {'child.yaml': CHILD}
+    elif kind == 'stack':
+        hot['resources'] = {'child': {
+            'type': 'OS::Heat::Stack',
+            'properties': {'template': CHILD}}}
+    else:
+        hot['resources'] = {'pw': {
+            'type': 'OS::Heat::RandomString',
+            'properties': {'length': 16}}}
+    return {'stack_name': name, 'template': hot, 'files': files,
+            'disable_rollback': True}
+
+
+def wait_status(client, path, done, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status, body, _loc = client.request('GET', path)
+        if status == 404:
+            return 'GONE'
+        stack_status = body['stack']['stack_status']
+        if stack_status in done:
+            return stack_status
+        if stack_status.endswith('FAILED'):
+            raise RuntimeError('%s: %s %s' % (
+                path, stack_status, body['stack'].get('stack_status_reason')))
+        time.sleep(POLL)
+    raise RuntimeError('%s: not done in %ds' % (path, timeout))
+
+
+def one_run(client, kind, name):
+    started = time.monotonic()
+    body, _loc = client.check('POST', '/stacks', stack_body(kind, name))
+    path = '/stacks/%s/%s' % (name, body['stack']['id'])
+    wait_status(client, path, ('CREATE_COMPLETE',), 60)
+    created = time.monotonic()
+    client.check('DELETE', path)
+    wait_status(client, path, ('DELETE_COMPLETE',), 60)
+    deleted = time.monotonic()
+    return created - started, deleted - created, deleted - started
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--runs', type=int, default=12,
+                        help='timed runs of each kind (default 12, >= 10 '
+                             'for the published figures)')
+    parser.add_argument('--warmup', type=int, default=1,
+                        help='untimed runs of each kind first (default 1)')
+    parser.add_argument('--budget', type=int, default=900,
+                        help='give up after this many seconds')
+    args = parser.parse_args()
+
+    server = None
+
+    def cleanup():
+        if server is not None:
+            server.stop()
+
+    _common.watchdog(args.budget, cleanup)
+    _common.print_machine('nested_stack')
+    print('runs per kind: %d (alternating, after %d warm-up each)' %
+          (args.runs, args.warmup))
+    server = _common.start_server()
+    try:
+        client = _common.Client(server.root)
+        client.check('POST', '/stored_templates', {
+            'name': 'bench-child', 'version': {'template': CHILD}})
+        times = {k: [] for k in KINDS}
+        creates = {k: [] for k in KINDS}
+        deletes = {k: [] for k in KINDS}
+        for rnd in range(args.warmup + args.runs):
+            # Rotate the order so that no kind always follows another.
+            order = KINDS[rnd % 4:] + KINDS[:rnd % 4]
+            for kind in order:
+                c, d, total = one_run(client, kind,
+                                      'bench-%s-%d' % (kind, rnd))
+                if rnd >= args.warmup:
+                    creates[kind].append(c)
+                    deletes[kind].append(d)
+                    times[kind].append(total)
+        medians = {}
+        for kind in KINDS:
+            _common.print_distribution('%s create' % kind, creates[kind])
+            _common.print_distribution('%s delete' % kind, deletes[kind])
+            medians[kind] = _common.print_distribution(
+                '%s create+delete' % kind, times[kind])['median']
+        _common.print_ratio('ratio stored/provider (median create+delete)',
+                            medians['stored'] / medians['provider'], 0.5)
+        _common.print_ratio('ratio stored/flat (median create+delete)',
+                            medians['stored'] / medians['flat'], 1.5)
+        _common.print_ratio('ratio stored/stack (median create+delete)',
+                            medians['stored'] / medians['stack'])
+        _common.print_ratio('ratio provider/flat (median create+delete)',
+                            medians['provider'] / medians['flat'])
+    finally:
+        server.stop()
+
+
+if __name__ == '__main__':
+    main()

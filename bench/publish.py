@@ -1,0 +1,288 @@
+"""Publishing throughput with 1 and 8 concurrent clients, and the share of a
+publish's time that validation takes.
+
+Throughput: a ``heat-store-dev`` server in a subprocess; each client is a
+thread publishing explicit versions over HTTP to its own stored template
+(``POST .../versions``), one after another. Rounds alternate 1 client and
+8 clients; versions per second is versions published / wall time.
+
+Validation share, two ways:
+
+- in process: the same Heat (API and engine) in this process, requests
+  sent as WSGI calls; ``heat_store.validation.validate_bundle`` (the
+  engine's ``validate_template`` for the root and each child, and the
+  resource-type check) and the whole publish are timed;
+- over HTTP: the publish beside Heat's ``POST /validate`` of the same
+  root template, files and environment, alternating.
+
+The bundle: a root template with four resources, one of them a child
+template from the files map, and an environment.
+
+    .venv/bin/python bench/publish.py [--versions 24] [--rounds 2]
+"""
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+import warnings
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import _common  # noqa: E402
+
+CHILD = '''heat_template_version: 2018-08-31
+parameters:
+  length: {type: number, default: 16}
+resources:
+  secret:
+    type: OS::Heat::RandomString
+    properties: {length: {get_param: length}}
+outputs:
+  value: {value: {get_attr: [secret, value]}}
+'''
+
+ROOT = '''heat_template_version: 2018-08-31
+description: Publishing benchmark, revision %(n)d
+parameters:
+  length: {type: number, default: 12}
+  label: {type: string, default: bench}
+resources:
+  password:
+    type: OS::Heat::RandomString
+    properties: {length: {get_param: length}}
+  child:
+    type: child.yaml
+    properties: {length: {get_param: length}}
+  marker:
+    type: OS::Heat::None
+    properties: {value: {get_param: label}}
+  group:
+    type: OS::Heat::ResourceGroup
+    properties:
+      count: 2
+      resource_def: {type: OS::Heat::None}
+outputs:
+  password: {value: {get_attr: [password, value]}}
+  child: {value: {get_attr: [child, value]}}
+'''
+
+ENVIRONMENT = 'parameter_defaults:\n  label: benchmark\n'
+CLIENTS = 8
+
+
+def bundle(n, version=None):
+    body = {'template': ROOT % {'n': n}, 'files': {'child.yaml': CHILD},
+            'environment': ENVIRONMENT}
+    if version is not None:
+        body['version'] = version
+    return body
+
+
+class Publisher(object):
+    """Explicit versions 1.0.1, 1.0.2... of one template per client."""
+
+    def __init__(self, client, name):
+        self.client = client
+        self.name = name
+        self.next = 1
+        self.latencies = []
+
+    def publish(self):
+        version = '1.0.%d' % self.next
+        self.next += 1
+        started = time.perf_counter()
+        self.client.check('POST', '/stored_templates/%s/versions' % self.name,
+                          bundle(self.next, version))
+        self.latencies.append(time.perf_counter() - started)
+
+
+def run_clients(publishers, per_client):
+    errors = []
+
+    def work(publisher):
+        try:
+            for _ in range(per_client):
+                publisher.publish()
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(p,)) for p in publishers]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    if errors:
+        raise errors[0]
+    return elapsed
+
+
+def throughput(args):
+    server = _common.start_server()
+    try:
+        client = _common.Client(server.root)
+        publishers = []
+        for i in range(CLIENTS):
+            name = 'bench-pub-%d' % i
+            client.check('POST', '/stored_templates', {
+                'name': name, 'version': dict(bundle(0), version='1.0.0')})
+            publishers.append(Publisher(client, name))
+        run_clients(publishers[:1], 2)          # warm-up
+        for p in publishers:
+            p.latencies = []
+        totals = {1: [0, 0.0], CLIENTS: [0, 0.0]}
+        latencies = {1: [], CLIENTS: []}
+        per_round = {1: args.versions, CLIENTS: max(1, args.versions //
+                                                    CLIENTS)}
+        for rnd in range(args.rounds):
+            for clients in (1, CLIENTS):
+                chosen = publishers[:clients]
+                for p in chosen:
+                    p.latencies = []
+                elapsed = run_clients(chosen, per_round[clients])
+                count = clients * per_round[clients]
+                totals[clients][0] += count
+                totals[clients][1] += elapsed
+                for p in chosen:
+                    latencies[clients].extend(p.latencies)
+                print('round %d, %d client(s): %d versions in %.2f s '
+                      '(%.2f versions/s)' % (rnd + 1, clients, count,
+                                             elapsed, count / elapsed))
+        rates = {}
+        for clients in (1, CLIENTS):
+            count, elapsed = totals[clients]
+            rates[clients] = count / elapsed
+            print('publish throughput %d client(s) (versions/s): %.2f' %
+                  (clients, rates[clients]))
+            _common.print_distribution(
+                'publish latency %d client(s)' % clients, latencies[clients],
+                unit='ms', scale=1000.0, fmt='%.1f')
+        _common.print_ratio('ratio throughput %d clients/1 client' %
+                            CLIENTS, rates[CLIENTS] / rates[1])
+
+        # Heat's own POST /validate of the same bundle, beside a publish.
+        publish_times, validate_times = [], []
+        publisher = publishers[0]
+        validate_body = {'template': ROOT % {'n': 0},
+                         'files': {'child.yaml': CHILD},
+                         'environment': {'parameter_defaults':
+                                         {'label': 'benchmark'}}}
+        for i in range(args.validations):
+            for kind in (('publish', 'validate') if i % 2 == 0
+                         else ('validate', 'publish')):
+                if kind == 'publish':
+                    publisher.latencies = []
+                    publisher.publish()
+                    publish_times.append(publisher.latencies[0])
+                else:
+                    started = time.perf_counter()
+                    client.check('POST', '/validate', validate_body)
+                    validate_times.append(time.perf_counter() - started)
+        pub = _common.print_distribution(
+            'http publish', publish_times, unit='ms', scale=1000.0,
+            fmt='%.1f')['median']
+        val = _common.print_distribution(
+            'http heat POST /validate', validate_times, unit='ms',
+            scale=1000.0, fmt='%.1f')['median']
+        _common.print_ratio('ratio heat POST /validate / publish (median)',
+                            val / pub)
+    finally:
+        server.stop()
+
+
+def validation_share(args):
+    """Time validate_bundle inside publishes, in this process."""
+    warnings.filterwarnings('ignore', message=r'(?s).*Eventlet is deprecated')
+    import json
+    import webob
+
+    from heat_store import embedded
+    from heat_store import publishing
+    from heat_store import validation
+
+    data_dir = tempfile.mkdtemp(prefix='heat-store-bench-publish-')
+    heat = embedded.EmbeddedHeat(data_dir, port=1, leaf_sleep=False)
+    spent = {'validate': 0.0, 'prepare': 0.0}
+    original_validate = validation.validate_bundle
+    original_prepare = publishing.prepare
+
+    def timed(key, function):
+        def wrapper(*a, **kw):
+            started = time.perf_counter()
+            try:
+                return function(*a, **kw)
+            finally:
+                spent[key] += time.perf_counter() - started
+        return wrapper
+
+    try:
+        app = heat.start()
+        validation.validate_bundle = timed('validate', original_validate)
+        publishing.prepare = timed('prepare', original_prepare)
+
+        def call(method, path, body):
+            req = webob.Request.blank(
+                '/v1/admin' + path, method=method,
+                headers={'Accept': 'application/json',
+                         'Content-Type': 'application/json'},
+                body=json.dumps(body).encode())
+            resp = req.get_response(app)
+            if resp.status_int not in (200, 201):
+                raise RuntimeError('%s %s: %s %s' % (method, path,
+                                                     resp.status, resp.text))
+
+        call('POST', '/stored_templates', {
+            'name': 'bench-share', 'version': dict(bundle(0),
+                                                   version='1.0.0')})
+        for i in range(3):  # warm-up
+            call('POST', '/stored_templates/bench-share/versions',
+                 bundle(i, '1.0.%d' % (i + 1)))
+        spent.update(validate=0.0, prepare=0.0)
+        total = 0.0
+        for i in range(args.validations):
+            started = time.perf_counter()
+            call('POST', '/stored_templates/bench-share/versions',
+                 bundle(i, '1.1.%d' % i))
+            total += time.perf_counter() - started
+        n = args.validations
+        print('in-process publishes: %d' % n)
+        print('in-process publish mean (ms): %.1f' % (total / n * 1000))
+        print('in-process validate_bundle mean (ms): %.1f' %
+              (spent['validate'] / n * 1000))
+        print('in-process prepare (parse, checks, validation) mean (ms): '
+              '%.1f' % (spent['prepare'] / n * 1000))
+        print('validation share of publish time: %.2f' %
+              (spent['validate'] / total))
+        print('prepare share of publish time: %.2f' %
+              (spent['prepare'] / total))
+    finally:
+        validation.validate_bundle = original_validate
+        publishing.prepare = original_prepare
+        heat.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--versions', type=int, default=24,
+                        help='versions per round, in all (default 24)')
+    parser.add_argument('--rounds', type=int, default=2,
+                        help='rounds of 1 then 8 clients (default 2)')
+    parser.add_argument('--validations', type=int, default=20,
+                        help='publishes timed for the validation share '
+                             '(default 20)')
+    parser.add_argument('--budget', type=int, default=900,
+                        help='give up after this many seconds')
+    args = parser.parse_args()
+    _common.watchdog(args.budget)
+    _common.print_machine('publish')
+    throughput(args)
+    validation_share(args)
+
+
+if __name__ == '__main__':
+    main()
