@@ -123,9 +123,8 @@ class VersionController(object):
 
     @heat_util.registered_policy_enforce
     def template(self, req, template, version):
-        found = template_obj.StoredTemplate.get(req.context, template)
-        return find_version(req.context, found, version,
-                            with_bundle=True).template
+        return version_obj.StoredTemplateVersion.template_body(
+            req.context, template, version)
 
     @heat_util.registered_policy_enforce
     def update(self, req, template, version, body=None):

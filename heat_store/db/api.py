@@ -61,11 +61,14 @@ def _tag_filter(query, tags, match_all, negate):
     return query.where(sa.not_(cond) if negate else cond)
 
 
-def _get_template(context, ident, global_tenant=False, project_id=None):
+def _get_template(context, ident, global_tenant=False, project_id=None,
+                  with_tags=True):
     """By id if visible, or by name in the project (the caller's)."""
     T = models.StoredTemplate
     project = project_id or context.project_id
     query = sa.select(T)
+    if not with_tags:
+        query = query.options(orm.noload(T.tags))
     if uuidutils.is_uuid_like(ident):
         query = query.where(T.id == ident)
     else:
@@ -500,3 +503,26 @@ def member_delete(context, template_ident, project_id):
 def version_consumers(context, version_id):
     from heat_store.db import consumers
     return consumers.visible_consumers(context, version_id)
+
+
+@context_manager.reader
+def version_template_body(context, ident, version):
+    """Only the template body of a version, in one read transaction.
+
+    ``GET .../versions/{version}/template`` serves it; loading the files,
+    environment and tags there would cost more than the body itself.
+    """
+    template = _get_template(context, ident, with_tags=False)
+    V = models.StoredTemplateVersion
+    if version == versioning.LATEST:
+        latest = versioning.resolve(
+            versioning.parse_constraint(versioning.LATEST),
+            _iter_newest_first(context, template.id, 'active'),
+            presorted=True)
+        where = V.id == (latest.id if latest is not None else None)
+    else:
+        where = sa.and_(V.template_id == template.id, V.version == version)
+    body = context.session.scalar(sa.select(V.template).where(where))
+    if body is None:
+        raise exception.VersionNotFound(template.name, version)
+    return body

@@ -63,6 +63,11 @@ class StoredTemplateVersion(base.StoreObject):
             context, template_id, constraint))
 
     @classmethod
+    def template_body(cls, context, template_ident, version):
+        """The template of a version (or ``latest``), and nothing else."""
+        return db_api.version_template_body(context, template_ident, version)
+
+    @classmethod
     def version_strings(cls, context, template_id):
         return db_api.version_strings(context, template_id)
 
