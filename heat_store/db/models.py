@@ -49,6 +49,17 @@ class StoredTemplate(BASE, StoreBase):
         sa.Index('ix_stored_template_created_at', 'created_at', 'id'),
         sa.Index('ix_stored_template_updated_at', 'updated_at', 'id'),
         sa.Index('ix_stored_template_name', 'name', 'id'),
+        # A page per visibility part (see db.api.template_get_all).
+        sa.Index('ix_stored_template_project_created', 'project_id',
+                 'created_at', 'id'),
+        sa.Index('ix_stored_template_project_updated', 'project_id',
+                 'updated_at', 'id'),
+        sa.Index('ix_stored_template_visibility_created', 'visibility',
+                 'created_at', 'id'),
+        sa.Index('ix_stored_template_visibility_updated', 'visibility',
+                 'updated_at', 'id'),
+        sa.Index('ix_stored_template_visibility_name', 'visibility', 'name',
+                 'id'),
         StoreBase.__table_args__,
     )
 
