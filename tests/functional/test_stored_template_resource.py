@@ -40,12 +40,16 @@ def stack_template(resources, outputs=None):
             'outputs': outputs or {}}
 
 
-class StoredTemplateResourceTest(testtools.TestCase):
+class StackTestMixin(object):
+    """Helpers to publish templates and drive stacks over HTTP."""
 
     def setUp(self):
         super().setUp()
-        self.server = server_mod.shared_server()
+        self.server = self.get_server()
         self.prefix = 't%s' % uuid.uuid4().hex[:8]
+
+    def get_server(self):
+        return server_mod.shared_server()
 
     # -- helpers ---------------------------------------------------------
 
@@ -130,7 +134,9 @@ class StoredTemplateResourceTest(testtools.TestCase):
         return self.api('GET', '/stored_templates/%s/versions/%s/stacks' % (
             template, version), expect=200)[1]['stacks']
 
-    # -- tests -----------------------------------------------------------
+
+
+class StoredTemplateResourceTest(StackTestMixin, testtools.TestCase):
 
     def test_two_resources_exact_and_range_with_files(self):
         pw = self.name('pw')
