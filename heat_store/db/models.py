@@ -194,3 +194,54 @@ class StoredTemplateConsumer(BASE, StoreBase):
     root_stack_id = sa.Column(sa.String(36))
     resource_name = sa.Column(sa.String(255), nullable=False)
     project_id = sa.Column(sa.String(64), nullable=False)
+
+
+class StoredTemplateDependency(BASE, StoreBase):
+    """A version's bundle builds another stored version: a lock.
+
+    Recorded at publish for every ``OS::Heat::StoredTemplate`` whose
+    ``template`` and ``version`` are literal strings, resolved as the
+    publisher saw them then. A stack built from ``version_id`` builds that
+    reference from exactly ``depends_on_version_id``, whoever builds the
+    stack. The foreign key restricts deletes of the depended-on version.
+    """
+
+    __tablename__ = 'stored_template_dependency'
+    __table_args__ = (
+        sa.UniqueConstraint('version_id', 'template_ref',
+                            'version_constraint',
+                            name='uniq_stored_template_dependency0ref'),
+        sa.Index('ix_stored_template_dependency_depends_on',
+                 'depends_on_version_id'),
+        {'mysql_engine': 'InnoDB', 'sqlite_autoincrement': True},
+    )
+
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    # The dependent: the version whose bundle holds the reference.
+    version_id = sa.Column(
+        sa.String(36),
+        sa.ForeignKey('stored_template_version.id', ondelete='CASCADE'),
+        nullable=False)
+    # The reference as the bundle writes it.
+    template_ref = sa.Column(exact_string(255), nullable=False)
+    version_constraint = sa.Column(exact_string(255), nullable=False)
+    # What it resolved to at publish.
+    depends_on_version_id = sa.Column(
+        sa.String(36),
+        sa.ForeignKey('stored_template_version.id', ondelete='RESTRICT'),
+        nullable=False)
+    depends_on_template_id = sa.Column(sa.String(36), nullable=False)
+
+
+class StoredTemplateProject(BASE, StoreBase):
+    """One row per project with a catalog: the lock of its quotas.
+
+    Writers that count a project's usage (templates, bytes) lock this row
+    first, so concurrent publishes to different templates of a project
+    cannot each see room for one more and overshoot together.
+    """
+
+    __tablename__ = 'stored_template_project'
+    __table_args__ = StoreBase.__table_args__
+
+    project_id = sa.Column(sa.String(64), primary_key=True)
