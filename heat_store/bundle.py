@@ -609,3 +609,56 @@ def interface_breaks(old_interface, new_interface, parameter_defaults=None):
                        set(new_outputs)):
         breaks.append(_("output '%s' was removed") % name)
     return breaks
+
+
+# Stored templates inside the bundle
+
+STORED_TEMPLATE_TYPE = 'OS::Heat::StoredTemplate'
+STORED_TEMPLATE_PROPERTIES = ('template', 'version')
+DEFAULT_CONSTRAINT = 'latest'
+
+
+def stored_template_references(template):
+    """Yield (properties, location) for each OS::Heat::StoredTemplate.
+
+    Resources of the template and the resource definitions of its groups
+    count; ``properties`` is the dict the reference is written in, so that
+    callers can rewrite it in place.
+    """
+    for rtype, where, holder, key in _type_refs(template):
+        if rtype != STORED_TEMPLATE_TYPE or not isinstance(holder, dict):
+            continue
+        props_key = 'Properties' if key == 'Type' else 'properties'
+        props = holder.get(props_key)
+        if isinstance(props, dict):
+            yield props, where.rsplit('.', 1)[0]
+
+
+def literal_reference(props):
+    """``(template, constraint)`` when both are written as plain strings.
+
+    A reference computed by a function (``get_param``...) is None: it is
+    only known when a stack is built, in that stack's project.
+    """
+    template = props.get('template')
+    constraint = props.get('version')
+    if constraint is None:
+        constraint = DEFAULT_CONSTRAINT
+    if isinstance(template, str) and isinstance(constraint, str):
+        return template, constraint
+    return None
+
+
+def lock_references(template, locks):
+    """Rewrite literal references to the exact versions they are locked to.
+
+    ``locks`` maps ``(template, constraint)`` as written to ``(template
+    id, version)``. Returns True when anything was rewritten.
+    """
+    changed = False
+    for props, _where in stored_template_references(template):
+        lock = locks.get(literal_reference(props))
+        if lock is not None:
+            props['template'], props['version'] = lock
+            changed = True
+    return changed

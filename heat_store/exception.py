@@ -87,6 +87,11 @@ class VersionInUse(Conflict):
     msg_fmt = _("%(what)s is in use by %(count)d stack(s)%(detail)s.")
 
 
+class VersionDependedOn(Conflict):
+    msg_fmt = _("%(what)s is a dependency of %(count)d other version(s)"
+                "%(detail)s; delete or republish them first.")
+
+
 class QuotaExceeded(webob.exc.HTTPRequestEntityTooLarge):
     """413 with the quota that was hit."""
 

@@ -12,6 +12,7 @@ from oslo_config import cfg
 from heat.common.i18n import _
 
 from heat_store import bundle
+from heat_store import dependencies
 from heat_store import exception
 from heat_store.objects import stored_template as template_obj
 from heat_store.objects import stored_template_version as version_obj
@@ -41,6 +42,8 @@ class PreparedVersion(object):
     warnings: list
     digest: str
     size: int
+    # [(dependency values, template, version)] of literal references.
+    dependencies: list = dataclasses.field(default_factory=list)
 
     def values(self, version):
         source = self.source or {}
@@ -56,7 +59,15 @@ class PreparedVersion(object):
             'warnings': self.warnings,
             'digest': self.digest,
             'size': self.size,
+            'dependencies': [values for values, _t, _v in self.dependencies],
         }
+
+    def for_template(self, template_visibility, version):
+        """The values to store as a version of a template so visible."""
+        values = self.values(version)
+        values['warnings'] = self.warnings + dependencies.exposure_warnings(
+            template_visibility, self.dependencies)
+        return values
 
 
 def _check_file_sizes(files):
@@ -97,6 +108,7 @@ def prepare(context, body):
         force=bool(body.get('force')),
         interface=bundle.interface(template), warnings=[],
         digest=bundle.digest_of(data), size=len(data))
+    prepared.dependencies = dependencies.resolve(context, template, children)
     prepared.warnings = validation.validate_bundle(
         context, prepared, strict=bool(body.get('strict')))
     return prepared
@@ -106,7 +118,9 @@ def create_template(context, values, tags, prepared=None):
     """Create a stored template, with its first version if one is given."""
     first = None
     if prepared is not None:
-        first = prepared.values(prepared.version or FIRST_VERSION)
+        first = prepared.for_template(
+            values.get('visibility') or 'private',
+            prepared.version or FIRST_VERSION)
     return template_obj.StoredTemplate.create(context, values, tags, first)
 
 
@@ -159,7 +173,8 @@ def publish(context, template, prepared):
     if prepared.version is not None:
         _check_interface(context, template, prepared, prepared.version)
         return version_obj.StoredTemplateVersion.create(
-            context, template.id, prepared.values(prepared.version))
+            context, template.id,
+            prepared.for_template(template.visibility, prepared.version))
     for attempt in range(NEXT_PATCH_ATTEMPTS):
         existing = version_obj.StoredTemplateVersion.version_strings(
             context, template.id)
@@ -171,7 +186,8 @@ def publish(context, template, prepared):
             # reason to pick again too, not a 409.
             _check_interface(context, template, prepared, version)
             return version_obj.StoredTemplateVersion.create(
-                context, template.id, prepared.values(version))
+                context, template.id,
+                prepared.for_template(template.visibility, version))
         except exception.VersionExists:
             if attempt == NEXT_PATCH_ATTEMPTS - 1:
                 raise

@@ -231,7 +231,10 @@ def template_delete(context, ident):
     version_ids = context.session.scalars(
         sa.select(V.id).where(V.template_id == template.id)).all()
     name = template.name
-    _check_unused(context, version_ids, _('Stored template %s') % name)
+    what = _('Stored template %s') % name
+    _check_unused(context, version_ids, what)
+    _check_not_depended_on(context, version_ids, what)
+    _delete_dependencies(context, version_ids)
     try:
         context.session.execute(
             sa.delete(V).where(V.template_id == template.id))
@@ -256,6 +259,89 @@ def _check_unused(context, version_ids, what):
     live = consumers.live_consumers(context, version_ids)
     if live:
         raise consumers.in_use_error(context, what, live)
+
+
+# Dependencies between versions
+
+def _check_not_depended_on(context, version_ids, what):
+    """409 while a version outside ``version_ids`` depends on any of them.
+
+    The caller's own dependent versions are named; others are counted.
+    """
+    if not version_ids:
+        return
+    D = models.StoredTemplateDependency
+    V = models.StoredTemplateVersion
+    T = models.StoredTemplate
+    rows = context.session.execute(
+        sa.select(T.name, T.project_id, V.version).select_from(D).join(
+            V, V.id == D.version_id).join(T, T.id == V.template_id).where(
+            D.depends_on_version_id.in_(version_ids),
+            D.version_id.not_in(version_ids)).order_by(
+            T.name, V.major, V.minor, V.patch, V.version)).all()
+    if not rows:
+        return
+    own = ['%s %s' % (r.name, r.version) for r in rows
+           if r.project_id == context.project_id]
+    others = len(rows) - len(own)
+    detail = []
+    if own:
+        detail.append(_(': %s') % ', '.join(own))
+    if others:
+        detail.append(_(' (%d of them in other projects)') % others)
+    raise exception.VersionDependedOn(what=what, count=len(rows),
+                                      detail=''.join(detail))
+
+
+def _delete_dependencies(context, version_ids):
+    # NOTE: SQLite runs no ON DELETE CASCADE (oslo.db leaves its foreign
+    # keys off): a dependent's rows go with it here.
+    D = models.StoredTemplateDependency
+    context.session.execute(sa.delete(D).where(D.version_id.in_(version_ids)))
+
+
+@context_manager.reader
+def version_dependencies(context, version_ids):
+    """The dependencies of these versions, with what they resolved to.
+
+    Returns ``{version_id: [(dependency, template, version), ...]}``.
+    """
+    D = models.StoredTemplateDependency
+    V = models.StoredTemplateVersion
+    T = models.StoredTemplate
+    found = {version_id: [] for version_id in version_ids}
+    if not version_ids:
+        return found
+    rows = context.session.execute(
+        sa.select(D, T, V).join(V, V.id == D.depends_on_version_id).join(
+            T, T.id == V.template_id).where(
+            D.version_id.in_(version_ids)).options(
+            orm.noload(T.tags)).order_by(D.id)).all()
+    for dep, template, version in rows:
+        found[dep.version_id].append((dep, template, version))
+    return found
+
+
+@context_manager.reader
+def version_dependents(context, version_id):
+    """The versions whose bundles depend on this one.
+
+    Returns ``(visible, others)``: ``(template, version)`` pairs of the
+    templates the caller may see, and how many others there are.
+    """
+    D = models.StoredTemplateDependency
+    V = models.StoredTemplateVersion
+    T = models.StoredTemplate
+    query = sa.select(T, V).select_from(D).join(
+        V, V.id == D.version_id).join(T, T.id == V.template_id).where(
+        D.depends_on_version_id == version_id).options(orm.noload(T.tags))
+    rows = context.session.execute(query.order_by(
+        T.name, V.major.desc(), V.minor.desc(), V.patch.desc(), V.id)).all()
+    visible_ids = set(context.session.scalars(
+        _visible(context, sa.select(T.id).where(
+            T.id.in_({t.id for t, _v in rows})))).all()) if rows else set()
+    visible = [(t, v) for t, v in rows if t.id in visible_ids]
+    return visible, len(rows) - len(visible)
 
 
 # Versions
@@ -424,6 +510,8 @@ def version_create(context, template_id, values):
 
 
 def _insert_version(context, template, values):
+    values = dict(values)
+    dependencies = values.pop('dependencies', None) or []
     quotas.check_version_count(context, template.version_count)
     quotas.check_bytes(context, _project_bytes(context, template.project_id),
                        values['size'])
@@ -442,9 +530,36 @@ def _insert_version(context, template, values):
         context.session.flush()
     except db_exc.DBDuplicateEntry:
         raise exception.VersionExists(version=values['version'], name=name)
+    _insert_dependencies(context, version, dependencies)
     _refresh_summary(context, template)
     context.session.flush()
     return version
+
+
+def _insert_dependencies(context, version, dependencies):
+    """Record the versions a new version's bundle is locked to.
+
+    Each depended-on version must still exist: the foreign key (and on
+    SQLite, the write lock around this check) keeps a concurrent delete of
+    it from winning halfway.
+    """
+    D = models.StoredTemplateDependency
+    V = models.StoredTemplateVersion
+    for dep in dependencies:
+        exists = context.session.scalar(
+            sa.select(V.id).where(V.id == dep['depends_on_version_id']))
+        if exists is None:
+            raise exception.InvalidBundle(reason=_(
+                "stored template '%s' changed while publishing; publish "
+                "again") % dep['template_ref'])
+        context.session.add(D(version_id=version.id,
+                              created_at=timeutils.utcnow(), **dep))
+    try:
+        context.session.flush()
+    except db_exc.DBReferenceError:
+        raise exception.InvalidBundle(reason=_(
+            'a stored template this bundle uses changed while publishing; '
+            'publish again'))
 
 
 def _project_bytes(context, project_id):
@@ -479,6 +594,8 @@ def version_delete(context, template_ident, version):
         raise exception.VersionNotFound(template.name, version)
     what = _('Version %(v)s of %(t)s') % {'v': version, 't': template.name}
     _check_unused(context, [row.id], what)
+    _check_not_depended_on(context, [row.id], what)
+    _delete_dependencies(context, [row.id])
     context.session.delete(row)
     try:
         context.session.flush()

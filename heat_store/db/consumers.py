@@ -5,6 +5,7 @@ A reference counts only while the stack that holds it exists in Heat's
 (abandoned, purged) holds nothing.
 """
 
+from oslo_config import cfg
 from oslo_db import api as oslo_db_api
 from oslo_db import exception as db_exc
 from oslo_utils import timeutils
@@ -89,16 +90,16 @@ PENDING = 'pending'
 
 
 @heat_db_api.context_manager.reader
-def resolve_for_project(context, ident, project_id, constraint):
-    """The template ``project_id`` may see, and its version to build.
+def resolve_in_project(context, ident, constraint):
+    """The template the caller's project may see, and its version to build.
 
     Returns ``(template, version)``; version is None when no active
     version matches. Raises StoredTemplateNotFound when the project may
-    not see the template.
+    not see the template. No other project's catalog is ever searched.
     """
     from heat_store.db import api as db_api
 
-    template = db_api._get_template(context, ident, project_id=project_id)
+    template = db_api._get_template(context, ident)
     from heat_store import versioning
     version = versioning.resolve(
         constraint, db_api._iter_newest_first(context, template.id,
@@ -107,6 +108,86 @@ def resolve_for_project(context, ident, project_id, constraint):
     if version is not None:
         version = _with_bundle(context, version.id)
     return template, version
+
+
+@heat_db_api.context_manager.reader
+def locked_version(context, owner_id, parent_resource_name, template_id,
+                   version):
+    """The locked version a nested reference builds, or ``(None, None)``.
+
+    A stack built from a stored version rewrites each literal reference
+    its bundle records as a dependency to the exact version it was
+    locked to at publish. Such a reference is honoured, whoever builds
+    the stack, only inside a stack built from that version: the nearest
+    stack above the reference (following Heat's ``owner_id`` and
+    ``parent_resource_name`` of each nested stack) whose parent resource
+    holds a consumer row of the caller's project names the version, and
+    the version depends on exactly ``template_id`` at ``version``.
+    """
+    C = models.StoredTemplateConsumer
+    D = models.StoredTemplateDependency
+    V = models.StoredTemplateVersion
+    S = heat_models.Stack
+    for _level in range(cfg.CONF.max_nested_stack_depth + 1):
+        if not owner_id or not parent_resource_name:
+            break
+        built_from = context.session.scalars(sa.select(C.version_id).where(
+            C.resource_key == '%s/%s' % (owner_id, parent_resource_name),
+            C.project_id == context.project_id)).all()
+        if built_from:
+            locked = context.session.scalar(
+                sa.select(V.id).join(D, D.depends_on_version_id == V.id).where(
+                    D.version_id.in_(built_from),
+                    D.depends_on_template_id == template_id,
+                    V.version == version).limit(1))
+            if locked is None:
+                break
+            version_row = _with_bundle(context, locked)
+            return (context.session.get(models.StoredTemplate,
+                                        version_row.template_id),
+                    version_row)
+        above = context.session.execute(
+            sa.select(S.owner_id, S.parent_resource_name).where(
+                S.id == owner_id)).first()
+        if above is None:
+            break
+        owner_id, parent_resource_name = above
+    return None, None
+
+
+@heat_db_api.context_manager.reader
+def buildable_lock(context, template_id, version):
+    """A locked version the caller's project may build, or (None, None).
+
+    For a reference inside a stack that is only being validated, in
+    memory under a stack not stored yet, whose enclosing stored version
+    :func:`locked_version` cannot find. It is honoured when a version the
+    project may build (one it sees, or one it has a stack pinned to)
+    records exactly this dependency: what the project reads then, it could
+    read through that version anyway. A stack built for real is held to
+    :func:`locked_version`.
+    """
+    from heat_store.db import api as db_api
+
+    C = models.StoredTemplateConsumer
+    D = models.StoredTemplateDependency
+    V = models.StoredTemplateVersion
+    T = models.StoredTemplate
+    Dependent = orm.aliased(V)
+    pinned = sa.select(C.version_id).where(
+        C.version_id == D.version_id, C.project_id == context.project_id)
+    visible = db_api._visible(context, sa.select(T.id)).where(
+        T.id == Dependent.template_id)
+    locked = context.session.scalar(
+        sa.select(V.id).join(D, D.depends_on_version_id == V.id).join(
+            Dependent, Dependent.id == D.version_id).where(
+            D.depends_on_template_id == template_id, V.version == version,
+            sa.or_(visible.exists(), pinned.exists())).limit(1))
+    if locked is None:
+        return None, None
+    version_row = _with_bundle(context, locked)
+    return (context.session.get(models.StoredTemplate,
+                                version_row.template_id), version_row)
 
 
 def _with_bundle(context, version_id):

@@ -1,8 +1,8 @@
 """OS::Heat::StoredTemplate: a nested stack built from the template store."""
 
+import json
 import time
 
-from oslo_config import cfg
 from oslo_log import log as logging
 
 from heat.common import exception
@@ -16,6 +16,7 @@ from heat.engine import support
 from heat.rpc import api as rpc_api
 
 from heat_store import bundle
+from heat_store.db import api as db_api
 from heat_store.db import consumers
 from heat_store import exception as store_exception
 from heat_store import policies
@@ -37,7 +38,10 @@ class StoredTemplate(stack_resource.StackResource):
     """A nested stack built from a version of a stored template.
 
     The template is looked up by name (in the stack's project) or id (any
-    template the stack's project may see), and the version by an exact
+    template the stack's project may see); no other project's catalog is
+    searched. Inside a stack built from a stored template, a reference the
+    bundle writes as literal strings builds exactly the version it was
+    locked to when that bundle was published. The version by an exact
     version or an npm-style constraint (``^1.2``, ``~1.2.0``, ``1.x``...);
     by default the latest active version. The version resolved when the
     resource is created is pinned: updates keep it until ``template`` or
@@ -134,51 +138,46 @@ class StoredTemplate(stack_resource.StackResource):
     def _resource_key(self):
         return '%s/%s' % (self._stack_id(), self.name)
 
-    def _catalog_project(self):
-        """The project whose catalog this resource's names resolve in.
-
-        A stored template that uses another stored template means the one
-        its owner sees, wherever it is used: inside a nested stack built
-        from a stored template, resolve as that template's owner.
-        """
-        stack = self.stack
-        for _level in range(cfg.CONF.max_nested_stack_depth + 1):
-            proxy = stack.parent_resource
-            if proxy is None:
-                break
-            # NOTE: the proxy hands out the parent stack it was given while
-            # the tree is in memory (validation, create), and loads it
-            # from the database otherwise.
-            stack = proxy._stack()
-            parent = stack.resources.get(proxy.name)
-            if isinstance(parent, StoredTemplate):
-                owner = parent._owner_project()
-                if owner:
-                    return owner
-        return self.context.project_id
-
-    def _owner_project(self):
-        if self._target is not None:
-            return self._target[0].project_id
-        owner = self.data().get('owner_project')
-        if owner:
-            return owner
-        pin = self._committed_pin()
-        if pin is not None:
-            return self._pinned_target(pin)[0].project_id
-        return None
-
     def _requested(self, props=None):
         props = props or self.properties
         return props[self.TEMPLATE], props[self.VERSION] or 'latest'
 
+    def _locked(self, template_ref, constraint_text):
+        """The version a lock of an enclosing bundle gives this reference.
+
+        A nested stack being built knows its parent by Heat's records
+        (``owner_id``, ``parent_resource_name``). A nested stack that is
+        only validated in memory, under a stack not stored yet, has none:
+        there a lock is honoured if a version the project may build
+        records it (see ``consumers.buildable_lock``), and the build that
+        follows checks the real one.
+        """
+        stack = self.stack
+        if stack.owner_id:
+            template, version = consumers.locked_version(
+                self.context, stack.owner_id, stack.parent_resource_name,
+                template_ref, constraint_text)
+        elif stack.nested_depth:
+            template, version = consumers.buildable_lock(
+                self.context, template_ref, constraint_text)
+        else:
+            return None
+        return (template, version) if version is not None else None
+
     def _resolve(self, template_ref, constraint_text):
-        """Resolve anew; errors name the resource, template and constraint."""
+        """Resolve anew; errors name the resource, template and constraint.
+
+        A reference that a lock of the bundle it comes from covers builds
+        exactly the locked version; any other resolves in the catalog of
+        the project that owns the stack, and nowhere else.
+        """
         try:
             constraint = versioning.parse_constraint(constraint_text)
-            template, version = consumers.resolve_for_project(
-                self.context, template_ref, self._catalog_project(),
-                constraint)
+            locked = self._locked(template_ref, constraint_text)
+            if locked is not None:
+                return locked
+            template, version = consumers.resolve_in_project(
+                self.context, template_ref, constraint)
         except store_exception.StoredTemplateNotFound:
             raise exception.StackValidationFailed(message=_(
                 '%(res)s: stored template "%(t)s" could not be found '
@@ -237,9 +236,28 @@ class StoredTemplate(stack_resource.StackResource):
             files = version.files or {}
             env = version.environment or {}
             children = bundle.check_references(version.template, files, env)
-            self._engine_cache = (version.id, bundle.engine_bundle(
-                version.template, files, env, children))
+            root, files, env, children = bundle.engine_bundle(
+                version.template, files, env, children)
+            self._lock_references(version, root, files, children)
+            self._engine_cache = (version.id, (root, files, env, children))
         return self._engine_cache[1]
+
+    def _lock_references(self, version, root, files, children):
+        """Point the bundle's recorded references at their locked versions.
+
+        Each becomes the id and exact version it resolved to at publish;
+        the nested resource finds the lock through this stack's records.
+        """
+        deps = db_api.version_dependencies(self.context, [version.id])
+        locks = {(dep.template_ref, dep.version_constraint):
+                 (dep.depends_on_template_id, locked.version)
+                 for dep, _t, locked in deps[version.id]}
+        if not locks:
+            return
+        bundle.lock_references(root, locks)
+        for path, child in children.items():
+            if bundle.lock_references(child, locks):
+                files[path] = json.dumps(child)
 
     def child_template(self):
         return self._engine_bundle()[0]
@@ -311,7 +329,6 @@ class StoredTemplate(stack_resource.StackResource):
         self.data_set('version_id', version.id)
         self.data_set('template_id', template.id)
         self.data_set('digest', version.digest)
-        self.data_set('owner_project', template.project_id)
 
     def handle_create(self):
         self._target = self._target_for()

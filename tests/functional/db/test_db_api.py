@@ -290,14 +290,12 @@ class DBApiTest(object):
                           stranger, public.id, '1.0.0')
         self.assertRaises(exception.StoredTemplateNotFound,
                           db_api.template_delete, stranger, private.id)
-        # The engine resolves as the stack's project.
-        tmpl, _v = consumers.resolve_for_project(
-            stranger, shared.id, member.project_id,
-            versioning.parse_constraint('latest'))
+        # The engine resolves as the stack's project, and only as it.
+        tmpl, _v = consumers.resolve_in_project(
+            member, shared.id, versioning.parse_constraint('latest'))
         self.assertEqual(shared.id, tmpl.id)
         self.assertRaises(exception.StoredTemplateNotFound,
-                          consumers.resolve_for_project, member, shared.id,
-                          stranger.project_id,
+                          consumers.resolve_in_project, stranger, shared.id,
                           versioning.parse_constraint('latest'))
 
     def test_membership_is_idempotent_and_removable(self):
@@ -421,9 +419,8 @@ class DBApiTest(object):
         self.assertEqual('2.0.0', db_api.template_get(
             self.ctx, tmpl.id).latest_version)
         # ... and the engine sees the same, with the bundle loaded.
-        _t, version = consumers.resolve_for_project(
-            self.ctx, 'web', self.ctx.project_id,
-            versioning.parse_constraint('^1.2'))
+        _t, version = consumers.resolve_in_project(
+            self.ctx, 'web', versioning.parse_constraint('^1.2'))
         self.assertEqual('1.9.1', version.version)
         self.assertEqual(HOT, version.template)
 

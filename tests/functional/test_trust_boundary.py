@@ -1,0 +1,576 @@
+"""Trust boundary: a stack reads with its own project's rights only.
+
+Project A owns a private template ``asecret``; project C shares a template
+with A alone; B sees neither. A publishes public templates whose nested
+``OS::Heat::StoredTemplate`` references are computed from parameters, so
+that B chooses what they name. Every way B tried to reach A's private
+content through them (by name, by id, a template shared with A only,
+through a ResourceGroup, a stale owner across an update, after A made
+the wrapper private again) must now fail exactly as a reference to a
+template that does not exist fails, and leave nothing of A's in B's
+stacks, outputs, events or errors.
+
+Literal references are recorded at publish and locked: a stack built from
+a version builds exactly the version its bundle was locked to, whoever
+builds it, and a new version of the wrapper locks anew.
+
+All of it runs on the in-process embedded Heat (real engine, real nested
+stacks), with identities from headers (see test_isolation).
+"""
+
+import json
+import time
+import uuid
+
+import sqlalchemy as sa
+import testtools
+
+from tests.functional import test_isolation as iso
+
+HOT = iso.HOT
+FINAL = ('COMPLETE', 'FAILED')
+
+
+def secret_template(marker):
+    """A small template whose only output is ``marker``."""
+    return {'heat_template_version': HOT,
+            'resources': {'pw': {'type': 'OS::Heat::RandomString',
+                                 'properties': {'length': 4}}},
+            'outputs': {'marker': {'value': marker}}}
+
+
+def computed_wrapper(default):
+    """Builds whatever stored template the stack's parameters name."""
+    return {'heat_template_version': HOT,
+            'parameters': {
+                'inner': {'type': 'string', 'default': default},
+                'constraint': {'type': 'string', 'default': '*'}},
+            'resources': {'built': {
+                'type': 'OS::Heat::StoredTemplate',
+                'properties': {'template': {'get_param': 'inner'},
+                               'version': {'get_param': 'constraint'}}}},
+            'outputs': {'marker': {'value': {
+                'get_attr': ['built', 'outputs', 'marker']}}}}
+
+
+def group_wrapper():
+    """A ResourceGroup whose member type and properties are parameters."""
+    return {'heat_template_version': HOT,
+            'parameters': {
+                'member_type': {'type': 'string',
+                                'default': 'OS::Heat::None'},
+                'inner': {'type': 'string', 'default': 'nothing-here'}},
+            'resources': {'group': {
+                'type': 'OS::Heat::ResourceGroup',
+                'properties': {'count': 1, 'resource_def': {
+                    'type': {'get_param': 'member_type'},
+                    'properties': {'template': {'get_param': 'inner'}}}}}},
+            'outputs': {'marker': {'value': {
+                'get_attr': ['group', 'outputs']}}}}
+
+
+def literal_wrapper(name, constraint='^1'):
+    """Uses ``name`` three ways: directly, in a group, in a child file."""
+    reference = {'type': 'OS::Heat::StoredTemplate',
+                 'properties': {'template': name, 'version': constraint}}
+    child = {'heat_template_version': HOT,
+             'resources': {'deep': reference},
+             'outputs': {'marker': {'value': {
+                 'get_attr': ['deep', 'marker']}}}}
+    template = {'heat_template_version': HOT,
+                'resources': {
+                    'direct': reference,
+                    'group': {'type': 'OS::Heat::ResourceGroup',
+                              'properties': {'count': 1,
+                                             'resource_def': reference}},
+                    'child': {'type': 'lib/child.yaml'}},
+                'outputs': {
+                    'direct': {'value': {'get_attr': ['direct', 'marker']}},
+                    'group': {'value': {'get_attr': ['group', 'marker']}},
+                    'child': {'value': {'get_attr': ['child', 'marker']}}}}
+    return template, {'lib/child.yaml': json.dumps(child)}
+
+
+class Project(object):
+    """One project of the story, calling the embedded Heat as a member."""
+
+    def __init__(self, label):
+        self.label = label
+        self.id = iso.new_project()
+
+    def call(self, method, path, body=None, query=None, role='member'):
+        answer = iso.call(method, '/v1/%s%s' % (self.id, path), self.id,
+                          role, body, query)
+        payload = json.loads(answer.text) if answer.text else None
+        return answer.status, payload
+
+    def expect(self, status, method, path, body=None, query=None):
+        got, payload = self.call(method, path, body, query)
+        if got != status:
+            raise AssertionError('%s %s %s as %s: %s, not %s: %s' % (
+                method, path, json.dumps(body)[:300] if body else '',
+                self.label, got, status, payload))
+        return payload
+
+    def create_template(self, name, template, visibility='private',
+                        files=None, version='1.0.0'):
+        body = {'name': name, 'visibility': visibility, 'version': {
+            'version': version, 'template': template,
+            'files': files or {}}}
+        # Making a template public is an admin's action.
+        role = 'admin' if visibility == 'public' else 'member'
+        status, created = self.call('POST', '/stored_templates', body,
+                                    role=role)
+        if status != 201:
+            raise AssertionError('POST /stored_templates %s as %s: %s %s' % (
+                name, self.label, status, created))
+        return created['stored_template']
+
+    def publish(self, name, version, template, files=None):
+        return self.expect(201, 'POST', '/stored_templates/%s/versions' %
+                           name, {'version': version, 'template': template,
+                                  'files': files or {}})[
+            'stored_template_version']
+
+    # -- stacks ------------------------------------------------------------
+
+    @staticmethod
+    def stack_template(template, parameters):
+        return {'heat_template_version': HOT,
+                'parameters': {name: {'type': 'string'}
+                               for name in parameters or {}},
+                'resources': {'top': template},
+                'outputs': {'all': {'value': {
+                    'get_attr': ['top', 'outputs']}}}}
+
+    def try_create_stack(self, template, parameters=None):
+        """``(status, stack or fault)``: a refused create is no stack."""
+        name = 'st%s' % uuid.uuid4().hex[:12]
+        body = {'stack_name': name, 'parameters': parameters or {},
+                'template': self.stack_template(template, parameters)}
+        status, created = self.call('POST', '/stacks', body)
+        if status != 201:
+            return status, created
+        return status, self.wait(name, created['stack']['id'])
+
+    def create_stack(self, template, parameters=None):
+        status, stack = self.try_create_stack(template, parameters)
+        if status != 201:
+            raise AssertionError('POST /stacks as %s: %s %s' % (
+                self.label, status, stack))
+        return stack
+
+    def try_update_stack(self, stack, template=None, parameters=None,
+                         existing=False):
+        """``(status, stack or fault)``: a refused update changes nothing."""
+        body = {'parameters': parameters or {}}
+        if template is not None:
+            body['template'] = self.stack_template(template, parameters)
+        done_before = self.stack_events_done(stack)
+        status, payload = self.call(
+            'PATCH' if existing else 'PUT',
+            '/stacks/%s/%s' % (stack['stack_name'], stack['id']), body)
+        if status != 202:
+            return status, payload
+        return status, self.wait(stack['stack_name'], stack['id'],
+                                 done_before=done_before)
+
+    def update_stack(self, stack, template=None, parameters=None,
+                     existing=False):
+        body = {'parameters': parameters or {}}
+        if template is not None:
+            body['template'] = self.stack_template(template, parameters)
+        status, answer = self.try_update_stack(stack, template, parameters,
+                                               existing)
+        if status != 202:
+            raise AssertionError('update as %s: %s %s' % (
+                self.label, status, answer))
+        return answer
+
+    def stack_events_done(self, stack):
+        """How many operations on the stack itself have finished."""
+        events = self.expect(200, 'GET', '/stacks/%s/%s/events' % (
+            stack['stack_name'], stack['id']),
+            query={'resource_name': stack['stack_name']})['events']
+        return sum(1 for e in events
+                   if e['resource_status'].endswith(FINAL))
+
+    def wait(self, name, stack_id, done_before=None, timeout=90):
+        """The stack once its create, or the update after it, is over.
+
+        Timestamps have a resolution of a second, so an update is known
+        to be over by its stack-level event.
+        """
+        deadline = time.monotonic() + timeout
+        stack = {'stack_name': name, 'id': stack_id}
+        while time.monotonic() < deadline:
+            shown = self.expect(200, 'GET', '/stacks/%s/%s' % (
+                name, stack_id))['stack']
+            if shown['stack_status'].endswith(FINAL) and (
+                    done_before is None or
+                    self.stack_events_done(stack) > done_before):
+                return shown
+            time.sleep(0.05)
+        raise AssertionError('stack %s still in progress' % name)
+
+    def outputs(self, stack):
+        """The outputs of the stored template the stack's ``top`` built."""
+        outputs = {o['output_key']: o.get('output_value')
+                   for o in stack.get('outputs') or []}
+        return outputs.get('all') or {}
+
+    def everything_seen(self):
+        """All B can read of its stacks: bodies, templates, events."""
+        texts = []
+        _status, listed = self.call('GET', '/stacks',
+                                    query={'show_nested': 'true'})
+        texts.append(json.dumps(listed))
+        for stack in listed['stacks']:
+            base = '/stacks/%s/%s' % (stack['stack_name'], stack['id'])
+            for suffix, query in (('', None), ('/template', None),
+                                  ('/environment', None), ('/files', None),
+                                  ('/resources', {'nested_depth': 5}),
+                                  ('/events', {'nested_depth': 5})):
+                status, payload = self.call('GET', base + suffix,
+                                            query=query)
+                texts.append('%s %s' % (status, json.dumps(payload)))
+        return '\n'.join(texts)
+
+
+class _World(object):
+    """A, B and C with their templates, built once per test process."""
+
+    def __init__(self):
+        self.a, self.b, self.c = (Project('A'), Project('B'),
+                                  Project('C'))
+        self.marker = 'asecret-%s' % uuid.uuid4().hex
+        self.c_marker = 'cshared-%s' % uuid.uuid4().hex
+        self.secret = self.a.create_template(
+            'asecret', secret_template(self.marker))
+        cshared = self.c.create_template(
+            'cshared', secret_template(self.c_marker), visibility='shared')
+        self.c.expect(201, 'POST', '/stored_templates/%s/members' %
+                      cshared['id'], {'project_id': self.a.id})
+        self.cshared = cshared
+        self.harmless = self.a.create_template(
+            'harmless', secret_template('harmless'), visibility='public')
+        self.wrapper = self.a.create_template(
+            'wrapper', computed_wrapper(self.harmless['id']),
+            visibility='public')
+        self.group = self.a.create_template(
+            'groupwrap', group_wrapper(), visibility='public')
+        # B has a template of the same name as A's private one.
+        self.decoy_marker = 'decoy-%s' % uuid.uuid4().hex
+        self.decoy = self.b.create_template(
+            'asecret', secret_template(self.decoy_marker))
+
+    def secrets(self):
+        """What of A's and C's B must never read."""
+        return {self.marker, self.c_marker, self.secret['id'],
+                self.cshared['id'], self.a.id, self.c.id}
+
+
+_world = {}
+
+
+def world():
+    if 'w' not in _world:
+        _world['w'] = _World()
+    return _world['w']
+
+
+def stored(template, version=None, parameters=None):
+    props = {'template': template}
+    if version is not None:
+        props['version'] = version
+    if parameters is not None:
+        props['parameters'] = parameters
+    return {'type': 'OS::Heat::StoredTemplate', 'properties': props}
+
+
+class TrustBoundaryTest(testtools.TestCase):
+    """Each attack of the probe, kept as a test."""
+
+    def setUp(self):
+        super().setUp()
+        self.world = world()
+
+    def assert_nothing_of_a(self, sent=()):
+        seen = iso.scrub(self.world.b.everything_seen(),
+                         {s: 'sent' for s in sent})
+        for secret in self.world.secrets() - set(sent):
+            self.assertNotIn(secret, seen)
+
+    def assert_no_pin_of_b_on(self, template_id):
+        from heat.common import context as heat_context
+        from heat.db import api as heat_db_api
+
+        from heat_store.db import models
+
+        C, V = models.StoredTemplateConsumer, models.StoredTemplateVersion
+        ctx = heat_context.get_admin_context()
+        with heat_db_api.context_manager.reader.using(ctx) as session:
+            rows = session.execute(sa.select(C.id).join(
+                V, V.id == C.version_id).where(
+                V.template_id == template_id,
+                C.project_id == self.world.b.id)).all()
+        self.assertEqual([], rows)
+
+    def failure(self, stack):
+        """A failed stack's reason, with the names B sent made neutral."""
+        self.assertEqual('CREATE_FAILED', stack['stack_status'],
+                         stack['stack_status_reason'])
+        return stack['stack_status_reason']
+
+    def refusal(self, status, answer, sent):
+        """What B is told of a failed build, with what it sent neutral."""
+        if status == 201:
+            text = self.failure(answer)
+        else:
+            self.assertEqual(400, status, answer)
+            text = answer['error']['message']
+        return status, iso.scrub(text, {sent: 'ref'})
+
+    def attack(self, top, sent):
+        """B builds ``top`` with ``inner=sent``: it fails as for a ghost.
+
+        The same stack asking for a template id that does not exist must
+        fail at the same step with the same message.
+        """
+        b = self.world.b
+        ghost = str(uuid.uuid4())
+        status, stack = b.try_create_stack(top, {'inner': sent})
+        answer = self.refusal(status, stack, sent)
+        ghost_status, ghost_stack = b.try_create_stack(top, {'inner': ghost})
+        self.assertEqual(self.refusal(ghost_status, ghost_stack, ghost),
+                         answer)
+        self.assertIn('could not be found', answer[1])
+        self.assertNotIn(self.world.marker, json.dumps(stack))
+        self.assert_nothing_of_a(sent={sent})
+        self.assert_no_pin_of_b_on(self.world.secret['id'])
+        return stack
+
+    def test_computed_reference_by_name_resolves_in_b_catalog(self):
+        # B's own 'asecret' is what B gets: never A's.
+        stack = self.world.b.create_stack(
+            stored(self.world.wrapper['id'], '^1'), {})
+        self.assertEqual('CREATE_COMPLETE', stack['stack_status'])
+        b = self.world.b
+        top = stored(self.world.wrapper['id'], '^1',
+                     {'inner': 'asecret'})
+        stack = b.create_stack(top)
+        self.assertEqual('CREATE_COMPLETE', stack['stack_status'],
+                         stack['stack_status_reason'])
+        self.assertEqual(self.world.decoy_marker,
+                         b.outputs(stack)['marker'])
+        self.assert_nothing_of_a()
+        self.assert_no_pin_of_b_on(self.world.secret['id'])
+
+    def test_computed_reference_by_id_fails_as_missing(self):
+        self.attack(stored(self.world.wrapper['id'], '^1',
+                           {'inner': {'get_param': 'inner'}}),
+                    self.world.secret['id'])
+
+    def test_template_shared_with_a_only_fails_as_missing(self):
+        self.attack(stored(self.world.wrapper['id'], '^1',
+                           {'inner': {'get_param': 'inner'}}),
+                    self.world.cshared['id'])
+
+    def test_resource_group_member_fails_as_missing(self):
+        self.attack(stored(self.world.group['id'], '^1',
+                           {'member_type': 'OS::Heat::StoredTemplate',
+                            'inner': {'get_param': 'inner'}}),
+                    self.world.secret['id'])
+
+    def test_update_to_own_template_resolves_in_own_catalog(self):
+        # The stale-owner probe: a stack first built from A's public
+        # template, then moved to B's template naming 'asecret'.
+        b = self.world.b
+        stack = b.create_stack(stored(self.world.harmless['id'], '^1'))
+        self.assertEqual('CREATE_COMPLETE', stack['stack_status'])
+        bwrap = b.create_template('bwrap%s' % uuid.uuid4().hex[:6],
+                                  literal_wrapper('asecret')[0],
+                                  files=literal_wrapper('asecret')[1])
+        stack = b.update_stack(stack, stored(bwrap['id'], '^1'))
+        self.assertEqual('UPDATE_COMPLETE', stack['stack_status'],
+                         stack['stack_status_reason'])
+        decoy = self.world.decoy_marker
+        self.assertEqual({'direct': decoy, 'group': [decoy], 'child': decoy},
+                         b.outputs(stack))
+        self.assert_nothing_of_a()
+        self.assert_no_pin_of_b_on(self.world.secret['id'])
+
+    def test_update_after_wrapper_made_private(self):
+        a, b = self.world.a, self.world.b
+        name = 'wrap%s' % uuid.uuid4().hex[:6]
+        wrapper = a.create_template(name, computed_wrapper(
+            self.world.harmless['id']),
+                                    visibility='public')
+        stack = b.create_stack(stored(wrapper['id'], '^1',
+                                      {'inner': {'get_param': 'inner'}}),
+                               {'inner': 'asecret'})
+        self.assertEqual(self.world.decoy_marker, b.outputs(stack)['marker'])
+        a.expect(200, 'PATCH', '/stored_templates/%s' % wrapper['id'],
+                 {'visibility': 'private'})
+        # The pinned wrapper keeps serving B's stack (visibility changes
+        # never break a pinned stack), but its computed reference still
+        # resolves in B's catalog only: refused as a missing template.
+        status, answer = b.try_update_stack(stack, parameters={
+            'inner': self.world.secret['id']}, existing=True)
+        self.assertEqual(400, status, answer)
+        self.assertIn('stored template "<ref>" could not be found',
+                      iso.scrub(answer['error']['message'],
+                                {self.world.secret['id']: 'ref'}))
+        self.assertNotIn(self.world.marker, json.dumps(answer))
+        stack = b.update_stack(stack, parameters={'inner': 'asecret'},
+                               existing=True)
+        self.assertEqual('UPDATE_COMPLETE', stack['stack_status'],
+                         stack['stack_status_reason'])
+        self.assertEqual(self.world.decoy_marker, b.outputs(stack)['marker'])
+        self.assert_nothing_of_a(sent={self.world.secret['id']})
+        self.assert_no_pin_of_b_on(self.world.secret['id'])
+
+    def test_b_cannot_name_a_locked_version_itself(self):
+        # A lock is honoured only inside a stack built from the version
+        # that recorded it: B naming the id and exact version at the top
+        # level fails as for a missing template.
+        a, b = self.world.a, self.world.b
+        base = a.create_template('base%s' % uuid.uuid4().hex[:6],
+                                 secret_template(self.world.marker))
+        template, files = literal_wrapper(base['name'])
+        a.create_template('lw%s' % uuid.uuid4().hex[:6], template,
+                          visibility='public', files=files)
+        status, answer = b.try_create_stack(stored(base['id'], '1.0.0'))
+        self.assertEqual(400, status, answer)
+        self.assertIn('could not be found', answer['error']['message'])
+        self.assertNotIn(self.world.marker, json.dumps(answer))
+
+
+class DependencyLockTest(testtools.TestCase):
+    """Literal references are recorded at publish and locked."""
+
+    def setUp(self):
+        super().setUp()
+        self.a, self.b = Project('A'), Project('B')
+        self.base_name = 'base'
+        self.a.create_template(self.base_name, secret_template('base-1.0.0'))
+        template, files = literal_wrapper(self.base_name)
+        self.template, self.files = template, files
+        created = self.a.create_template('lockwrap', template,
+                                         visibility='public', files=files)
+        self.wrapper = created
+
+    def version(self, project, template, version):
+        return project.expect(200, 'GET', '/stored_templates/%s/versions/%s'
+                              % (template, version))[
+            'stored_template_version']
+
+    def markers(self, stack):
+        out = self.b.outputs(stack)
+        return out['direct'], out['group'], out['child']
+
+    def test_version_records_its_dependencies_with_a_warning(self):
+        shown = self.version(self.a, 'lockwrap', '1.0.0')
+        [dep] = shown['dependencies']
+        self.assertEqual(
+            (self.base_name, self.base_name, '^1', '1.0.0'),
+            (dep['template_name'], dep['template'], dep['constraint'],
+             dep['version']))
+        base = self.version(self.a, self.base_name, '1.0.0')
+        self.assertEqual(base['digest'], dep['digest'])
+        self.assertEqual(base['template_id'], dep['template_id'])
+        # Public, locked to a private version: said at publish.
+        self.assertEqual(1, len(shown['warnings']), shown['warnings'])
+        self.assertIn(self.base_name, shown['warnings'][0])
+        self.assertIn('private', shown['warnings'][0])
+
+    def test_stack_gets_exactly_the_locked_version(self):
+        stack = self.b.create_stack(stored(self.wrapper['id'], '^1'))
+        self.assertEqual('CREATE_COMPLETE', stack['stack_status'],
+                         stack['stack_status_reason'])
+        self.assertEqual(('base-1.0.0', ['base-1.0.0'], 'base-1.0.0'),
+                         self.markers(stack))
+        # A newer base changes nothing for the locked wrapper version,
+        # for a new stack nor for an update of the old one.
+        self.a.publish(self.base_name, '1.1.0', secret_template('base-1.1.0'))
+        second = self.b.create_stack(stored(self.wrapper['id'], '^1'))
+        self.assertEqual(('base-1.0.0', ['base-1.0.0'], 'base-1.0.0'),
+                         self.markers(second))
+        stack = self.b.update_stack(stack, existing=True)
+        self.assertEqual('UPDATE_COMPLETE', stack['stack_status'],
+                         stack['stack_status_reason'])
+        self.assertEqual(('base-1.0.0', ['base-1.0.0'], 'base-1.0.0'),
+                         self.markers(stack))
+        # A new wrapper version locks anew, and a stack moving to it
+        # moves its nested ones too.
+        shown = self.a.publish('lockwrap', '1.1.0', self.template,
+                               self.files)
+        self.assertEqual('1.1.0', shown['dependencies'][0]['version'])
+        third = self.b.create_stack(stored(self.wrapper['id'], '^1'))
+        self.assertEqual(('base-1.1.0', ['base-1.1.0'], 'base-1.1.0'),
+                         self.markers(third))
+        stack = self.b.update_stack(stack, stored(self.wrapper['id'],
+                                                  '^1.1'))
+        self.assertEqual('UPDATE_COMPLETE', stack['stack_status'],
+                         stack['stack_status_reason'])
+        self.assertEqual(('base-1.1.0', ['base-1.1.0'], 'base-1.1.0'),
+                         self.markers(stack))
+
+    def test_depended_on_version_cannot_be_deleted(self):
+        status, payload = self.a.call(
+            'DELETE', '/stored_templates/%s/versions/1.0.0' % self.base_name)
+        self.assertEqual(409, status, payload)
+        self.assertIn('lockwrap 1.0.0', payload['error']['message'])
+        status, payload = self.a.call(
+            'DELETE', '/stored_templates/%s' % self.base_name)
+        self.assertEqual(409, status, payload)
+        dependents = self.a.expect(
+            200, 'GET', '/stored_templates/%s/versions/1.0.0/dependents' %
+            self.base_name)
+        self.assertEqual(
+            [('lockwrap', '1.0.0')],
+            [(d['template_name'], d['version'])
+             for d in dependents['dependents']])
+        self.assertEqual(0, dependents['other_dependents'])
+        # Deprecation does not break dependents.
+        self.a.expect(200, 'PATCH', '/stored_templates/%s/versions/1.0.0' %
+                      self.base_name, {'status': 'deprecated'})
+        stack = self.b.create_stack(stored(self.wrapper['id'], '^1'))
+        self.assertEqual('CREATE_COMPLETE', stack['stack_status'],
+                         stack['stack_status_reason'])
+        self.assertEqual('base-1.0.0', self.b.outputs(stack)['direct'])
+
+    def test_dependents_of_other_projects_are_counted(self):
+        # B publishes its own wrapper over A's public base: A sees one
+        # dependent it may not see, counted.
+        a, b = self.a, self.b
+        shared = a.create_template('pubbase', secret_template('pub'),
+                                   visibility='public')
+        template, files = literal_wrapper(shared['id'])
+        b.create_template('bwrap', template, files=files)
+        dependents = a.expect(
+            200, 'GET', '/stored_templates/pubbase/versions/1.0.0/'
+            'dependents')
+        self.assertEqual(([], 1), (dependents['dependents'],
+                                   dependents['other_dependents']))
+        status, payload = a.call('DELETE', '/stored_templates/pubbase')
+        self.assertEqual(409, status, payload)
+        self.assertIn('1 of them in other projects',
+                      payload['error']['message'])
+        self.assertNotIn('bwrap', payload['error']['message'])
+        self.assertNotIn(b.id, payload['error']['message'])
+
+    def test_literal_reference_that_does_not_resolve_is_400(self):
+        template, files = literal_wrapper('no-such-template')
+        status, payload = self.a.call('POST', '/stored_templates', {
+            'name': 'broken', 'version': {'template': template,
+                                          'files': files}})
+        self.assertEqual(400, status, payload)
+        self.assertIn("'no-such-template'", payload['error']['message'])
+        template, files = literal_wrapper(self.base_name, '^7')
+        status, payload = self.a.call('POST', '/stored_templates', {
+            'name': 'broken', 'version': {'template': template,
+                                          'files': files}})
+        self.assertEqual(400, status, payload)
+        self.assertIn("'^7'", payload['error']['message'])
+        self.a.expect(404, 'GET', '/stored_templates/broken')
