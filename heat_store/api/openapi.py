@@ -96,6 +96,7 @@ RESPONSE_SCHEMAS = {
         'parameters': {'type': 'object'},
         'outputs': {'type': 'object'},
         'warnings': {'type': 'array', 'items': _STRING},
+        'dependencies': {'type': 'array', 'items': _ref('Dependency')},
         'source': {'type': ['object', 'null']},
         'creation_time': _TIME,
         'updated_time': _TIME,
@@ -109,8 +110,29 @@ RESPONSE_SCHEMAS = {
         'environment': {'type': 'object'},
     }, required=['id', 'template_id', 'template_name', 'version', 'status',
                  'digest', 'size', 'description', 'parameters', 'outputs',
-                 'warnings', 'source', 'creation_time', 'created_by',
-                 'links']),
+                 'warnings', 'dependencies', 'source', 'creation_time',
+                 'created_by', 'links']),
+    'Dependency': _object({
+        'template_id': {'type': 'string', 'format': 'uuid'},
+        'template_name': _STRING,
+        'template': _STRING,
+        'constraint': _STRING,
+        'version': _STRING,
+        'digest': {'type': 'string', 'pattern': '^sha256:[0-9a-f]{64}$'},
+        'links': {'type': 'array', 'items': _ref('Link')},
+    }),
+    'Dependent': _object({
+        'id': {'type': 'string', 'format': 'uuid'},
+        'template_id': {'type': 'string', 'format': 'uuid'},
+        'template_name': _STRING,
+        'version': _STRING,
+        'status': stored_template_version.STATUS,
+        'links': {'type': 'array', 'items': _ref('Link')},
+    }),
+    'DependentList': _object({
+        'dependents': {'type': 'array', 'items': _ref('Dependent')},
+        'other_dependents': {'type': 'integer', 'minimum': 0},
+    }, required=['dependents', 'other_dependents']),
     'Member': _object({
         'project_id': _STRING,
         'template_id': {'type': 'string', 'format': 'uuid'},
@@ -146,7 +168,8 @@ ERRORS = {
     404: 'No such stored template (or version, or member) that the '
          'caller may see.',
     409: 'A conflict: the name or version exists, the new version breaks '
-         "its predecessor's interface, or stacks still use it.",
+         "its predecessor's interface, or stacks or other versions still "
+         "use it.",
     413: "Over one of the project's quotas.",
     415: 'The request body is not JSON.',
 }
@@ -246,6 +269,10 @@ OPERATIONS = {
         id='listVersionConsumers',
         summary="The caller's stacks built from a version.",
         ok=(200, 'ConsumerList'), errors=(400, 401, 403, 404)),
+    (_V + '/{version}/dependents', 'GET'): dict(
+        id='listVersionDependents',
+        summary='The versions whose bundles are locked to a version.',
+        ok=(200, 'DependentList'), errors=(400, 401, 403, 404)),
     (_T + '/{template}/members', 'GET'): dict(
         id='listMembers',
         summary='The projects a stored template is shared with.',

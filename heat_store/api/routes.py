@@ -31,6 +31,8 @@ ROUTES = (
     (versions.create_resource, _VERSION + '/template',
      {'GET': 'template'}),
     (versions.create_resource, _VERSION + '/stacks', {'GET': 'stacks'}),
+    (versions.create_resource, _VERSION + '/dependents',
+     {'GET': 'dependents'}),
     (members.create_resource, _TEMPLATE + '/members',
      {'GET': 'index', 'POST': 'create'}),
     (members.create_resource, _TEMPLATE + '/members/{project_id}',

@@ -18,7 +18,32 @@ from heat_store import versioning
 LATEST = 'latest'
 
 
-def serialize_version(req, template, version):
+def _serialize_dependency(req, dependency):
+    return {
+        'template_id': dependency['template_id'],
+        'template_name': dependency['template_name'],
+        'template': dependency['template'],
+        'constraint': dependency['constraint'],
+        'version': dependency['version'],
+        'digest': dependency['digest'],
+        'links': [{'href': util.version_url(req, dependency['template_id'],
+                                            dependency['version']),
+                   'rel': 'self'}],
+    }
+
+
+def serialize_versions(req, template, versions):
+    """Serialize versions of one template, with their dependencies."""
+    deps = version_obj.StoredTemplateVersion.dependencies_of(
+        req.context, [v.id for v in versions])
+    return [serialize_version(req, template, v, deps[v.id])
+            for v in versions]
+
+
+def serialize_version(req, template, version, dependencies=None):
+    if dependencies is None:
+        dependencies = version_obj.StoredTemplateVersion.dependencies_of(
+            req.context, [version.id])[version.id]
     interface = version.interface or {}
     body = {
         'id': version.id,
@@ -32,6 +57,8 @@ def serialize_version(req, template, version):
         'parameters': interface.get('parameters', {}),
         'outputs': interface.get('outputs', {}),
         'warnings': version.warnings or [],
+        'dependencies': [_serialize_dependency(req, d)
+                         for d in dependencies],
         'source': ({'url': version.source_url,
                     'revision': version.source_revision}
                    if version.source_url or version.source_revision
@@ -101,8 +128,8 @@ class VersionController(object):
         found = template_obj.StoredTemplate.get(req.context, template)
         versions = version_obj.StoredTemplateVersion.get_all(
             req.context, found.id, status=status, constraint=constraint)
-        return {'stored_template_versions': [
-            serialize_version(req, found, v) for v in versions]}
+        return {'stored_template_versions': serialize_versions(
+            req, found, versions)}
 
     @heat_util.registered_policy_enforce
     def create(self, req, template, body=None):
@@ -161,6 +188,23 @@ class VersionController(object):
         shown = find_version(req.context, found, version)
         return {'stacks': version_obj.StoredTemplateVersion.consumers(
             req.context, shown.id)}
+
+    @heat_util.registered_policy_enforce
+    def dependents(self, req, template, version):
+        """The versions whose bundles are locked to this one.
+
+        Versions of templates the caller may not see are only counted.
+        """
+        found = template_obj.StoredTemplate.get(req.context, template)
+        shown = find_version(req.context, found, version)
+        visible, others = version_obj.StoredTemplateVersion.dependents(
+            req.context, shown.id)
+        return {'dependents': [
+            {'id': v.id, 'template_id': t.id, 'template_name': t.name,
+             'version': v.version, 'status': v.status,
+             'links': [{'href': util.version_url(req, t.id, v.version),
+                        'rel': 'self'}]}
+            for t, v in visible], 'other_dependents': others}
 
 
 def create_resource(options):

@@ -108,6 +108,18 @@ class VersionManager(base.BaseManager):
                                           'stacks'))
         return utils.get_response_body(resp)['stacks']
 
+    def dependents(self, stored_template, version):
+        """The versions whose bundles are locked to a version.
+
+        :rtype: tuple of a list of dicts (``id``, ``template_id``,
+            ``template_name``, ``version``, ``status``) the caller may see,
+            and how many others there are
+        """
+        resp = self.client.get(self._path(stored_template, version,
+                                          'dependents'))
+        body = utils.get_response_body(resp)
+        return body['dependents'], body['other_dependents']
+
     def resolve(self, stored_template, constraint=None):
         """The version a stack asking for ``constraint`` would get.
 

@@ -86,6 +86,36 @@ class StoredTemplateVersion(base.StoreObject):
         db_api.version_delete(context, template_ident, version)
 
     @classmethod
+    def dependencies_of(cls, context, version_ids):
+        """``{version_id: [dependency, ...]}`` for these versions.
+
+        Each dependency is ``{"template_id", "template_name", "template",
+        "constraint", "version", "version_id", "digest"}``: the reference
+        as the bundle writes it and the version it is locked to.
+        """
+        found = db_api.version_dependencies(context, version_ids)
+        return {version_id: [
+            {'template_id': template.id, 'template_name': template.name,
+             'template': dep.template_ref,
+             'constraint': dep.version_constraint,
+             'version': version.version, 'version_id': version.id,
+             'digest': version.digest}
+            for dep, template, version in rows]
+            for version_id, rows in found.items()}
+
+    @classmethod
+    def dependents(cls, context, version_id):
+        """``([(template, version)], others)``: who depends on a version.
+
+        Pairs for the templates the caller may see; the others counted.
+        """
+        from heat_store.objects import stored_template as template_obj
+        visible, others = db_api.version_dependents(context, version_id)
+        return ([(template_obj.StoredTemplate._from_db_object(context, t),
+                  cls._from_db_object(context, v)) for t, v in visible],
+                others)
+
+    @classmethod
     def consumers(cls, context, version_id):
         """The caller's stacks built from this version.
 

@@ -1,5 +1,5 @@
 """openstack orchestration template store version create|list|show|set|
-delete|consumers"""
+delete|consumers|dependents"""
 
 import logging
 
@@ -201,3 +201,31 @@ class ListConsumers(command.Lister):
                    'Creation Time')
         return columns, [utils.get_dict_properties(s, columns)
                          for s in stacks]
+
+
+class ListDependents(command.Lister):
+    """List the versions whose bundles are locked to a version
+
+    Versions of templates you may not see are only counted.
+    """
+
+    log = logging.getLogger(__name__ + '.ListDependents')
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        _add_template_and_version(
+            parser, _('An exact version or "latest"'))
+        return parser
+
+    @common.one_line_errors
+    def take_action(self, parsed_args):
+        self.log.debug('take_action(%s)', parsed_args)
+        dependents, others = common.store(self.app).versions.dependents(
+            parsed_args.stored_template, parsed_args.version)
+        if others:
+            self.app.stderr.write(
+                _('%d other dependent version(s) in templates you cannot '
+                  'see\n') % others)
+        columns = ('Template Name', 'Version', 'Status', 'Template ID', 'ID')
+        return columns, [utils.get_dict_properties(d, columns)
+                         for d in dependents]

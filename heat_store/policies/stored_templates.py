@@ -65,6 +65,9 @@ version_rules = [
     _rule(VERSIONS + ':stacks', base.PROJECT_READER,
           'List the stacks built from a version.', 'GET',
           _VERSION + '/stacks'),
+    _rule(VERSIONS + ':dependents', base.PROJECT_READER,
+          'List the versions whose bundles depend on a version.', 'GET',
+          _VERSION + '/dependents'),
     _rule(VERSIONS + ':resolve', base.PROJECT_READER,
           'Resolve a version constraint.', 'GET', _ONE + '/resolve'),
 ]

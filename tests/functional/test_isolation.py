@@ -124,6 +124,8 @@ MATRIX_ROUTES = (
           None, READ, False, 200, True),
     Route('version_stacks', 'GET', '/{t}/versions/{v}/stacks', None, None,
           READ, False, 200, True),
+    Route('version_dependents', 'GET', '/{t}/versions/{v}/dependents', None,
+          None, READ, False, 200, True),
     # members
     Route('members', 'GET', '/{t}/members', None, None, READ, True, 200,
           True),

@@ -23,7 +23,8 @@ GROUP = 'openstack.orchestration.v1'
 PREFIX = 'orchestration_template_store_'
 OSC_COMMANDS = ('create', 'list', 'show', 'set', 'delete', 'resolve',
                 'download', 'version_create', 'version_list', 'version_show',
-                'version_set', 'version_delete', 'version_consumers')
+                'version_set', 'version_delete', 'version_consumers',
+                'version_dependents')
 HEAT_COMMANDS = ('create', 'list', 'show', 'update', 'delete',
                  'version-create', 'version-list', 'version-show',
                  'version-delete', 'version-deprecate', 'resolve',
