@@ -6,6 +6,8 @@
 #
 #   tools/deploy-production.sh start --dir /tmp/heat-prod
 #   tools/deploy-production.sh status --dir /tmp/heat-prod
+#   tools/deploy-production.sh kill-engines --dir /tmp/heat-prod    # SIGKILL
+#   tools/deploy-production.sh start-engines --dir /tmp/heat-prod
 #   tools/deploy-production.sh stop --dir /tmp/heat-prod --purge
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)

@@ -23,11 +23,14 @@ Commands::
     deploy_production.py check                # are MariaDB and RabbitMQ here?
     deploy_production.py start --dir DIR      # configure, migrate, start, wait
     deploy_production.py status --dir DIR
+    deploy_production.py kill-engines --dir DIR  # SIGKILL every heat-engine
+    deploy_production.py start-engines --dir DIR # start them again, wait
     deploy_production.py stop --dir DIR [--purge]
 
 ``start`` returns once the API answers and every engine has reported in
 (or fails, cleaning up, after ``--timeout`` seconds) and leaves the
-processes running; ``stop`` ends them (SIGTERM, then SIGKILL after a grace
+processes running; ``kill-engines`` and ``start-engines`` are for fault
+tests (an engine host that dies and comes back); ``stop`` ends them (SIGTERM, then SIGKILL after a grace
 period), drops the database, its user and the vhost.
 """
 
@@ -344,7 +347,8 @@ def run(command, state, name, timeout=300):
 def spawn(command, state, name):
     path = os.path.join(state['dir'], 'log', '%s.out' % name)
     log('%s &' % ' '.join(command))
-    with open(path, 'w') as out:
+    # Appended: an engine started again keeps its predecessor's output.
+    with open(path, 'a') as out:
         # NOTE: a session of its own: stop can end the whole process tree
         # (heat-engine forks its worker, gunicorn its workers).
         proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT,
@@ -353,6 +357,19 @@ def spawn(command, state, name):
     state['processes'].append({'name': name, 'pid': proc.pid})
     save(state)
     return proc
+
+
+def spawn_engine(state, number):
+    conf = os.path.join(state['dir'], 'heat.conf')
+    engine_conf = os.path.join(state['dir'], 'engine-%d.conf' % number)
+    return spawn([bin_path('heat-engine'), '--config-file', conf,
+                  '--config-file', engine_conf],
+                 state, 'heat-engine-%d' % number)
+
+
+def engine_processes(state):
+    return [p for p in state['processes']
+            if p['name'].startswith('heat-engine-')]
 
 
 def alive(pid):
@@ -472,6 +489,54 @@ def wait_ready(state, deadline):
     raise RuntimeError('not ready in time (%s)' % last)
 
 
+def engine_services(state):
+    """Ids of the heat-engine rows in Heat's ``service`` table."""
+    import sqlalchemy as sa
+    engine = sa.create_engine(state['database'], poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            return set(conn.execute(sa.text(
+                "SELECT id FROM service WHERE deleted_at IS NULL AND "
+                "`binary` = 'heat-engine'")).scalars())
+    finally:
+        engine.dispose()
+
+
+def wait_engines_back(state, old_services, deadline):
+    """Every engine host has reported in anew and answers RPC.
+
+    The rows of the engines that died stay in ``service`` (shown ``up``
+    until their report is three periods old): only a row that was not
+    there before the restart counts.
+    """
+    endpoint = state['endpoint']
+    hosts = {'engine-%d' % i for i in range(1, state['engines'] + 1)}
+    last = 'no answer yet'
+    while time.monotonic() < deadline:
+        for proc in engine_processes(state):
+            if not alive(proc['pid']):
+                raise RuntimeError('%s exited during start-up' %
+                                   proc['name'])
+        try:
+            # NOTE: heat-api asks an engine over RPC; the call waits in
+            # the bus until a new engine takes it.
+            status, body = http('GET', endpoint + '/services', timeout=90)
+            if status == 200:
+                back = {s['host'] for s in json.loads(body)['services']
+                        if s['binary'] == 'heat-engine' and
+                        s['status'] == 'up' and
+                        s['id'] not in old_services}
+                if back >= hosts:
+                    return
+                last = 'engines back: %s' % sorted(back)
+            else:
+                last = 'services: %s %s' % (status, body[:300])
+        except (OSError, ValueError) as exc:
+            last = str(exc)
+        time.sleep(0.3)
+    raise RuntimeError('engines not back in time (%s)' % last)
+
+
 # -- state -----------------------------------------------------------------
 
 def save(state):
@@ -542,10 +607,7 @@ def start(args):
         run([bin_path('heat-store-manage')] + conf + ['db_sync'], state,
             'heat-store-manage-db_sync')
         for i in range(1, args.engines + 1):
-            spawn([bin_path('heat-engine')] + conf + [
-                '--config-file', os.path.join(directory,
-                                              'engine-%d.conf' % i)],
-                state, 'heat-engine-%d' % i)
+            spawn_engine(state, i)
         spawn([bin_path('gunicorn'), '--config',
                os.path.join(directory, 'gunicorn.conf.py')],
               state, 'heat-api')
@@ -605,6 +667,61 @@ def stop(args):
     return status
 
 
+def kill_engines(args):
+    """SIGKILL every heat-engine process, as a host that dies would.
+
+    No graceful stop: whatever the engines were doing is cut short, and
+    their stack locks, resource locks and service rows stay behind.
+    """
+    state = load(os.path.abspath(args.dir))
+    engines = engine_processes(state)
+    for proc in engines:
+        try:
+            # The engine's process group: the parent and its worker.
+            os.killpg(proc['pid'], signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    deadline = time.monotonic() + 10
+    while (any(group_alive(p['pid']) for p in engines) and
+           time.monotonic() < deadline):
+        time.sleep(0.05)
+    for proc in engines:
+        reap(proc['pid'])
+    left = [p['name'] for p in engines if group_alive(p['pid'])]
+    if left:
+        log('still running: %s' % left)
+        return 1
+    state['processes'] = [p for p in state['processes']
+                          if p not in engines]
+    save(state)
+    log('killed %s' % ', '.join(p['name'] for p in engines))
+    return 0
+
+
+def start_engines(args):
+    """Start every engine that is not running; wait until they serve."""
+    started = time.monotonic()
+    state = load(os.path.abspath(args.dir))
+    old_services = engine_services(state)
+    running = {p['name'] for p in engine_processes(state)
+               if group_alive(p['pid'])}
+    state['processes'] = [p for p in state['processes']
+                          if not p['name'].startswith('heat-engine-') or
+                          p['name'] in running]
+    for i in range(1, state['engines'] + 1):
+        if 'heat-engine-%d' % i not in running:
+            spawn_engine(state, i)
+    try:
+        wait_engines_back(state, old_services, started + args.timeout)
+    except RuntimeError as exc:
+        log(str(exc))
+        sys.stderr.write(logs_tail(state) + '\n')
+        return 1
+    log('%d heat-engine processes serving after %.1f s' % (
+        state['engines'], time.monotonic() - started))
+    return 0
+
+
 def status(args):
     try:
         state = load(os.path.abspath(args.dir))
@@ -641,13 +758,22 @@ def main(argv=None):
                    help='print the deployment as JSON')
     p = sub.add_parser('status')
     p.add_argument('--dir', required=True)
+    p = sub.add_parser('kill-engines',
+                       help='SIGKILL every heat-engine process')
+    p.add_argument('--dir', required=True)
+    p = sub.add_parser('start-engines',
+                       help='start the heat-engines that are not running '
+                            'and wait until each serves again')
+    p.add_argument('--dir', required=True)
+    p.add_argument('--timeout', type=float, default=120)
     p = sub.add_parser('stop', help='stop processes, drop database and vhost')
     p.add_argument('--dir', required=True)
     p.add_argument('--purge', action='store_true',
                    help='also remove the directory (configuration, logs)')
     args = parser.parse_args(argv)
     return {'check': check, 'start': start, 'stop': stop,
-            'status': status}[args.command](args)
+            'status': status, 'kill-engines': kill_engines,
+            'start-engines': start_engines}[args.command](args)
 
 
 if __name__ == '__main__':

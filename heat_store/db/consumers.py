@@ -2,7 +2,9 @@
 
 A reference counts only while the stack that holds it exists in Heat's
 ``stack`` table and is not deleted: a stack that is gone without a delete
-(abandoned, purged) holds nothing.
+(abandoned, purged) holds nothing. A ``pending`` reference (an update on
+its way to a version) counts only while its stack is IN_PROGRESS: once the
+stack is not, the update that wrote it is over without committing it.
 """
 
 from oslo_config import cfg
@@ -20,32 +22,58 @@ from heat_store.db import models
 from heat_store import exception
 
 
+# The states of a row: the version the resource runs on, and the one an
+# update is moving it to.
+PINNED = 'pinned'
+PENDING = 'pending'
+# Heat's stack status while an action runs (heat.engine.stack.Stack).
+STACK_IN_PROGRESS = 'IN_PROGRESS'
+
+
+def _holds(C, S):
+    """When the consumer row C (joined to its stack S) holds its version.
+
+    A row holds while its stack lives. A pending row is written by an
+    update that moves the stack to another version; the update makes it
+    the pin when it completes, or drops it when it rolls back. When the
+    stack is no longer IN_PROGRESS and the row is still pending, the update
+    that wrote it is over without doing either: its engine died (and the
+    stack was reset to FAILED) or it failed with rollback disabled. The
+    stack still runs on its committed pin and nothing will ever commit
+    that row, so it must not keep the version from being deleted.
+    """
+    return sa.and_(S.deleted_at.is_(None),
+                   sa.or_(C.state != PENDING,
+                          S.status == STACK_IN_PROGRESS))
+
+
 def live_consumers(context, version_ids):
-    """Consumer rows of these versions whose parent stack still lives."""
+    """Consumer rows of these versions that hold them."""
     C = models.StoredTemplateConsumer
     S = heat_models.Stack
     query = sa.select(C, S.name).join(S, S.id == C.parent_stack_id).where(
-        C.version_id.in_(version_ids), S.deleted_at.is_(None))
+        C.version_id.in_(version_ids), _holds(C, S))
     rows = context.session.execute(query).all()
     _forget_dead(context, version_ids)
     return rows
 
 
 def _forget_dead(context, version_ids):
-    """Drop references whose stacks are gone, so they block nothing.
+    """Drop references that hold nothing, so that none survives.
 
-    Which stacks are gone is decided by the DELETE itself, not by the
-    rows read before it: a stack that pins one of the versions between
-    that read and this statement keeps its reference (and with it, by
-    the foreign key, its version).
+    That is the rows of stacks that are gone, and the stale pending rows
+    of updates that are over (see ``_holds``). Which rows hold nothing is
+    decided by the DELETE itself, not by the rows read before it: a stack
+    that pins one of the versions, or starts an update to one, between
+    that read and this statement keeps its reference (and with it, by the
+    foreign key, its version).
     """
     C = models.StoredTemplateConsumer
     S = heat_models.Stack
-    alive = sa.select(S.id).where(S.id == C.parent_stack_id,
-                                  S.deleted_at.is_(None))
+    holding = sa.select(S.id).where(S.id == C.parent_stack_id, _holds(C, S))
     context.session.execute(
         sa.delete(C).where(C.version_id.in_(version_ids),
-                           ~alive.exists()),
+                           ~holding.exists()),
         execution_options={'synchronize_session': False})
 
 
@@ -74,7 +102,7 @@ def visible_consumers(context, version_id):
     S = heat_models.Stack
     rows = context.session.execute(
         sa.select(C, S.name).join(S, S.id == C.parent_stack_id).where(
-            C.version_id == version_id, S.deleted_at.is_(None)).order_by(
+            C.version_id == version_id, _holds(C, S)).order_by(
             C.created_at, C.id)).all()
     own = [(c, name) for c, name in rows
            if c.project_id == context.project_id]
@@ -84,9 +112,6 @@ def visible_consumers(context, version_id):
 
 
 # Pins, written by the OS::Heat::StoredTemplate resource in heat-engine.
-
-PINNED = 'pinned'
-PENDING = 'pending'
 
 
 @heat_db_api.context_manager.reader

@@ -110,6 +110,13 @@ class DBApiTest(object):
                 'UPDATE stack SET deleted_at = :now WHERE id = :id'),
                 {'now': timeutils.utcnow(), 'id': stack.id})
 
+    def set_stack_status(self, stack, action, status):
+        with self.engine.begin() as conn:
+            conn.execute(sa.text(
+                'UPDATE stack SET action = :action, status = :status '
+                'WHERE id = :id'),
+                {'action': action, 'status': status, 'id': stack.id})
+
     def count(self, table, **where):
         query = 'SELECT count(*) FROM %s' % table
         if where:
@@ -543,6 +550,35 @@ class DBApiTest(object):
                           self.ctx, 'web', '1.1.0')
         consumers.release(self.ctx, row.resource_id)
         db_api.version_delete(self.ctx, 'web', '1.1.0')
+
+    def test_pending_row_holds_only_while_its_stack_is_in_progress(self):
+        tmpl = self.make_template('web', first='1.0.0')
+        v1 = db_api.version_get(self.ctx, tmpl.id, '1.0.0')
+        v2 = self.publish(tmpl, '1.1.0')
+        stack = self.make_stack()
+        row = self.pin(v1, stack)
+        # An update to v2 under way: its pending row holds v2.
+        self.set_stack_status(stack, 'UPDATE', 'IN_PROGRESS')
+        consumers.pin(self.ctx, dict(
+            version_id=v2.id, resource_key=row.resource_key,
+            resource_id=row.resource_id, state=consumers.PENDING,
+            template_ref='web', version_constraint='1.1.0',
+            parent_stack_id=stack.id, root_stack_id=stack.id,
+            resource_name='web', project_id=self.ctx.project_id))
+        self.assertRaises(exception.VersionInUse, db_api.version_delete,
+                          self.ctx, 'web', '1.1.0')
+        own, _others = db_api.version_consumers(self.ctx, v2.id)
+        self.assertEqual([stack.name], [name for _c, name in own])
+        # The update died with its engine; the stack was reset to FAILED
+        # and still runs on v1: v2 is free, and the stale row goes.
+        self.set_stack_status(stack, 'UPDATE', 'FAILED')
+        self.assertEqual(([], 0), db_api.version_consumers(self.ctx, v2.id))
+        db_api.version_delete(self.ctx, 'web', '1.1.0')
+        self.assertEqual([(v1.id, consumers.PINNED)],
+                         [(p.version_id, p.state) for p in
+                          consumers.pins(self.ctx, row.resource_key)])
+        self.assertRaises(exception.VersionInUse, db_api.version_delete,
+                          self.ctx, 'web', '1.0.0')
 
 
     def test_deadlocks_are_retried(self):
