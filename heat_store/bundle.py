@@ -21,6 +21,8 @@ from heat.common import template_format
 from heat_store import exception
 
 cfg.CONF.import_opt('max_template_size', 'heat.common.config')
+cfg.CONF.import_opt('max_nested_stack_depth', 'heat.common.config')
+cfg.CONF.import_opt('max_resources_per_stack', 'heat.common.config')
 
 MAX_PATH_LENGTH = 255
 # How deep a template or environment may nest. Heat's engine and the RPC
@@ -40,6 +42,18 @@ _NESTED_DEFINITIONS = {
     'OS::Heat::AutoScalingGroup': 'resource',
 }
 _RESOURCE_CHAIN = 'OS::Heat::ResourceChain'
+# Members a group builds: the properties that say how many, in order of
+# precedence, and the number when none is given.
+_GROUP_SIZES = {
+    'OS::Heat::ResourceGroup': (('count',), 1),
+    'OS::Heat::AutoScalingGroup': (('desired_capacity', 'min_size'), 1),
+}
+# Heat fetches this resource's TemplateURL whenever it validates it.
+_CFN_STACK = 'AWS::CloudFormation::Stack'
+_PARAM_FUNCTIONS = ('get_param', 'Ref')
+# What validation gives the engine for a type known only at run time.
+PLACEHOLDER_TYPE = 'OS::Heat::None'
+_UNBOUNDED = float('inf')
 
 _yaml_composer = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)
 
@@ -343,37 +357,106 @@ def _get_file_refs(tree):
                      for location, value in reversed(items))
 
 
-def _type_refs(template):
-    """Yield (type, location, holder, key) for every resource type.
+class _Site(object):
+    """A place in a template that names a resource type.
 
-    ``holder[key]`` is where the type is written, so that callers can
-    rewrite it in place.
+    ``holder[key]`` is the type (``kind`` TYPE), or a whole nested
+    resource definition (DEFINITION) or chain list (CHAIN) written as a
+    function. ``members`` are the sites of the nested stack a group or a
+    chain builds; ``properties`` are what the type is given.
     """
+    TYPE, DEFINITION, CHAIN = 'type', 'definition', 'chain'
+    __slots__ = ('kind', 'where', 'holder', 'key', 'properties', 'members')
+
+    def __init__(self, kind, where, holder, key, properties=None):
+        self.kind = kind
+        self.where = where
+        self.holder = holder
+        self.key = key
+        self.properties = properties
+        self.members = []
+
+    @property
+    def value(self):
+        return self.holder[self.key]
+
+
+def _is_function(value):
+    return isinstance(value, dict) and len(value) == 1
+
+
+def _definition_site(where, definition, type_key, props_key):
+    """The site of one resource definition, with its nested members."""
+    props = definition.get(props_key)
+    site = _Site(_Site.TYPE, '%s.%s' % (where, type_key), definition,
+                 type_key, props if isinstance(props, dict) else None)
+    rtype = definition.get(type_key)
+    if not isinstance(rtype, str) or site.properties is None:
+        return site
+    where = '%s.%s' % (where, props_key)
+    nested_key = _NESTED_DEFINITIONS.get(rtype)
+    nested = site.properties.get(nested_key)
+    if nested_key is not None and isinstance(nested, dict):
+        if 'type' not in nested and _is_function(nested):
+            site.members.append(_Site(
+                _Site.DEFINITION, '%s.%s' % (where, nested_key),
+                site.properties, nested_key))
+        else:
+            site.members.append(_definition_site(
+                '%s.%s' % (where, nested_key), nested, 'type',
+                'properties'))
+    chain = site.properties.get('resources')
+    if rtype == _RESOURCE_CHAIN:
+        member_props = site.properties.get('resource_properties')
+        if not isinstance(member_props, dict):
+            member_props = None
+        if isinstance(chain, list):
+            site.members.extend(
+                _Site(_Site.TYPE, '%s.resources[%d]' % (where, index),
+                      chain, index, member_props)
+                for index in range(len(chain)))
+        elif _is_function(chain):
+            site.members.append(_Site(_Site.CHAIN, '%s.resources' % where,
+                                      site.properties, 'resources',
+                                      member_props))
+    return site
+
+
+def _sites(template):
+    """The type sites of a template's resources, as trees."""
+    sites = []
     for section, type_key, props_key in (('resources', 'type', 'properties'),
                                          ('Resources', 'Type', 'Properties')):
         resources = template.get(section)
         if not isinstance(resources, dict):
             continue
         for name, definition in resources.items():
-            if not isinstance(definition, dict):
-                continue
-            where = '%s.%s' % (section, name)
-            rtype = definition.get(type_key)
-            yield rtype, '%s.%s' % (where, type_key), definition, type_key
-            props = definition.get(props_key)
-            if not isinstance(props, dict):
-                continue
-            nested_key = (_NESTED_DEFINITIONS.get(rtype)
-                          if isinstance(rtype, str) else None)
-            nested = props.get(nested_key)
-            if isinstance(nested, dict):
-                yield nested.get('type'), '%s.%s.%s.type' % (
-                    where, props_key, nested_key), nested, 'type'
-            chain = props.get('resources')
-            if rtype == _RESOURCE_CHAIN and isinstance(chain, list):
-                for index, chained in enumerate(chain):
-                    yield chained, '%s.%s.resources[%d]' % (
-                        where, props_key, index), chain, index
+            if isinstance(definition, dict):
+                sites.append(_definition_site('%s.%s' % (section, name),
+                                              definition, type_key,
+                                              props_key))
+    return sites
+
+
+def _walk(sites):
+    """Every site of the trees, parents first."""
+    pending = list(reversed(sites))
+    while pending:
+        site = pending.pop()
+        yield site
+        pending.extend(reversed(site.members))
+
+
+def _type_refs(template):
+    """Yield (type, location, holder, key) for every resource type.
+
+    Group members and chain entries are included, at any depth.
+    ``holder[key]`` is where the type is written, so that callers can
+    rewrite it in place.
+    """
+    for site in _walk(_sites(template)):
+        if site.kind == _Site.TYPE:
+            yield site.value, site.where, site.holder, site.key
 
 
 def _template_type_refs(template):
@@ -480,18 +563,408 @@ def check_references(root_template, files, environment=None):
                 children[child] = parse_template(files[child], child)
                 queue.append((posixpath.dirname(child), child, [],
                               children[child]))
+        if not queue:
+            # Files that only a computed type names are templates too.
+            analysis = TypeAnalysis(root_template, files, environment,
+                                    children)
+            for child in analysis.template_files():
+                children[child] = parse_template(files[child], child)
+                queue.append((posixpath.dirname(child), child, [],
+                              children[child]))
     return children
+
+
+# Types computed by functions
+
+def _param_ref(value):
+    """The parameter name a get_param or Ref reads whole, or None."""
+    if not _is_function(value):
+        return None
+    (function, argument), = value.items()
+    if function not in _PARAM_FUNCTIONS:
+        return None
+    if isinstance(argument, list) and len(argument) == 1:
+        argument = argument[0]
+    return argument if isinstance(argument, str) else None
+
+
+def _strings_in(tree):
+    """Every string in a tree, keys included; iterative."""
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, str):
+            yield node
+        elif isinstance(node, dict):
+            pending.extend(node.keys())
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+
+
+def _allowed_values(schema):
+    allowed = schema.get('AllowedValues')
+    values = list(allowed) if isinstance(allowed, list) else []
+    constraints = schema.get('constraints')
+    for constraint in constraints if isinstance(constraints, list) else []:
+        if (isinstance(constraint, dict) and
+                isinstance(constraint.get('allowed_values'), list)):
+            values.extend(constraint['allowed_values'])
+    return values
+
+
+def _as_count(value):
+    try:
+        count = int(value)
+    except (TypeError, ValueError):
+        return None
+    return count if count >= 0 and not isinstance(value, bool) else None
+
+
+def _key(value):
+    return json.dumps(value, sort_keys=True)
+
+
+class TypeAnalysis(object):
+    """What the resource types and group sizes of a bundle can be.
+
+    Heat resolves a type written as a function (``{get_param: t}`` in a
+    group's resource definition, say) when it validates a template, and
+    fetches a resolved type ending in .yaml or .template that is not a
+    ``files`` key. So every value a parameter can have before run time is
+    collected, for each template of the bundle: its default and allowed
+    values, the environment's ``parameter_defaults`` (and ``parameters``
+    for the root), and what a parent template passes it as a property,
+    literally or from a parameter of its own. A computed type is judged by
+    those values; validation sends the engine those values instead of the
+    functions, so that nothing the engine would compute can be fetched.
+    """
+
+    def __init__(self, template, files, environment, children):
+        self.files = files or {}
+        self.environment = environment or {}
+        self.templates = {ROOT: template}
+        self.templates.update(children or {})
+        self.sites = {name: _sites(tmpl)
+                      for name, tmpl in self.templates.items()}
+        # (template, parameter) -> {key: value}: every value it can
+        # have, and the values it is given (allowed values left out).
+        self.values = {}
+        self.given = {}
+        self.effective = {}
+        self._collect()
+
+    def _base(self, name):
+        return '' if name == ROOT else posixpath.dirname(name)
+
+    def _add(self, table, name, param, value):
+        entries = table.setdefault((name, param), {})
+        if _key(value) in entries:
+            return False
+        entries[_key(value)] = value
+        return True
+
+    def _collect(self):
+        env_params = self.environment.get('parameters')
+        env_params = env_params if isinstance(env_params, dict) else {}
+        defaults = self.environment.get('parameter_defaults')
+        defaults = defaults if isinstance(defaults, dict) else {}
+        for name, tmpl in self.templates.items():
+            for param, schema in _section(tmpl, 'parameters',
+                                          'Parameters').items():
+                schema = schema if isinstance(schema, dict) else {}
+                given = []
+                if name == ROOT and param in env_params:
+                    given.append(env_params[param])
+                if param in defaults:
+                    given.append(defaults[param])
+                for key in ('default', 'Default'):
+                    if key in schema:
+                        given.append(schema[key])
+                if given:
+                    self.effective[(name, param)] = given[0]
+                for value in given:
+                    self._add(self.given, name, param, value)
+                for value in given + _allowed_values(schema):
+                    self._add(self.values, name, param, value)
+        # A parent passes its properties to a child template as parameters;
+        # values flow down until nothing new is learnt.
+        changed = True
+        while changed:
+            changed = False
+            for name, sites in self.sites.items():
+                for site in _walk(sites):
+                    if site.kind != _Site.TYPE or not site.properties:
+                        continue
+                    for child in self.site_files(name, site):
+                        for prop, value in site.properties.items():
+                            for table in (self.values, self.given):
+                                for passed in self._of(table, name, value):
+                                    if self._add(table, child, prop, passed):
+                                        changed = True
+
+    def _of(self, table, name, value):
+        """The values an expression in template ``name`` can have."""
+        param = _param_ref(value)
+        if param is not None:
+            return list(table.get((name, param), {}).values())
+        if isinstance(value, (str, int, float)) and not _is_function(value):
+            return [value]
+        return []
+
+    def _types(self, name, site, table=None):
+        """The types a site can name, or None if only run time knows."""
+        value = site.value
+        if site.kind == _Site.TYPE and isinstance(value, str):
+            return [value]
+        candidates = self._of(table or self.values, name, value)
+        if not candidates or _param_ref(value) is None:
+            return None
+        types = []
+        for candidate in candidates:
+            if site.kind == _Site.DEFINITION:
+                candidate = (candidate.get('type')
+                             if isinstance(candidate, dict) else None)
+            if site.kind == _Site.CHAIN:
+                if isinstance(candidate, str):
+                    types.extend(t.strip() for t in candidate.split(','))
+                elif isinstance(candidate, list):
+                    types.extend(candidate)
+            else:
+                types.append(candidate)
+        return [t for t in types if isinstance(t, str)]
+
+    def _file(self, name, rtype):
+        """The files key a type names, or None; never raises."""
+        if not _looks_like_template(rtype) or _is_url(rtype):
+            return None
+        try:
+            return _find(self.files, self._base(name), name, rtype, '')
+        except exception.InvalidBundle:
+            return None
+
+    def site_files(self, name, site):
+        """The bundle files a site's type can be."""
+        found = []
+        for rtype in self._types(name, site) or []:
+            path = self._file(name, rtype)
+            if path is not None and path not in found:
+                found.append(path)
+        return found
+
+    def template_files(self):
+        """Files used as templates only through a computed type."""
+        found = []
+        for name, sites in self.sites.items():
+            for site in _walk(sites):
+                if site.kind == _Site.TYPE and isinstance(site.value, str):
+                    continue
+                for path in self.site_files(name, site):
+                    if path not in self.templates and path not in found:
+                        found.append(path)
+        return found
+
+    def check(self):
+        """Refuse computed types that are URLs or missing files.
+
+        Returns a warning for each type known only at run time.
+        """
+        self._check_registry()
+        warnings = []
+        for name in self.templates:
+            for site in _walk(self.sites[name]):
+                if site.kind == _Site.TYPE and isinstance(site.value, str):
+                    if site.value == _CFN_STACK:
+                        raise _invalid(
+                            _('%(file)s: %(type)s at %(where)s fetches its '
+                              'TemplateURL; a bundle must carry its nested '
+                              'templates as files'), file=name,
+                            type=_CFN_STACK, where=site.where)
+                    continue
+                types = self._types(name, site)
+                if types is None:
+                    self._check_function(name, site)
+                    warnings.append(
+                        _('%(file)s: the resource type at %(where)s is '
+                          'known only at run time, so this version is not '
+                          'self-contained') % {'file': name,
+                                               'where': site.where})
+                    continue
+                for rtype in types:
+                    self._check_type(name, site, rtype)
+        return warnings
+
+    def _check_type(self, name, site, rtype):
+        param = _param_ref(site.value)
+        if _is_url(rtype) or '://' in rtype:
+            raise _invalid(_("%(file)s: the resource type at %(where)s can "
+                             "be '%(type)s' (parameter '%(param)s'), a URL; "
+                             "a bundle may only refer to its own files"),
+                           file=name, where=site.where, type=rtype,
+                           param=param)
+        if _looks_like_template(rtype) and self._file(name, rtype) is None:
+            raise _invalid(_("%(file)s: the resource type at %(where)s can "
+                             "be '%(type)s' (parameter '%(param)s'), which "
+                             "is not in files"), file=name,
+                           where=site.where, type=rtype, param=param)
+
+    def _check_function(self, name, site):
+        for text in _strings_in(site.value):
+            if _is_url(text) or '://' in text:
+                raise _invalid(_("%(file)s: the resource type at %(where)s "
+                                 "is computed from the URL '%(url)s'; a "
+                                 "bundle may only refer to its own files"),
+                               file=name, where=site.where, url=text)
+
+    def _check_registry(self):
+        registry = self.environment.get('resource_registry')
+        registry = registry if isinstance(registry, dict) else {}
+        keys = [(key, 'resource_registry') for key in registry]
+        resources = registry.get('resources')
+        for resource, entries in (resources.items()
+                                  if isinstance(resources, dict) else []):
+            if isinstance(entries, dict):
+                keys.extend((key, 'resource_registry.resources.%s' %
+                             resource) for key in entries)
+        for key, where in keys:
+            if _is_url(key) or '://' in key:
+                raise _invalid(_("%(name)s: %(where)s maps the URL "
+                                 "'%(key)s'; a bundle may only refer to its "
+                                 "own files"), name=ENVIRONMENT,
+                               where=where, key=key)
+
+    def engine_value(self, name, site):
+        """What validation sends the engine for a computed site.
+
+        The value the template would have standing alone when it is a
+        checked one, else any checked value, else a harmless type.
+        """
+        value = site.value
+        param = _param_ref(value)
+        options = []
+        if (name, param) in self.effective:
+            options.append(self.effective[(name, param)])
+        options.extend(self._of(self.values, name, value) if param else [])
+        for option in options:
+            fixed = self._engine_option(name, site, option)
+            if fixed is not None:
+                return fixed
+        if site.kind == _Site.DEFINITION:
+            return {'type': PLACEHOLDER_TYPE}
+        if site.kind == _Site.CHAIN:
+            return [PLACEHOLDER_TYPE]
+        return PLACEHOLDER_TYPE
+
+    def _engine_type(self, name, rtype):
+        if not isinstance(rtype, str) or _is_url(rtype) or '://' in rtype:
+            return None
+        if _looks_like_template(rtype):
+            return self._file(name, rtype)
+        return rtype
+
+    def _engine_option(self, name, site, option):
+        if site.kind == _Site.DEFINITION:
+            if not isinstance(option, dict):
+                return None
+            rtype = self._engine_type(name, option.get('type'))
+            return None if rtype is None else dict(option, type=rtype)
+        if site.kind == _Site.CHAIN:
+            if isinstance(option, str):
+                option = [t.strip() for t in option.split(',')]
+            if not isinstance(option, list):
+                return None
+            types = [self._engine_type(name, t) for t in option]
+            return None if None in types else types
+        return self._engine_type(name, option)
+
+    # Costs
+
+    def _size(self, name, site):
+        """How many members a group site builds."""
+        rtype = site.value
+        if rtype not in _GROUP_SIZES or not site.properties:
+            return 1
+        keys, default = _GROUP_SIZES[rtype]
+        for key in keys:
+            if key in site.properties:
+                counts = [_as_count(v) for v in
+                          self._of(self.given, name, site.properties[key])]
+                counts = [c for c in counts if c is not None]
+                return max(counts) if counts else default
+        return default
+
+    def check_costs(self):
+        """Refuse a bundle whose stacks would pass Heat's limits.
+
+        The nesting depth of its stacks against max_nested_stack_depth and
+        the resources of the whole tree against max_resources_per_stack, as
+        Heat counts them when it builds the stack, before any engine call.
+        """
+        self._costs = {}
+        max_depth = cfg.CONF.max_nested_stack_depth
+        resources, depth = self._template_cost(ROOT, set())
+        if depth > max_depth:
+            raise heat_exc.RequestLimitExceeded(message=_(
+                'the bundle nests stacks %(depth)s levels deep; at most '
+                '%(max)d are allowed (max_nested_stack_depth)') % {
+                'depth': _('infinitely') if depth == _UNBOUNDED else depth,
+                'max': max_depth})
+        max_resources = cfg.CONF.max_resources_per_stack
+        if max_resources != -1 and resources > max_resources:
+            raise heat_exc.RequestLimitExceeded(message=_(
+                'a stack of the bundle would have %(count)d resources; at '
+                'most %(max)d are allowed (max_resources_per_stack)') % {
+                'count': resources, 'max': max_resources})
+
+    def _template_cost(self, name, visiting):
+        """(resources, nesting depth) of the stack a template builds."""
+        if name in self._costs:
+            return self._costs[name]
+        if name in visiting:
+            # A template that nests itself never ends.
+            return 0, _UNBOUNDED
+        visiting.add(name)
+        resources, depth = 0, 0
+        for site in self.sites.get(name, []):
+            count, nested = self._site_cost(name, site, visiting)
+            resources += count
+            depth = max(depth, nested)
+        visiting.discard(name)
+        self._costs[name] = (resources, depth)
+        return resources, depth
+
+    def _site_cost(self, name, site, visiting):
+        """(resources, depth) of one resource and what it nests."""
+        resources, depth = 1, 0
+        for path in self.site_files(name, site):
+            if path in self.templates:
+                count, nested = self._template_cost(path, visiting)
+                resources = max(resources, 1 + count)
+                depth = max(depth, min(_UNBOUNDED, nested + 1))
+        if site.members:
+            size = self._size(name, site) if site.kind == _Site.TYPE else 1
+            members = [self._site_cost(name, member, visiting)
+                       for member in site.members]
+            if site.value == _RESOURCE_CHAIN:
+                count = sum(c for c, _d in members)
+            else:
+                count = size * max(c for c, _d in members)
+            resources += count
+            depth = max(depth, min(_UNBOUNDED,
+                                   1 + max(d for _c, d in members)))
+        return resources, depth
 
 
 # The engine's view of a bundle
 
-def _rewritten(template, base, files, referrer):
+def _rewritten(template, base, files, referrer, analysis=None):
     """A copy of ``template`` whose file references are ``files`` keys.
 
     Heat looks files up by the exact string a template writes, while a
     bundle's references are relative to the file that makes them (as
     ``openstack stack create`` reads them). Rewriting each reference to its
     key lets Heat build a bundle whose children live in subdirectories.
+    With an ``analysis``, computed types become their checked values.
     """
     tree = json.loads(json.dumps(template))
     pending = [(tree, '')]
@@ -505,22 +978,28 @@ def _rewritten(template, base, files, referrer):
                            if k != 'get_file')
         elif isinstance(node, list):
             pending.extend((v, where) for v in node)
-    for rtype, where, holder, key in list(_type_refs(tree)):
-        if _looks_like_template(rtype):
-            holder[key] = _find(files, base, referrer, rtype, where)
+    for site in list(_walk(_sites(tree))):
+        if site.kind == _Site.TYPE and isinstance(site.value, str):
+            if _looks_like_template(site.value):
+                site.holder[site.key] = _find(files, base, referrer,
+                                              site.value, site.where)
+        elif analysis is not None:
+            site.holder[site.key] = analysis.engine_value(referrer, site)
     return tree
 
 
-def engine_bundle(template, files, environment, children):
+def engine_bundle(template, files, environment, children, analysis=None):
     """The bundle as Heat's engine must see it to build it.
 
     Returns ``(template, files, environment, children)`` with every file
     reference rewritten to its key in ``files``, and each child template in
-    ``files`` replaced by its rewritten JSON form.
+    ``files`` replaced by its rewritten JSON form. Validation passes its
+    :class:`TypeAnalysis`, so that the engine is given no type to compute.
     """
     files = dict(files or {})
     engine_children = {
-        path: _rewritten(child, posixpath.dirname(path), files, path)
+        path: _rewritten(child, posixpath.dirname(path), files, path,
+                         analysis)
         for path, child in (children or {}).items()}
     engine_files = dict(files)
     for path, child in engine_children.items():
@@ -538,8 +1017,8 @@ def engine_bundle(template, files, environment, children):
                                     files, '', ENVIRONMENT, target, key)
             elif _looks_like_template(value):
                 registry[key] = _find(files, '', ENVIRONMENT, value, key)
-    return (_rewritten(template, '', files, ROOT), engine_files, engine_env,
-            engine_children)
+    return (_rewritten(template, '', files, ROOT, analysis), engine_files,
+            engine_env, engine_children)
 
 
 # Interface

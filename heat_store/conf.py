@@ -27,6 +27,13 @@ OPTS = [
     cfg.IntOpt('default_page_size', default=100, min=1,
                help=_('Page size of a list request that gives no '
                       '"limit".')),
+    cfg.IntOpt('validation_timeout', default=60, min=1,
+               help=_('Seconds the engine may spend, in total, validating '
+                      'a bundle at publish (the root template and each '
+                      'child). A publish that would take longer is '
+                      'refused with a 400 instead of waiting for the '
+                      'RPC timeout. Keep it below the timeout of the '
+                      'proxy in front of heat-api.')),
 ]
 
 

@@ -6,18 +6,27 @@ validated as a root of its own. A resource type whose service this cloud
 lacks (``HEAT-E99001``) is a warning, not an error, unless ``strict``.
 """
 
+import itertools
+import time
+
+from oslo_config import cfg
 from oslo_log import log as logging
+import oslo_messaging
 
 from heat.common import exception as heat_exc
 from heat.common.i18n import _
 from heat.rpc import client as rpc_client
 
 from heat_store import bundle
+from heat_store import conf  # noqa: F401 - registers [template_store]
 from heat_store import exception
 
 LOG = logging.getLogger(__name__)
 
 SERVICE_UNAVAILABLE = '99001'
+# Versions of Heat's engine RPC API that the calls below need.
+_VALIDATE_VERSION = '1.36'
+_SCHEMA_VERSION = '1.30'
 
 
 # Sections whose shape Heat's engine takes for granted: given another
@@ -79,15 +88,75 @@ def _registry_types(environment):
             if isinstance(target, str) and '::' in target}
 
 
-def unavailable_type_warnings(context, engine, templates, environment=None):
+def _url_guard():
+    """Registry entries that map every type starting with http to a no-op.
+
+    Defense in depth for validation only: a type ending in .yaml that is
+    not a ``files`` key is fetched by the engine, and a wildcard entry
+    sorts before the entry Heat makes for such a type ('*' < ':'), so
+    "http://..." and "https://..." (in any letter case) resolve to
+    OS::Heat::None instead, in nested stacks and group members too. It
+    cannot cover a URL preceded by blanks, which Python's URL parser
+    strips; the static checks in :mod:`heat_store.bundle` do.
+    """
+    prefixes = (''.join(letters) for letters in
+                itertools.product('hH', 'tT', 'tT', 'pP'))
+    return {prefix + '*': bundle.PLACEHOLDER_TYPE for prefix in prefixes}
+
+
+def _guarded(environment):
+    guarded = dict(environment)
+    registry = dict(guarded.get('resource_registry') or {})
+    registry.update(_url_guard())
+    guarded['resource_registry'] = registry
+    return guarded
+
+
+class _Budget(object):
+    """The time validation may take, shared by all its engine calls.
+
+    Each call gets what is left as its RPC timeout, so that a slow bundle
+    is refused within the budget with a message, not after Heat's
+    rpc_response_timeout with a 500.
+    """
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self.deadline = time.monotonic() + seconds
+
+    def exceeded(self):
+        return heat_exc.RequestLimitExceeded(message=_(
+            'validating the bundle took longer than the %(seconds)d '
+            'seconds allowed (validation_timeout)') % {
+            'seconds': self.seconds})
+
+    def call(self, context, engine, method, version, **kwargs):
+        """An engine call with what is left as its timeout.
+
+        Raises MessagingTimeout when the answer comes too late; callers
+        turn it into :meth:`exceeded`.
+        """
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise oslo_messaging.MessagingTimeout()
+        return engine.call(context, engine.make_msg(method, **kwargs),
+                           version=version, timeout=left)
+
+
+def unavailable_type_warnings(context, engine, templates, environment=None,
+                              budget=None):
     """One warning per resource type whose service this cloud lacks."""
+    budget = budget or _Budget(cfg.CONF.template_store.validation_timeout)
     types = _registry_types(environment)
     for tmpl in templates:
         types.update(bundle.resource_types(tmpl))
     warnings = []
     for type_name in sorted(types):
         try:
-            engine.resource_schema(context, type_name)
+            budget.call(context, engine, 'resource_schema', _SCHEMA_VERSION,
+                        type_name=type_name, with_description=False)
+        except oslo_messaging.MessagingTimeout:
+            raise budget.exceeded()
         except Exception as error:  # noqa: BLE001 - remote exceptions
             if _is_unavailable(error):
                 warnings.append(str(error).split('\n')[0])
@@ -97,20 +166,31 @@ def unavailable_type_warnings(context, engine, templates, environment=None):
 
 
 def validate_bundle(context, prepared, strict=False):
-    """Validate the root and each child template; return the warnings."""
+    """Validate the root and each child template; return the warnings.
+
+    What can be judged without the engine is judged first: computed types
+    (never a URL) and Heat's limits on what the bundle builds, so that no
+    engine call starts for a bundle refused by them.
+    """
     check_shapes(prepared)
+    analysis = bundle.TypeAnalysis(prepared.template, prepared.files,
+                                   prepared.environment, prepared.children)
+    run_time_warnings = analysis.check()
+    analysis.check_costs()
+    budget = _Budget(cfg.CONF.template_store.validation_timeout)
     engine = rpc_client.EngineClient()
     root, files, environment, children = bundle.engine_bundle(
         prepared.template, prepared.files, prepared.environment,
-        prepared.children)
+        prepared.children, analysis)
     templates = [prepared.template] + list(prepared.children.values())
     warnings = unavailable_type_warnings(context, engine, templates,
-                                         environment)
+                                         environment, budget)
     if warnings and strict:
         raise exception.InvalidBundle(
             reason=_('strict publishing refuses resource types this cloud '
                      'cannot create: %s') % '; '.join(warnings))
     ignorable = [SERVICE_UNAVAILABLE] if warnings else None
+    environment = _guarded(environment)
 
     # A child is validated alone, as Heat would build it: with the
     # bundle's environment (its registry and parameter_defaults reach
@@ -123,15 +203,21 @@ def validate_bundle(context, prepared, strict=False):
               for path in reversed(children)]
     checks.append(('template', root, environment))
     for name, tmpl, env in checks:
-        _validate_one(context, engine, name, tmpl, env, files, ignorable)
-    return warnings
+        _validate_one(context, engine, budget, name, tmpl, env, files,
+                      ignorable)
+    return warnings + run_time_warnings
 
 
-def _validate_one(context, engine, name, tmpl, env, files, ignorable):
+def _validate_one(context, engine, budget, name, tmpl, env, files,
+                  ignorable):
     try:
-        result = engine.validate_template(
-            context, tmpl, params=env, files=files, show_nested=True,
+        result = budget.call(
+            context, engine, 'validate_template', _VALIDATE_VERSION,
+            template=tmpl, params=env, files=files, show_nested=True,
+            environment_files=None, files_container=None,
             ignorable_errors=ignorable)
+    except oslo_messaging.MessagingTimeout:
+        raise budget.exceeded()
     except heat_exc.HeatException as error:
         # The engine raises some of its findings (an unknown resource type
         # in a nested template) instead of answering them.
