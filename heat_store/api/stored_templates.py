@@ -14,9 +14,10 @@ from heat_store import policies
 from heat_store.policies import stored_templates as policy
 from heat_store import publishing
 
-LIST_PARAMS = ('name', 'tags', 'tags_any', 'not_tags', 'not_tags_any',
-               'visibility', 'sort_keys', 'sort_dir', 'limit', 'marker',
-               'global_tenant')
+FILTERS = ('name', 'tags', 'tags_any', 'not_tags', 'not_tags_any',
+           'visibility')
+LIST_PARAMS = FILTERS + ('sort_keys', 'sort_dir', 'limit', 'marker',
+                         'global_tenant')
 SORT_KEYS = ('name', 'creation_time', 'updated_time')
 VISIBILITIES = tuple(common_schema.VISIBILITY['enum'])
 
@@ -59,9 +60,7 @@ class StoredTemplateController(object):
             raise exception.InvalidRequest(
                 reason=_('sort_keys may be %(keys)s, and sort_dir asc or '
                          'desc') % {'keys': ', '.join(SORT_KEYS)})
-        filters = {key: util.comma_list(req, key)
-                   for key in ('name', 'tags', 'tags_any', 'not_tags',
-                               'not_tags_any', 'visibility')}
+        filters = {key: util.filter_list(req, key) for key in FILTERS}
         bad = set(filters['visibility']) - set(VISIBILITIES)
         if bad:
             raise exception.InvalidRequest(

@@ -115,6 +115,22 @@ def comma_list(req, key):
     return values
 
 
+def filter_list(req, key):
+    """The values of a list filter, at most MAX_FILTER_VALUES of them.
+
+    Each value becomes a condition of the list query; more than the
+    databases can take in one query would be a 500 instead of a 400.
+    """
+    values = comma_list(req, key)
+    limit = common.MAX_FILTER_VALUES
+    if len(values) > limit:
+        raise exception.InvalidRequest(
+            reason=_('%(key)s takes at most %(limit)d values, not '
+                     '%(count)d.') %
+            {'key': key, 'limit': limit, 'count': len(values)})
+    return values
+
+
 def tag_list(value):
     """Tags as a sorted list, from a list or a comma string.
 

@@ -608,6 +608,14 @@ CASES = [
          message='NUL'),
     Case('list_tag_nul', 'GET', TEMPLATES + '?tags=seed%00',
          message='NUL'),
+    Case('list_tags_a_thousand', 'GET', TEMPLATES + '?tags=' + ','.join(
+        't%d' % i for i in range(1000)), message='at most 50 values'),
+    Case('list_names_past_the_limit', 'GET', TEMPLATES + '?name=' +
+         '&name='.join('n%d' % i for i in range(51)),
+         message='name takes at most 50'),
+    Case('list_visibility_a_thousand', 'GET',
+         TEMPLATES + '?visibility=' + ','.join(['private'] * 1000),
+         message='visibility takes at most 50'),
     Case('versions_status_unknown', 'GET', VERSIONS + '?status=gone'),
     Case('versions_unknown_param', 'GET', VERSIONS + '?limit=1'),
     Case('resolve_unknown_param', 'GET', RESOLVE + '?constraint=1.0.0'),

@@ -24,5 +24,10 @@ TAGS = {'anyOf': [TAG_LIST, {'type': 'string', 'maxLength': 8100}]}
 
 VISIBILITY = {'type': 'string', 'enum': ['private', 'shared', 'public']}
 
+# The most values a list filter of a query (``tags=a,b``, repeated or not)
+# may hold: each becomes a condition of the query, and the database has a
+# bound on how large one may grow (SQLite's expression tree depth).
+MAX_FILTER_VALUES = 50
+
 PROJECT_ID = {'type': 'string', 'minLength': 1, 'maxLength': 64,
               'pattern': r'^[^/\s]+$'}
