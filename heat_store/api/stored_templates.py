@@ -53,7 +53,11 @@ class StoredTemplateController(object):
         global_tenant = util.extract_bool(req, 'global_tenant')
         if global_tenant:
             util.enforce(req, policy.GLOBAL_INDEX)
-        sort_keys = util.comma_list(req, 'sort_keys') or ['creation_time']
+        # NOTE: a repeated key adds nothing to the order but would add
+        # terms to the keyset condition each time (a 500 past SQLite's
+        # expression limit); it counts once.
+        sort_keys = (list(dict.fromkeys(util.comma_list(req, 'sort_keys')))
+                     or ['creation_time'])
         bad = [k for k in sort_keys if k not in SORT_KEYS]
         sort_dir = req.params.get('sort_dir', 'asc')
         if bad or sort_dir not in ('asc', 'desc'):

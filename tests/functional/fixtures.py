@@ -36,7 +36,8 @@ def oversize_bodies():
     aliases repeat one long string a thousand times.
     ``FILTER_VALUES_AT_LIMIT`` and ``FILTER_VALUES_OVER_LIMIT`` are comma
     lists of as many values as a list filter takes, and one more;
-    ``FILTER_VALUES_1000`` has a thousand.
+    ``FILTER_VALUES_1000`` has a thousand; ``REPEATED_SORT_KEYS`` is
+    ``name`` a thousand times.
     """
     from heat_store.api.schemas import common
 
@@ -56,6 +57,7 @@ def oversize_bodies():
         'FILTER_VALUES_AT_LIMIT': values(common.MAX_FILTER_VALUES),
         'FILTER_VALUES_OVER_LIMIT': values(common.MAX_FILTER_VALUES + 1),
         'FILTER_VALUES_1000': values(1000),
+        'REPEATED_SORT_KEYS': ','.join(['name'] * 1000),
     }
 
 
