@@ -96,6 +96,10 @@ def validate(body, schema):
     elif error.validator == 'not':
         message = _('%s is shaped like a UUID, which a name may not be') % (
             repr(error.instance))
+    elif error.validator == 'pattern' and 'description' in error.schema:
+        # The description says what the pattern means, in words.
+        message = _('%(value)r is not %(what)s') % {
+            'value': error.instance, 'what': error.schema['description']}
     elif error.validator == 'pattern':
         message = _('%(value)r does not match %(pattern)s') % {
             'value': error.instance, 'pattern': error.validator_value}

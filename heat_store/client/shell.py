@@ -94,7 +94,8 @@ def _bundle_args(func):
                       help=_('Path or URL of an environment file; can be '
                              'given several times, later ones winning.')),
             utils.arg('--source-url', metavar='<URL>',
-                      help=_('Where the bundle comes from.')),
+                      help=_('Where the bundle comes from: an https, '
+                             'http, git, ssh or file URL.')),
             utils.arg('--source-revision', metavar='<REVISION>',
                       help=_('The revision of --source-url.')),
             utils.arg('--strict', action='store_true',
