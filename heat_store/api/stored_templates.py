@@ -9,6 +9,7 @@ from heat_store.api.schemas import common as common_schema
 from heat_store.api.schemas import stored_template as schema
 from heat_store.api import util
 from heat_store import exception
+from heat_store import names
 from heat_store.objects import stored_template as template_obj
 from heat_store import policies
 from heat_store.policies import stored_templates as policy
@@ -81,6 +82,7 @@ class StoredTemplateController(object):
     @heat_util.registered_policy_enforce
     def create(self, req, body=None):
         body = util.require_body(req, body, schema.POST_TEMPLATE)
+        names.check_name(body['name'])
         if body.get('visibility') == 'public':
             util.enforce(req, policy.PUBLICIZE)
         first_version = body.get('version')

@@ -93,9 +93,6 @@ def validate(body, schema):
         message = error.message.replace(' were unexpected',
                                         ' are not allowed')
         message = message.replace(' was unexpected', ' is not allowed')
-    elif error.validator == 'not':
-        message = _('%s is shaped like a UUID, which a name may not be') % (
-            repr(error.instance))
     elif error.validator == 'pattern' and 'description' in error.schema:
         # The description says what the pattern means, in words.
         message = _('%(value)r is not %(what)s') % {

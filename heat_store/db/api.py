@@ -11,7 +11,6 @@ from oslo_db import api as oslo_db_api
 from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import utils as db_utils
 from oslo_utils import timeutils
-from oslo_utils import uuidutils
 import sqlalchemy as sa
 from sqlalchemy import orm
 
@@ -20,6 +19,7 @@ from heat.db import api as heat_db_api
 
 from heat_store.db import models
 from heat_store import exception
+from heat_store import names
 from heat_store import quotas
 from heat_store import versioning
 
@@ -69,7 +69,7 @@ def _get_template(context, ident, global_tenant=False, project_id=None,
     query = sa.select(T)
     if not with_tags:
         query = query.options(orm.noload(T.tags))
-    if uuidutils.is_uuid_like(ident):
+    if names.is_id(ident):
         query = query.where(T.id == ident)
     else:
         query = query.where(T.name == ident, T.project_id == project)
@@ -108,7 +108,7 @@ def _lock_owned(context, ident):
     """
     T = models.StoredTemplate
     query = sa.select(T).where(T.project_id == context.project_id)
-    if uuidutils.is_uuid_like(ident):
+    if names.is_id(ident):
         query = query.where(T.id == ident)
     else:
         query = query.where(T.name == ident)

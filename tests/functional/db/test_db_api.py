@@ -27,6 +27,7 @@ from heat_store.db import api as db_api
 from heat_store.db import consumers
 from heat_store.db import models
 from heat_store import exception
+from heat_store import names
 from heat_store import versioning
 from tests.functional.db import base
 
@@ -133,6 +134,44 @@ class DBApiTest(object):
         self.assertEqual('1.0.0', by_id.latest_version)
         self.assertEqual(1, by_id.version_count)
         self.assertEqual(self.ctx.project_id, by_id.project_id)
+
+    def test_every_creatable_name_is_found_by_name(self):
+        """heat_store.names is the one rule telling ids from names: every
+        name it lets through is found, locked and deleted by that name,
+        and what it refuses is what the lookups take for an id."""
+        rand = random.Random(1)
+        hexdigits = '0123456789abcdefABCDEF'
+        near_ids = ['ab-cdef0123456789abcdef012345678',  # 31 digits
+                    'ab-cdef0123456789abcdef01234567890',  # 33
+                    'a_bcdef0123456789abcdef012345678',  # int() takes '_'
+                    'abcdef0123456789abcdef012345678g']
+        for _i in range(20):
+            # 32 digits with hyphens anywhere, some of them spoilt.
+            chars = [rand.choice(hexdigits[10:])] + [
+                rand.choice(hexdigits) for _j in range(31)]
+            for _j in range(rand.randint(0, 6)):
+                chars.insert(rand.randint(1, len(chars)), '-')
+            if rand.random() < 0.5:
+                chars[rand.randint(1, len(chars) - 1)] = rand.choice('_.g')
+            near_ids.append(''.join(chars))
+        refused = 0
+        for name in near_ids:
+            if names.is_id(name):
+                refused += 1
+                self.assertRaises(exception.InvalidRequest,
+                                  names.check_name, name)
+                continue
+            names.check_name(name)
+            tmpl = self.make_template(name, first='1.0.0')
+            self.assertEqual(tmpl.id, db_api.template_get(self.ctx, name).id)
+            # version_update and version_delete lock the template by name.
+            db_api.version_update(self.ctx, name, '1.0.0',
+                                  {'description': 'found'})
+            db_api.version_delete(self.ctx, name, '1.0.0')
+            db_api.template_delete(self.ctx, name)
+        self.assertGreater(refused, 0)
+        self.assertLess(refused, len(near_ids))
+        self.assertEqual(0, self.count('stored_template'))
 
     def test_unicode_and_long_values_round_trip(self):
         name = 'w' + 'x' * 254
