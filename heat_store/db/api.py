@@ -183,10 +183,56 @@ def _visibility_parts(context):
                     T.id.in_(shared_with))]
 
 
+# A project's usage (quotas)
+
+@context_manager.writer.independent
+def _project_row_create(context, project_id):
+    """Insert a project's stored_template_project row, if it has none.
+
+    In a transaction of its own, committed at once, so that every writer
+    of the project then locks the same row; a concurrent creator may win
+    the insert (DBDuplicateEntry).
+    """
+    P = models.StoredTemplateProject
+    if context.session.get(P, project_id) is None:
+        context.session.add(P(project_id=project_id))
+
+
+@context_manager.reader.independent
+def _template_project(context, template_id):
+    T = models.StoredTemplate
+    return context.session.scalar(
+        sa.select(T.project_id).where(T.id == template_id))
+
+
+def _lock_project(context, project_id):
+    """Lock a project's usage until the transaction ends.
+
+    Writers that count a project's templates or bytes take this lock
+    first, so that two of them (publishing to different templates, say)
+    cannot each see room for one more and overshoot together. It must be
+    the transaction's first statement: the row is created, when missing,
+    in a transaction of its own (one that waited for this one's locks
+    would never end, and a locking read of a missing row on MariaDB
+    locks the gap an insert needs), and on MariaDB the snapshot of plain
+    reads is taken at the first plain read, which must come after the
+    lock is granted.
+    """
+    try:
+        _project_row_create(context, project_id)
+    except db_exc.DBDuplicateEntry:
+        pass
+    P = models.StoredTemplateProject
+    context.session.execute(
+        sa.select(P.project_id).where(P.project_id == project_id)
+        .with_for_update())
+
+
 @oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)
 @context_manager.writer
 def template_create(context, values, tags, first_version=None):
     """Create a template, and its first version in the same transaction."""
+    _lock_project(context, context.project_id)
     quotas.check_template_count(context, _count_templates(context))
     now = timeutils.utcnow()
     template = models.StoredTemplate(
@@ -414,8 +460,14 @@ def _refresh_summary(context, template):
 def version_create(context, template_id, values):
     """Insert a version; ``values['version']`` must be final already."""
     T = models.StoredTemplate
-    # NOTE: lock the template row so that concurrent publishes to one
-    # template see each other's versions (quota, summary).
+    project_id = _template_project(context, template_id)
+    if project_id is None:
+        raise exception.StoredTemplateNotFound(template_id)
+    # NOTE: the project's lock first (its bytes quota), then the template
+    # row's, so that concurrent publishes to one template see each
+    # other's versions (its version quota, its summary). A template's
+    # project never changes.
+    _lock_project(context, project_id)
     template = context.session.scalars(
         sa.select(T).where(T.id == template_id).with_for_update()).first()
     if template is None:
@@ -424,6 +476,7 @@ def version_create(context, template_id, values):
 
 
 def _insert_version(context, template, values):
+    """Insert a version, its project and template locked by the caller."""
     quotas.check_version_count(context, template.version_count)
     quotas.check_bytes(context, _project_bytes(context, template.project_id),
                        values['size'])

@@ -7,6 +7,7 @@ heat-engine call (``heat_store.db.api`` and ``heat_store.db.consumers``).
 
 import random
 import threading
+import time
 from unittest import mock
 import uuid
 
@@ -28,6 +29,7 @@ from heat_store.db import consumers
 from heat_store.db import models
 from heat_store import exception
 from heat_store import names
+from heat_store import quotas
 from heat_store import versioning
 from tests.functional.db import base
 
@@ -783,18 +785,116 @@ class ForeignKeyTest(object):
                                         got.latest_version))
 
 
+class ConcurrentQuotaTest(object):
+    """Concurrent writers of one project never overshoot its quotas.
+
+    Each writer counts the project's usage under the lock of its
+    stored_template_project row. The count is slowed down so that, without
+    that lock, every writer would count before any of them inserts.
+    """
+
+    WRITERS = 8
+    QUOTA = 3
+
+    def race(self, write):
+        """Run ``write(ctx, i)`` in WRITERS threads at once."""
+        barrier = threading.Barrier(self.WRITERS)
+        results = [None] * self.WRITERS
+
+        def run(i):
+            # A context per thread: enginefacade keeps its transaction
+            # on the context.
+            ctx = context(project=self.ctx.project_id)
+            barrier.wait()
+            try:
+                results[i] = write(ctx, i)
+            except Exception as exc:  # noqa: BLE001 - judged by the test
+                results[i] = exc
+
+        threads = [threading.Thread(target=run, args=(i,))
+                   for i in range(self.WRITERS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+            self.assertFalse(thread.is_alive())
+        done = [r for r in results if not isinstance(r, Exception)]
+        errors = [r for r in results if isinstance(r, Exception)]
+        self.addDetail('errors', content.text_content(repr(errors)))
+        for error in errors:
+            self.assertIsInstance(error, exception.QuotaExceeded)
+        return done, errors
+
+    def slowed(self, name):
+        """Patch a quota check to sleep once it has counted."""
+        real = getattr(quotas, name)
+
+        def check(*args, **kwargs):
+            real(*args, **kwargs)
+            time.sleep(0.2)
+
+        return mock.patch.object(quotas, name, check)
+
+    def test_concurrent_creates_stop_at_the_template_quota(self):
+        conf = self.useFixture(config_fixture.Config(cfg.CONF))
+        conf.config(max_templates_per_project=self.QUOTA,
+                    group='template_store')
+        with self.slowed('check_template_count'):
+            done, errors = self.race(
+                lambda ctx, i: self.make_template('t%d' % i, ctx=ctx))
+        self.assertEqual(self.QUOTA, len(done))
+        self.assertEqual(self.WRITERS - self.QUOTA, len(errors))
+        self.assertEqual(self.QUOTA, self.count('stored_template'))
+
+    def test_concurrent_publishes_stop_at_the_bytes_quota(self):
+        """Publishes to different templates of one project."""
+        conf = self.useFixture(config_fixture.Config(cfg.CONF))
+        conf.config(max_bytes_per_project=self.QUOTA * 1000,
+                    group='template_store')
+        templates = [self.make_template('t%d' % i)
+                     for i in range(self.WRITERS)]
+        with self.slowed('check_bytes'):
+            done, errors = self.race(lambda ctx, i: db_api.version_create(
+                ctx, templates[i].id, version_values('1.0.0', size=1000)))
+        self.assertEqual(self.QUOTA, len(done))
+        self.assertEqual(self.QUOTA, self.count('stored_template_version'))
+
+    def test_concurrent_creates_with_versions_stop_at_the_bytes_quota(self):
+        conf = self.useFixture(config_fixture.Config(cfg.CONF))
+        conf.config(max_bytes_per_project=self.QUOTA * 1000,
+                    group='template_store')
+        self.make_template('first')
+        with self.slowed('check_bytes'):
+            done, errors = self.race(
+                lambda ctx, i: db_api.template_create(
+                    ctx, {'name': 't%d' % i, 'visibility': 'private'}, [],
+                    version_values('1.0.0', size=1000)) if i % 2 else
+                db_api.version_create(ctx, self.first_id(ctx),
+                                      version_values('1.0.%d' % i,
+                                                     size=1000)))
+        self.assertEqual(self.QUOTA, len(done))
+        self.assertEqual(self.QUOTA, self.count('stored_template_version'))
+
+    def first_id(self, ctx):
+        return db_api.template_get(ctx, 'first').id
+
+
 class TestDBApiSQLite(DBApiTest, base.SQLiteSchemaMixin,
                       test_base.BaseTestCase):
+    # NOTE: no ConcurrentQuotaTest here. SQLite has one writer at a time
+    # for the whole database, so writers cannot overshoot together; and
+    # the opportunistic fixture's in-memory database lives on one
+    # connection, which threads cannot use at the same time.
     pass
 
 
-class TestDBApiMySQL(DBApiTest, ForeignKeyTest, base.MySQLSchemaMixin,
-                     test_base.BaseTestCase):
+class TestDBApiMySQL(DBApiTest, ForeignKeyTest, ConcurrentQuotaTest,
+                     base.MySQLSchemaMixin, test_base.BaseTestCase):
     pass
 
 
-class TestDBApiPostgres(DBApiTest, ForeignKeyTest, base.PostgresSchemaMixin,
-                        test_base.BaseTestCase):
+class TestDBApiPostgres(DBApiTest, ForeignKeyTest, ConcurrentQuotaTest,
+                        base.PostgresSchemaMixin, test_base.BaseTestCase):
     pass
 
 
