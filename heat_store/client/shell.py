@@ -102,8 +102,9 @@ def _bundle_args(func):
                       help=_('Refuse resource types whose service this '
                              'cloud lacks, instead of warning.')),
             utils.arg('--force', action='store_true',
-                      help=_('Publish even if the interface of the '
-                             'version before breaks.')))):
+                      help=_('Publish even if it breaks the interface '
+                             'of the version before it, or the version '
+                             'after it breaks its own.')))):
         func = decorator(func)
     return func
 

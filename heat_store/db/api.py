@@ -457,8 +457,15 @@ def _refresh_summary(context, template):
 
 @oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)
 @context_manager.writer
-def version_create(context, template_id, values):
-    """Insert a version; ``values['version']`` must be final already."""
+def version_create(context, template_id, values, check=None):
+    """Insert a version, deciding under the template's lock.
+
+    A ``values['version']`` of None is the next patch (npm's ``inc
+    patch``) of the highest version. ``check(version, predecessor,
+    successor)``, given the versions next to the new one in its major
+    (rows with their bundles, or None), may refuse it: no concurrent
+    publish can come between what it read and the insert.
+    """
     T = models.StoredTemplate
     project_id = _template_project(context, template_id)
     if project_id is None:
@@ -472,7 +479,30 @@ def version_create(context, template_id, values):
         sa.select(T).where(T.id == template_id).with_for_update()).first()
     if template is None:
         raise exception.StoredTemplateNotFound(template_id)
+    version = values['version']
+    if version is None:
+        highest = next(_iter_newest_first(context, template.id), None)
+        version = str(versioning.next_patch(
+            [highest.version] if highest is not None else []))
+        values = dict(values, version=version)
+    elif _get_version(context, template.id, version) is not None:
+        raise exception.VersionExists(version=version, name=template.name)
+    if check is not None:
+        check(version, *_neighbours(context, template.id, version))
     return _insert_version(context, template, values)
+
+
+def _neighbours(context, template_id, version):
+    """The versions next to ``version`` in its major: below, above."""
+    V = models.StoredTemplateVersion
+    existing = context.session.scalars(sa.select(V.version).where(
+        V.template_id == template_id,
+        V.major == versioning.parse_version(version).major)).all()
+    return tuple(
+        None if found is None else
+        _get_version(context, template_id, found, with_bundle=True)
+        for found in (versioning.predecessor(version, existing),
+                      versioning.successor(version, existing)))
 
 
 def _insert_version(context, template, values):

@@ -92,7 +92,8 @@ def add_publish_arguments(parser):
         '--force',
         action='store_true',
         help=_('Publish a minor or patch version even though it breaks the '
-               'interface of the version before it'))
+               'interface of the version before it, or the version after '
+               'it breaks its interface'))
 
 
 def add_tags_argument(parser, help_text):

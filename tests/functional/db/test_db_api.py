@@ -8,6 +8,7 @@ heat-engine call (``heat_store.db.api`` and ``heat_store.db.consumers``).
 import random
 import threading
 import time
+import types
 from unittest import mock
 import uuid
 
@@ -29,6 +30,7 @@ from heat_store.db import consumers
 from heat_store.db import models
 from heat_store import exception
 from heat_store import names
+from heat_store import publishing
 from heat_store import quotas
 from heat_store import versioning
 from tests.functional.db import base
@@ -785,19 +787,16 @@ class ForeignKeyTest(object):
                                         got.latest_version))
 
 
-class ConcurrentQuotaTest(object):
-    """Concurrent writers of one project never overshoot its quotas.
-
-    Each writer counts the project's usage under the lock of its
-    stored_template_project row. The count is slowed down so that, without
-    that lock, every writer would count before any of them inserts.
-    """
+class _Racing(object):
+    """Helpers of the tests of concurrent writers (MariaDB, PostgreSQL)."""
 
     WRITERS = 8
-    QUOTA = 3
 
-    def race(self, write):
-        """Run ``write(ctx, i)`` in WRITERS threads at once."""
+    def race(self, write, expected=exception.QuotaExceeded):
+        """Run ``write(ctx, i)`` in WRITERS threads at once.
+
+        Returns what succeeded and the errors, each of them ``expected``.
+        """
         barrier = threading.Barrier(self.WRITERS)
         results = [None] * self.WRITERS
 
@@ -822,24 +821,36 @@ class ConcurrentQuotaTest(object):
         errors = [r for r in results if isinstance(r, Exception)]
         self.addDetail('errors', content.text_content(repr(errors)))
         for error in errors:
-            self.assertIsInstance(error, exception.QuotaExceeded)
+            self.assertIsInstance(error, expected)
         return done, errors
 
-    def slowed(self, name):
-        """Patch a quota check to sleep once it has counted."""
-        real = getattr(quotas, name)
+    def slowed(self, module, name):
+        """Patch a check to sleep once it has read what it judges."""
+        real = getattr(module, name)
 
         def check(*args, **kwargs):
-            real(*args, **kwargs)
+            result = real(*args, **kwargs)
             time.sleep(0.2)
+            return result
 
-        return mock.patch.object(quotas, name, check)
+        return mock.patch.object(module, name, check)
+
+
+class ConcurrentQuotaTest(_Racing):
+    """Concurrent writers of one project never overshoot its quotas.
+
+    Each writer counts the project's usage under the lock of its
+    stored_template_project row. The count is slowed down so that, without
+    that lock, every writer would count before any of them inserts.
+    """
+
+    QUOTA = 3
 
     def test_concurrent_creates_stop_at_the_template_quota(self):
         conf = self.useFixture(config_fixture.Config(cfg.CONF))
         conf.config(max_templates_per_project=self.QUOTA,
                     group='template_store')
-        with self.slowed('check_template_count'):
+        with self.slowed(quotas, 'check_template_count'):
             done, errors = self.race(
                 lambda ctx, i: self.make_template('t%d' % i, ctx=ctx))
         self.assertEqual(self.QUOTA, len(done))
@@ -853,7 +864,7 @@ class ConcurrentQuotaTest(object):
                     group='template_store')
         templates = [self.make_template('t%d' % i)
                      for i in range(self.WRITERS)]
-        with self.slowed('check_bytes'):
+        with self.slowed(quotas, 'check_bytes'):
             done, errors = self.race(lambda ctx, i: db_api.version_create(
                 ctx, templates[i].id, version_values('1.0.0', size=1000)))
         self.assertEqual(self.QUOTA, len(done))
@@ -864,7 +875,7 @@ class ConcurrentQuotaTest(object):
         conf.config(max_bytes_per_project=self.QUOTA * 1000,
                     group='template_store')
         self.make_template('first')
-        with self.slowed('check_bytes'):
+        with self.slowed(quotas, 'check_bytes'):
             done, errors = self.race(
                 lambda ctx, i: db_api.template_create(
                     ctx, {'name': 't%d' % i, 'visibility': 'private'}, [],
@@ -879,6 +890,46 @@ class ConcurrentQuotaTest(object):
         return db_api.template_get(ctx, 'first').id
 
 
+def _interface(*outputs):
+    return {'parameters': {}, 'outputs': {o: {} for o in outputs}}
+
+
+class ConcurrentPublishTest(_Racing):
+    """Concurrent publishes to one template: the interface check and the
+    next patch are decided with the insert, under the template's lock."""
+
+    def publish_checked(self, ctx, tmpl, version, outputs):
+        prepared = types.SimpleNamespace(
+            interface=_interface(*outputs), environment={}, force=False)
+        values = dict(version_values(version), interface=prepared.interface)
+        return db_api.version_create(ctx, tmpl.id, values,
+                                     publishing.interface_check(prepared))
+
+    def test_neighbours_published_at_once_are_checked(self):
+        """1.1.0 (outputs a, b) and 1.2.0 (output a) over 1.0.0 (a):
+        whichever comes second breaks the other, and is refused."""
+        tmpl = self.make_template('web')
+        self.publish_checked(self.ctx, tmpl, '1.0.0', ['a'])
+        racing = [('1.1.0', ['a', 'b']), ('1.2.0', ['a'])]
+        self.WRITERS = len(racing)
+        with self.slowed(publishing, '_breaks'):
+            done, errors = self.race(
+                lambda ctx, i: self.publish_checked(ctx, tmpl, *racing[i]),
+                expected=exception.InterfaceBreak)
+        self.assertEqual((1, 1), (len(done), len(errors)))
+        self.assertEqual(2, self.count('stored_template_version'))
+
+    def test_next_patches_published_at_once_all_succeed(self):
+        tmpl = self.make_template('web', first='1.0.0')
+        with self.slowed(versioning, 'next_patch'):
+            done, errors = self.race(
+                lambda ctx, i: self.publish_checked(ctx, tmpl, None, []))
+        self.assertEqual([], errors)
+        self.assertEqual(['1.0.%d' % i for i in range(self.WRITERS + 1)],
+                         sorted(db_api.version_strings(self.ctx, tmpl.id),
+                                key=versioning.sort_key))
+
+
 class TestDBApiSQLite(DBApiTest, base.SQLiteSchemaMixin,
                       test_base.BaseTestCase):
     # NOTE: no ConcurrentQuotaTest here. SQLite has one writer at a time
@@ -889,12 +940,14 @@ class TestDBApiSQLite(DBApiTest, base.SQLiteSchemaMixin,
 
 
 class TestDBApiMySQL(DBApiTest, ForeignKeyTest, ConcurrentQuotaTest,
-                     base.MySQLSchemaMixin, test_base.BaseTestCase):
+                     ConcurrentPublishTest, base.MySQLSchemaMixin,
+                     test_base.BaseTestCase):
     pass
 
 
 class TestDBApiPostgres(DBApiTest, ForeignKeyTest, ConcurrentQuotaTest,
-                        base.PostgresSchemaMixin, test_base.BaseTestCase):
+                        ConcurrentPublishTest, base.PostgresSchemaMixin,
+                        test_base.BaseTestCase):
     pass
 
 
