@@ -78,8 +78,9 @@ class VersionExists(Conflict):
 
 
 class InterfaceBreak(Conflict):
-    msg_fmt = _("Version %(version)s breaks the interface of %(previous)s: "
-                "%(breaks)s. Publish it as a new major version, or set "
+    """A new version and a neighbour in its major disagree (see
+    ``publishing.interface_check``), each disagreement in ``breaks``."""
+    msg_fmt = _("%(breaks)s. Publish it as a new major version, or set "
                 "\"force\": true.")
 
 

@@ -1,8 +1,10 @@
 """Publishing a version: judge the bundle, then write it in one go.
 
-Everything that can refuse a publish (syntax, alias bombs, sizes, file
-references, the engine's validation, the interface check) runs before the
-database is touched, so a refused publish writes nothing.
+Everything that can refuse a bundle on its own (syntax, alias bombs,
+sizes, file references, the engine's validation) runs before the database
+is touched. What depends on the versions already stored (the interface
+check, the next patch, quotas) is decided in the insert's transaction,
+under the template's lock, so a refused publish writes nothing.
 """
 
 import dataclasses
@@ -22,9 +24,6 @@ from heat_store import versioning
 CONF = cfg.CONF
 
 FIRST_VERSION = '1.0.0'
-# Concurrent publishes that each take "the next patch" may pick the same
-# number; the loser picks again.
-NEXT_PATCH_ATTEMPTS = 10
 
 
 @dataclasses.dataclass
@@ -147,47 +146,54 @@ def _effective_interface(interface, environment):
     return interface
 
 
-def _check_interface(context, template, prepared, version):
-    """409 for a republish, or for a bump that breaks the interface."""
-    existing = version_obj.StoredTemplateVersion.version_strings(
-        context, template.id)
-    if version in existing:
-        raise exception.VersionExists(version=version, name=template.name)
-    if prepared.force:
-        return
-    previous = versioning.predecessor(version, existing)
-    if previous is None:
-        return
-    old = version_obj.StoredTemplateVersion.get(
-        context, template.id, str(previous), with_bundle=True)
-    breaks = bundle.interface_breaks(
+def _breaks(old, new):
+    """What ``new`` breaks of ``old``'s interface (versions or bundles)."""
+    return bundle.interface_breaks(
         _effective_interface(old.interface, old.environment),
-        prepared.interface, _parameter_defaults(prepared.environment))
-    if breaks:
-        raise exception.InterfaceBreak(version=version, previous=previous,
-                                       breaks='; '.join(breaks))
+        new.interface, _parameter_defaults(new.environment))
+
+
+def interface_check(prepared):
+    """The interface check that version_create runs under its lock.
+
+    Within one major the interface only grows with the version: the new
+    version must keep its predecessor's, and its successor must keep the
+    new one's, or a stack moving up through it would lose something.
+    None (no check) with ``force``.
+    """
+    if prepared.force:
+        return None
+
+    def check(version, predecessor, successor):
+        problems = []
+        if predecessor is not None:
+            breaks = _breaks(predecessor, prepared)
+            if breaks:
+                problems.append(
+                    _('Version %(version)s breaks the interface of '
+                      '%(previous)s: %(breaks)s') %
+                    {'version': version, 'previous': predecessor.version,
+                     'breaks': '; '.join(breaks)})
+        if successor is not None:
+            breaks = _breaks(prepared, successor)
+            if breaks:
+                problems.append(
+                    _('Version %(next)s, already published, breaks the '
+                      'interface of %(version)s: %(breaks)s') %
+                    {'next': successor.version, 'version': version,
+                     'breaks': '; '.join(breaks)})
+        if problems:
+            raise exception.InterfaceBreak(breaks='. '.join(problems))
+
+    return check
 
 
 def publish(context, template, prepared):
-    """Write a prepared version of ``template``; return the new version."""
-    if prepared.version is not None:
-        _check_interface(context, template, prepared, prepared.version)
-        return version_obj.StoredTemplateVersion.create(
-            context, template.id,
-            prepared.for_template(template.visibility, prepared.version))
-    for attempt in range(NEXT_PATCH_ATTEMPTS):
-        existing = version_obj.StoredTemplateVersion.version_strings(
-            context, template.id)
-        version = str(versioning.next_patch(
-            [versioning.parse_version(v) for v in existing]))
-        try:
-            # NOTE: the check reads the versions again: a concurrent
-            # publish may have taken this number since, and that is a
-            # reason to pick again too, not a 409.
-            _check_interface(context, template, prepared, version)
-            return version_obj.StoredTemplateVersion.create(
-                context, template.id,
-                prepared.for_template(template.visibility, version))
-        except exception.VersionExists:
-            if attempt == NEXT_PATCH_ATTEMPTS - 1:
-                raise
+    """Write a prepared version of ``template``; return the new version.
+
+    Without a version, the next patch, chosen under the template's lock
+    with the interface check: a concurrent publish never makes it a 409.
+    """
+    values = prepared.for_template(template.visibility, prepared.version)
+    return version_obj.StoredTemplateVersion.create(
+        context, template.id, values, check=interface_check(prepared))

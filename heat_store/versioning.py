@@ -272,3 +272,21 @@ def predecessor(new_version, existing_versions):
         if best_version is None or version > best_version:
             best, best_version = item, version
     return best
+
+
+def successor(new_version, existing_versions):
+    """The lowest existing version above new_version in the same major.
+
+    That is the version that must keep a new one's interface; the item
+    is returned as given (string or Version), or None.
+    """
+    new = _as_version(new_version)
+    best = None
+    best_version = None
+    for item in existing_versions:
+        version = _as_version(item)
+        if version.major != new.major or version <= new:
+            continue
+        if best_version is None or version < best_version:
+            best, best_version = item, version
+    return best

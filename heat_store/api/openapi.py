@@ -184,17 +184,20 @@ PATH_PARAMETERS = {
 }
 
 _COMMA_LIST = {'type': 'string'}
+# The filters' comma lists (util.filter_list).
+_AT_MOST = ' At most %d values, repeated parameters included.' % (
+    common.MAX_FILTER_VALUES)
 _LIST_QUERY = [
-    ('name', 'Names, a comma list (any of).', _COMMA_LIST),
-    ('tags', 'Tags, a comma list: templates with all of them.',
+    ('name', 'Names, a comma list (any of).' + _AT_MOST, _COMMA_LIST),
+    ('tags', 'Tags, a comma list: templates with all of them.' + _AT_MOST,
      _COMMA_LIST),
-    ('tags_any', 'Tags, a comma list: templates with any of them.',
-     _COMMA_LIST),
-    ('not_tags', 'Tags, a comma list: templates without all of them.',
-     _COMMA_LIST),
-    ('not_tags_any', 'Tags, a comma list: templates without any of them.',
-     _COMMA_LIST),
-    ('visibility', 'Visibilities, a comma list.', _COMMA_LIST),
+    ('tags_any', 'Tags, a comma list: templates with any of them.' +
+     _AT_MOST, _COMMA_LIST),
+    ('not_tags', 'Tags, a comma list: templates without all of them.' +
+     _AT_MOST, _COMMA_LIST),
+    ('not_tags_any', 'Tags, a comma list: templates without any of them.' +
+     _AT_MOST, _COMMA_LIST),
+    ('visibility', 'Visibilities, a comma list.' + _AT_MOST, _COMMA_LIST),
     ('sort_keys', 'name, creation_time or updated_time, a comma list.',
      _COMMA_LIST),
     ('sort_dir', 'asc or desc.',

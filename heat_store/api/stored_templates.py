@@ -9,14 +9,16 @@ from heat_store.api.schemas import common as common_schema
 from heat_store.api.schemas import stored_template as schema
 from heat_store.api import util
 from heat_store import exception
+from heat_store import names
 from heat_store.objects import stored_template as template_obj
 from heat_store import policies
 from heat_store.policies import stored_templates as policy
 from heat_store import publishing
 
-LIST_PARAMS = ('name', 'tags', 'tags_any', 'not_tags', 'not_tags_any',
-               'visibility', 'sort_keys', 'sort_dir', 'limit', 'marker',
-               'global_tenant')
+FILTERS = ('name', 'tags', 'tags_any', 'not_tags', 'not_tags_any',
+           'visibility')
+LIST_PARAMS = FILTERS + ('sort_keys', 'sort_dir', 'limit', 'marker',
+                         'global_tenant')
 SORT_KEYS = ('name', 'creation_time', 'updated_time')
 VISIBILITIES = tuple(common_schema.VISIBILITY['enum'])
 
@@ -52,16 +54,18 @@ class StoredTemplateController(object):
         global_tenant = util.extract_bool(req, 'global_tenant')
         if global_tenant:
             util.enforce(req, policy.GLOBAL_INDEX)
-        sort_keys = util.comma_list(req, 'sort_keys') or ['creation_time']
+        # NOTE: a repeated key adds nothing to the order but would add
+        # terms to the keyset condition each time (a 500 past SQLite's
+        # expression limit); it counts once.
+        sort_keys = (list(dict.fromkeys(util.comma_list(req, 'sort_keys')))
+                     or ['creation_time'])
         bad = [k for k in sort_keys if k not in SORT_KEYS]
         sort_dir = req.params.get('sort_dir', 'asc')
         if bad or sort_dir not in ('asc', 'desc'):
             raise exception.InvalidRequest(
                 reason=_('sort_keys may be %(keys)s, and sort_dir asc or '
                          'desc') % {'keys': ', '.join(SORT_KEYS)})
-        filters = {key: util.comma_list(req, key)
-                   for key in ('name', 'tags', 'tags_any', 'not_tags',
-                               'not_tags_any', 'visibility')}
+        filters = {key: util.filter_list(req, key) for key in FILTERS}
         bad = set(filters['visibility']) - set(VISIBILITIES)
         if bad:
             raise exception.InvalidRequest(
@@ -78,6 +82,7 @@ class StoredTemplateController(object):
     @heat_util.registered_policy_enforce
     def create(self, req, body=None):
         body = util.require_body(req, body, schema.POST_TEMPLATE)
+        names.check_name(body['name'])
         if body.get('visibility') == 'public':
             util.enforce(req, policy.PUBLICIZE)
         first_version = body.get('version')

@@ -93,9 +93,10 @@ def validate(body, schema):
         message = error.message.replace(' were unexpected',
                                         ' are not allowed')
         message = message.replace(' was unexpected', ' is not allowed')
-    elif error.validator == 'not':
-        message = _('%s is shaped like a UUID, which a name may not be') % (
-            repr(error.instance))
+    elif error.validator == 'pattern' and 'description' in error.schema:
+        # The description says what the pattern means, in words.
+        message = _('%(value)r is not %(what)s') % {
+            'value': error.instance, 'what': error.schema['description']}
     elif error.validator == 'pattern':
         message = _('%(value)r does not match %(pattern)s') % {
             'value': error.instance, 'pattern': error.validator_value}
@@ -112,6 +113,22 @@ def comma_list(req, key):
     values = []
     for value in req.params.getall(key):
         values.extend(v.strip() for v in value.split(',') if v.strip())
+    return values
+
+
+def filter_list(req, key):
+    """The values of a list filter, at most MAX_FILTER_VALUES of them.
+
+    Each value becomes a condition of the list query; more than the
+    databases can take in one query would be a 500 instead of a 400.
+    """
+    values = comma_list(req, key)
+    limit = common.MAX_FILTER_VALUES
+    if len(values) > limit:
+        raise exception.InvalidRequest(
+            reason=_('%(key)s takes at most %(limit)d values, not '
+                     '%(count)d.') %
+            {'key': key, 'limit': limit, 'count': len(values)})
     return values
 
 

@@ -94,15 +94,17 @@ def _bundle_args(func):
                       help=_('Path or URL of an environment file; can be '
                              'given several times, later ones winning.')),
             utils.arg('--source-url', metavar='<URL>',
-                      help=_('Where the bundle comes from.')),
+                      help=_('Where the bundle comes from: an https, '
+                             'http, git, ssh or file URL.')),
             utils.arg('--source-revision', metavar='<REVISION>',
                       help=_('The revision of --source-url.')),
             utils.arg('--strict', action='store_true',
                       help=_('Refuse resource types whose service this '
                              'cloud lacks, instead of warning.')),
             utils.arg('--force', action='store_true',
-                      help=_('Publish even if the interface of the '
-                             'version before breaks.')))):
+                      help=_('Publish even if it breaks the interface '
+                             'of the version before it, or the version '
+                             'after it breaks its own.')))):
         func = decorator(func)
     return func
 

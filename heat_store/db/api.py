@@ -11,7 +11,6 @@ from oslo_db import api as oslo_db_api
 from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import utils as db_utils
 from oslo_utils import timeutils
-from oslo_utils import uuidutils
 import sqlalchemy as sa
 from sqlalchemy import orm
 
@@ -20,6 +19,7 @@ from heat.db import api as heat_db_api
 
 from heat_store.db import models
 from heat_store import exception
+from heat_store import names
 from heat_store import quotas
 from heat_store import versioning
 
@@ -69,7 +69,7 @@ def _get_template(context, ident, global_tenant=False, project_id=None,
     query = sa.select(T)
     if not with_tags:
         query = query.options(orm.noload(T.tags))
-    if uuidutils.is_uuid_like(ident):
+    if names.is_id(ident):
         query = query.where(T.id == ident)
     else:
         query = query.where(T.name == ident, T.project_id == project)
@@ -108,7 +108,7 @@ def _lock_owned(context, ident):
     """
     T = models.StoredTemplate
     query = sa.select(T).where(T.project_id == context.project_id)
-    if uuidutils.is_uuid_like(ident):
+    if names.is_id(ident):
         query = query.where(T.id == ident)
     else:
         query = query.where(T.name == ident)
@@ -183,10 +183,56 @@ def _visibility_parts(context):
                     T.id.in_(shared_with))]
 
 
+# A project's usage (quotas)
+
+@context_manager.writer.independent
+def _project_row_create(context, project_id):
+    """Insert a project's stored_template_project row, if it has none.
+
+    In a transaction of its own, committed at once, so that every writer
+    of the project then locks the same row; a concurrent creator may win
+    the insert (DBDuplicateEntry).
+    """
+    P = models.StoredTemplateProject
+    if context.session.get(P, project_id) is None:
+        context.session.add(P(project_id=project_id))
+
+
+@context_manager.reader.independent
+def _template_project(context, template_id):
+    T = models.StoredTemplate
+    return context.session.scalar(
+        sa.select(T.project_id).where(T.id == template_id))
+
+
+def _lock_project(context, project_id):
+    """Lock a project's usage until the transaction ends.
+
+    Writers that count a project's templates or bytes take this lock
+    first, so that two of them (publishing to different templates, say)
+    cannot each see room for one more and overshoot together. It must be
+    the transaction's first statement: the row is created, when missing,
+    in a transaction of its own (one that waited for this one's locks
+    would never end, and a locking read of a missing row on MariaDB
+    locks the gap an insert needs), and on MariaDB the snapshot of plain
+    reads is taken at the first plain read, which must come after the
+    lock is granted.
+    """
+    try:
+        _project_row_create(context, project_id)
+    except db_exc.DBDuplicateEntry:
+        pass
+    P = models.StoredTemplateProject
+    context.session.execute(
+        sa.select(P.project_id).where(P.project_id == project_id)
+        .with_for_update())
+
+
 @oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)
 @context_manager.writer
 def template_create(context, values, tags, first_version=None):
     """Create a template, and its first version in the same transaction."""
+    _lock_project(context, context.project_id)
     quotas.check_template_count(context, _count_templates(context))
     now = timeutils.utcnow()
     template = models.StoredTemplate(
@@ -497,19 +543,56 @@ def _refresh_summary(context, template):
 
 @oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)
 @context_manager.writer
-def version_create(context, template_id, values):
-    """Insert a version; ``values['version']`` must be final already."""
+def version_create(context, template_id, values, check=None):
+    """Insert a version, deciding under the template's lock.
+
+    A ``values['version']`` of None is the next patch (npm's ``inc
+    patch``) of the highest version. ``check(version, predecessor,
+    successor)``, given the versions next to the new one in its major
+    (rows with their bundles, or None), may refuse it: no concurrent
+    publish can come between what it read and the insert.
+    """
     T = models.StoredTemplate
-    # NOTE: lock the template row so that concurrent publishes to one
-    # template see each other's versions (quota, summary).
+    project_id = _template_project(context, template_id)
+    if project_id is None:
+        raise exception.StoredTemplateNotFound(template_id)
+    # NOTE: the project's lock first (its bytes quota), then the template
+    # row's, so that concurrent publishes to one template see each
+    # other's versions (its version quota, its summary). A template's
+    # project never changes.
+    _lock_project(context, project_id)
     template = context.session.scalars(
         sa.select(T).where(T.id == template_id).with_for_update()).first()
     if template is None:
         raise exception.StoredTemplateNotFound(template_id)
+    version = values['version']
+    if version is None:
+        highest = next(_iter_newest_first(context, template.id), None)
+        version = str(versioning.next_patch(
+            [highest.version] if highest is not None else []))
+        values = dict(values, version=version)
+    elif _get_version(context, template.id, version) is not None:
+        raise exception.VersionExists(version=version, name=template.name)
+    if check is not None:
+        check(version, *_neighbours(context, template.id, version))
     return _insert_version(context, template, values)
 
 
+def _neighbours(context, template_id, version):
+    """The versions next to ``version`` in its major: below, above."""
+    V = models.StoredTemplateVersion
+    existing = context.session.scalars(sa.select(V.version).where(
+        V.template_id == template_id,
+        V.major == versioning.parse_version(version).major)).all()
+    return tuple(
+        None if found is None else
+        _get_version(context, template_id, found, with_bundle=True)
+        for found in (versioning.predecessor(version, existing),
+                      versioning.successor(version, existing)))
+
+
 def _insert_version(context, template, values):
+    """Insert a version, its project and template locked by the caller."""
     values = dict(values)
     dependencies = values.pop('dependencies', None) or []
     quotas.check_version_count(context, template.version_count)

@@ -72,9 +72,10 @@ class StoredTemplateVersion(base.StoreObject):
         return db_api.version_strings(context, template_id)
 
     @classmethod
-    def create(cls, context, template_id, values):
-        return cls._from_db_object(
-            context, db_api.version_create(context, template_id, values))
+    def create(cls, context, template_id, values, check=None):
+        """Insert it; see ``db_api.version_create`` for ``check``."""
+        return cls._from_db_object(context, db_api.version_create(
+            context, template_id, values, check))
 
     @classmethod
     def update(cls, context, template_ident, version, values):

@@ -77,7 +77,8 @@ def add_publish_arguments(parser):
     parser.add_argument(
         '--source-url',
         metavar='<url>',
-        help=_('Where the bundle comes from, e.g. a git repository URL'))
+        help=_('Where the bundle comes from: an https, http, git, ssh or '
+               'file URL, e.g. of a git repository'))
     parser.add_argument(
         '--source-revision',
         metavar='<revision>',
@@ -91,7 +92,8 @@ def add_publish_arguments(parser):
         '--force',
         action='store_true',
         help=_('Publish a minor or patch version even though it breaks the '
-               'interface of the version before it'))
+               'interface of the version before it, or the version after '
+               'it breaks its interface'))
 
 
 def add_tags_argument(parser, help_text):

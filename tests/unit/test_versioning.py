@@ -340,3 +340,24 @@ class PredecessorTest(base.BaseTestCase):
     def test_ignores_higher(self):
         self.assertEqual('2.0.0',
                          versioning.predecessor('2.2.0', self.existing))
+
+
+class SuccessorTest(base.BaseTestCase):
+
+    existing = PredecessorTest.existing
+
+    def test_lowest_higher_same_major(self):
+        self.assertEqual('1.2.0',
+                         versioning.successor('1.1.0', self.existing))
+        self.assertEqual('1.2.1-rc.1',
+                         versioning.successor('1.2.1-beta', self.existing))
+        self.assertEqual('1.10.0',
+                         versioning.successor('1.2.1', self.existing))
+        self.assertEqual('2.0.0',
+                         versioning.successor('2.0.0-rc.2', self.existing))
+
+    def test_none(self):
+        self.assertIsNone(versioning.successor('1.11.0', self.existing))
+        self.assertIsNone(versioning.successor('2.3.0', self.existing))
+        self.assertIsNone(versioning.successor('0.9.1', self.existing))
+        self.assertIsNone(versioning.successor('1.0.0', []))

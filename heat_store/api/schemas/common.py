@@ -1,14 +1,10 @@
-"""Shared pieces of the request schemas: the one place for name rules."""
+"""Shared pieces of the request schemas."""
 
-UUID_LIKE = ('^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?'
-             '[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$')
-
-# A name starts with a letter, and is never shaped like a UUID, so that
-# ``{template}`` in a path is unambiguous.
+# A name starts with a letter. One that the lookups would take for an id
+# is refused by heat_store.names.check_name, the rule's one place.
 NAME = {
     'type': 'string',
     'pattern': '^[a-zA-Z][a-zA-Z0-9_.-]{0,254}$',
-    'not': {'pattern': UUID_LIKE},
 }
 
 DESCRIPTION = {'type': ['string', 'null'], 'maxLength': 65535}
@@ -23,6 +19,11 @@ TAG_LIST = {'type': 'array', 'items': TAG, 'maxItems': 100}
 TAGS = {'anyOf': [TAG_LIST, {'type': 'string', 'maxLength': 8100}]}
 
 VISIBILITY = {'type': 'string', 'enum': ['private', 'shared', 'public']}
+
+# The most values a list filter of a query (``tags=a,b``, repeated or not)
+# may hold: each becomes a condition of the query, and the database has a
+# bound on how large one may grow (SQLite's expression tree depth).
+MAX_FILTER_VALUES = 50
 
 PROJECT_ID = {'type': 'string', 'minLength': 1, 'maxLength': 64,
               'pattern': r'^[^/\s]+$'}

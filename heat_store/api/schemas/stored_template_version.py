@@ -2,6 +2,15 @@
 
 STATUS = {'type': 'string', 'enum': ['active', 'deprecated']}
 
+# Where a version came from, shown to every user of it and as a link by
+# clients: an https, http, git, ssh or file (a local repository) URL, and
+# nothing that a browser would run (javascript:, data:). The store never
+# opens it. Schemes are lower case; scp-like addresses (git@host:path)
+# are written as ssh://git@host/path.
+SOURCE_URL = {'type': ['string', 'null'], 'maxLength': 1024,
+              'pattern': r'^(https?|git|ssh|file)://\S+$',
+              'description': 'an https, http, git, ssh or file URL'}
+
 POST_VERSION = {
     'type': 'object',
     'properties': {
@@ -14,7 +23,7 @@ POST_VERSION = {
         'source': {
             'type': ['object', 'null'],
             'properties': {
-                'url': {'type': ['string', 'null'], 'maxLength': 1024},
+                'url': SOURCE_URL,
                 'revision': {'type': ['string', 'null'], 'maxLength': 255},
             },
             'additionalProperties': False,
