@@ -34,7 +34,16 @@ def oversize_bodies():
     which four make a bundle larger than max_json_body_size;
     ``SCALAR_ALIAS_BOMB`` is a template within the size limit whose
     aliases repeat one long string a thousand times.
+    ``FILTER_VALUES_AT_LIMIT`` and ``FILTER_VALUES_OVER_LIMIT`` are comma
+    lists of as many values as a list filter takes, and one more;
+    ``FILTER_VALUES_1000`` has a thousand; ``REPEATED_SORT_KEYS`` is
+    ``name`` a thousand times.
     """
+    from heat_store.api.schemas import common
+
+    def values(count):
+        return ','.join('v%d' % i for i in range(count))
+
     template_size = LIMITS['max_template_size']
     head = 'heat_template_version: 2021-04-16\n'
     return {
@@ -45,6 +54,10 @@ def oversize_bodies():
                              '    default: &a %s\n    description: [%s]\n' % (
                                  head, 'z' * (template_size // 4),
                                  ', '.join(['*a'] * 1000)),
+        'FILTER_VALUES_AT_LIMIT': values(common.MAX_FILTER_VALUES),
+        'FILTER_VALUES_OVER_LIMIT': values(common.MAX_FILTER_VALUES + 1),
+        'FILTER_VALUES_1000': values(1000),
+        'REPEATED_SORT_KEYS': ','.join(['name'] * 1000),
     }
 
 
