@@ -20,11 +20,17 @@ import types
 from oslo_service import backend
 
 # NOTE: the threading backend must be chosen before anything imports
-# oslo_service.service, which Heat's engine does.
+# oslo_service.service, which Heat's engine does. A process that already
+# chose eventlet would run the engine with thread groups of 10 threads per
+# stack, never pruned: refuse it rather than fail a stack's 11th operation.
 try:
     backend.init_backend(backend.BackendType.THREADING)
 except backend.exceptions.BackendAlreadySelected:
-    pass
+    if backend.get_backend_type() != backend.BackendType.THREADING:
+        raise RuntimeError(
+            'oslo.service chose the %s backend before the embedded Heat '
+            'was imported; import heat_store.embedded first' %
+            backend.get_backend_type().name)
 
 from oslo_config import cfg  # noqa: E402
 from oslo_log import log as logging  # noqa: E402

@@ -136,8 +136,8 @@ def resolve_in_project(context, ident, constraint):
 
 
 @heat_db_api.context_manager.reader
-def locked_version(context, owner_id, parent_resource_name, template_id,
-                   version):
+def locked_version(context, stack_id, owner_id, parent_resource_name,
+                   template_id, version):
     """The locked version a nested reference builds, or ``(None, None)``.
 
     A stack built from a stored version rewrites each literal reference
@@ -146,19 +146,31 @@ def locked_version(context, owner_id, parent_resource_name, template_id,
     the stack, only inside a stack built from that version: the nearest
     stack above the reference (following Heat's ``owner_id`` and
     ``parent_resource_name`` of each nested stack) whose parent resource
-    holds a consumer row of the caller's project names the version, and
-    the version depends on exactly ``template_id`` at ``version``.
+    holds a consumer row of the caller's project for that very nested
+    stack names the version, and the version depends on exactly
+    ``template_id`` at ``version``.
+
+    ``stack_id`` is the stack holding the reference (None while it is
+    validated before being stored). A consumer row names the nested stack
+    it built once that stack exists: a resource of the same name that
+    replaced the stored template's (another type, in an update) builds
+    another nested stack, and inherits no lock.
     """
     C = models.StoredTemplateConsumer
     D = models.StoredTemplateDependency
     V = models.StoredTemplateVersion
     S = heat_models.Stack
+    below = stack_id
     for _level in range(cfg.CONF.max_nested_stack_depth + 1):
         if not owner_id or not parent_resource_name:
             break
-        built_from = context.session.scalars(sa.select(C.version_id).where(
+        query = sa.select(C.version_id).where(
             C.resource_key == '%s/%s' % (owner_id, parent_resource_name),
-            C.project_id == context.project_id)).all()
+            C.project_id == context.project_id)
+        if below is not None:
+            query = query.where(sa.or_(C.stack_id.is_(None),
+                                       C.stack_id == below))
+        built_from = context.session.scalars(query).all()
         if built_from:
             locked = context.session.scalar(
                 sa.select(V.id).join(D, D.depends_on_version_id == V.id).where(
@@ -176,6 +188,7 @@ def locked_version(context, owner_id, parent_resource_name, template_id,
                 S.id == owner_id)).first()
         if above is None:
             break
+        below = owner_id
         owner_id, parent_resource_name = above
     return None, None
 

@@ -155,8 +155,8 @@ class StoredTemplate(stack_resource.StackResource):
         stack = self.stack
         if stack.owner_id:
             template, version = consumers.locked_version(
-                self.context, stack.owner_id, stack.parent_resource_name,
-                template_ref, constraint_text)
+                self.context, stack.id, stack.owner_id,
+                stack.parent_resource_name, template_ref, constraint_text)
         elif stack.nested_depth:
             template, version = consumers.buildable_lock(
                 self.context, template_ref, constraint_text)

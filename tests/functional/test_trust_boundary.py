@@ -540,6 +540,39 @@ class DependencyLockTest(testtools.TestCase):
                          stack['stack_status_reason'])
         self.assertEqual('base-1.0.0', self.b.outputs(stack)['direct'])
 
+    def test_a_replacement_of_another_type_inherits_no_lock(self):
+        # B's stack is built from the public wrapper (locked to A's
+        # private base). B then replaces that resource with its own
+        # provider template naming base's id and exact version, under the
+        # same resource name: the lock stays with the wrapper's stack.
+        stack = self.b.create_stack(stored(self.wrapper['id'], '^1'))
+        self.assertEqual('CREATE_COMPLETE', stack['stack_status'],
+                         stack['stack_status_reason'])
+        base_id = self.version(self.a, self.base_name, '1.0.0')[
+            'template_id']
+        evil = {'heat_template_version': HOT,
+                'resources': {'steal': stored(base_id, '1.0.0')},
+                'outputs': {'marker': {'value': {
+                    'get_attr': ['steal', 'marker']}}}}
+        body = {'template': {'heat_template_version': HOT,
+                             'resources': {'top': {'type': 'evil.yaml'}},
+                             'outputs': {'all': {'value': {
+                                 'get_attr': ['top', 'marker']}}}},
+                'files': {'evil.yaml': json.dumps(evil)}}
+        done = self.b.stack_events_done(stack)
+        status, answer = self.b.call('PUT', '/stacks/%s/%s' % (
+            stack['stack_name'], stack['id']), body)
+        if status == 202:
+            answer = self.b.wait(stack['stack_name'], stack['id'],
+                                 done_before=done)
+            self.assertEqual('UPDATE_FAILED', answer['stack_status'])
+            reason = answer['stack_status_reason']
+        else:
+            self.assertEqual(400, status, answer)
+            reason = answer['error']['message']
+        self.assertIn('could not be found', reason)
+        self.assertNotIn('base-1.0.0', json.dumps(answer))
+
     def test_dependents_of_other_projects_are_counted(self):
         # B publishes its own wrapper over A's public base: A sees one
         # dependent it may not see, counted.
