@@ -71,6 +71,11 @@ def parse_version(text):
     return version
 
 
+def is_exact(text):
+    """Whether a constraint names exactly one version (``1.4.2``)."""
+    return isinstance(text, str) and bool(_VERSION_RE.fullmatch(text))
+
+
 def _as_version(version):
     if isinstance(version, semantic_version.Version):
         return version

@@ -193,41 +193,6 @@ def locked_version(context, stack_id, owner_id, parent_resource_name,
     return None, None
 
 
-@heat_db_api.context_manager.reader
-def buildable_lock(context, template_id, version):
-    """A locked version the caller's project may build, or (None, None).
-
-    For a reference inside a stack that is only being validated, in
-    memory under a stack not stored yet, whose enclosing stored version
-    :func:`locked_version` cannot find. It is honoured when a version the
-    project may build (one it sees, or one it has a stack pinned to)
-    records exactly this dependency: what the project reads then, it could
-    read through that version anyway. A stack built for real is held to
-    :func:`locked_version`.
-    """
-    from heat_store.db import api as db_api
-
-    C = models.StoredTemplateConsumer
-    D = models.StoredTemplateDependency
-    V = models.StoredTemplateVersion
-    T = models.StoredTemplate
-    Dependent = orm.aliased(V)
-    pinned = sa.select(C.version_id).where(
-        C.version_id == D.version_id, C.project_id == context.project_id)
-    visible = db_api._visible(context, sa.select(T.id)).where(
-        T.id == Dependent.template_id)
-    locked = context.session.scalar(
-        sa.select(V.id).join(D, D.depends_on_version_id == V.id).join(
-            Dependent, Dependent.id == D.version_id).where(
-            D.depends_on_template_id == template_id, V.version == version,
-            sa.or_(visible.exists(), pinned.exists())).limit(1))
-    if locked is None:
-        return None, None
-    version_row = _with_bundle(context, locked)
-    return (context.session.get(models.StoredTemplate,
-                                version_row.template_id), version_row)
-
-
 def _with_bundle(context, version_id):
     V = models.StoredTemplateVersion
     return context.session.scalars(

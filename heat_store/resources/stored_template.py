@@ -19,6 +19,7 @@ from heat_store import bundle
 from heat_store.db import api as db_api
 from heat_store.db import consumers
 from heat_store import exception as store_exception
+from heat_store import names
 from heat_store import policies
 from heat_store import versioning
 
@@ -146,23 +147,38 @@ class StoredTemplate(stack_resource.StackResource):
         """The version a lock of an enclosing bundle gives this reference.
 
         A nested stack being built knows its parent by Heat's records
-        (``owner_id``, ``parent_resource_name``). A nested stack that is
-        only validated in memory, under a stack not stored yet, has none:
-        there a lock is honoured if a version the project may build
-        records it (see ``consumers.buildable_lock``), and the build that
-        follows checks the real one.
+        (``owner_id``, ``parent_resource_name``); see
+        ``consumers.locked_version``.
         """
         stack = self.stack
-        if stack.owner_id:
-            template, version = consumers.locked_version(
-                self.context, stack.id, stack.owner_id,
-                stack.parent_resource_name, template_ref, constraint_text)
-        elif stack.nested_depth:
-            template, version = consumers.buildable_lock(
-                self.context, template_ref, constraint_text)
-        else:
+        if not stack.owner_id:
             return None
+        template, version = consumers.locked_version(
+            self.context, stack.id, stack.owner_id,
+            stack.parent_resource_name, template_ref, constraint_text)
         return (template, version) if version is not None else None
+
+    def _judged_later(self):
+        """Whether this reference can only be judged once its parents exist.
+
+        Heat validates (and previews) a whole tree in memory before any of
+        it is stored: there a nested stack has ``nested_depth`` but no
+        ``owner_id``, so a reference written as a lock (an id and an exact
+        version, as the parent rewrites recorded references) cannot be
+        told from one a user wrote. Its nested stack is then neither
+        validated nor previewed; the build that follows, whose parents are
+        stored, holds it to the lock or to the stack's catalog. Any other
+        reference is judged in the stack's catalog at once.
+        """
+        stack = self.stack
+        if stack.owner_id or not stack.nested_depth:
+            return False
+        template_ref, constraint_text = self._requested()
+        if not (isinstance(template_ref, str) and
+                isinstance(constraint_text, str)):
+            return False
+        return (names.is_id(template_ref) and
+                versioning.is_exact(constraint_text))
 
     def _resolve(self, template_ref, constraint_text):
         """Resolve anew; errors name the resource, template and constraint.
@@ -298,6 +314,17 @@ class StoredTemplate(stack_resource.StackResource):
     def validate(self):
         self._target = None
         return super().validate()
+
+    def validate_nested_stack(self):
+        if self._judged_later():
+            return
+        super().validate_nested_stack()
+
+    def preview(self):
+        if self._judged_later():
+            # Heat's preview of a resource with no nested stack.
+            return self
+        return super().preview()
 
     # -- lifecycle ---------------------------------------------------------
 
