@@ -48,6 +48,11 @@ What B reads:
 
 Each build is made once per process (a fresh project B for each
 visibility, role and path), and both cells of it read that build.
+
+Mutation-checked: resolving computed references in every project's
+catalog, honouring any lock a visible version records (or any recorded
+dependency, whoever asks), and not rewriting literal references each fail
+24 cells.
 """
 
 import collections
@@ -84,7 +89,8 @@ Cell = collections.namedtuple('Cell', 'visibility role path look')
 # a version B may build records (consumers.buildable_lock), not only one
 # its enclosing version records. The create is accepted and the build then
 # fails (held to consumers.locked_version), where a template that does not
-# exist fails the create with 400. Nothing of T is built or shown.
+# exist fails the create with 400. Nothing of T is built or shown by the
+# create (but POST /stacks/preview of the same stack shows T's resources).
 LATE = ('computed_id', 'group')
 LATE_REASON = ('a computed reference to a locked (template id, version) '
                'passes validation and fails only when built')
