@@ -1,0 +1,538 @@
+"""Isolation through a stack: what another project reaches by nesting.
+
+The isolation matrix (test_isolation) asks the store's routes and
+top-level stack builds; here project B asks for project A's template T
+from inside a stack built from one of A's public wrappers, one cell per
+visibility of T x B's role x how the wrapper reaches T x what B reads.
+
+How B reaches T:
+
+- ``computed_id``: A's public wrapper builds the stored template its
+  parameters name; B passes T's id, and the exact version A's literal
+  wrapper locks (B can read both on that wrapper's ``dependencies``);
+- ``computed_name``: the same, B passes T's name (B has none of that name);
+- ``group``: A's public wrapper with a ResourceGroup whose member type and
+  ``template`` are parameters; B makes the members OS::Heat::StoredTemplate
+  of T's id at that same version;
+- ``literal``: A's public wrapper whose bundle names T literally
+  (``template: <T name>``, ``version: '^1'``): a recorded dependency;
+  one wrapper, a major version of it for each T, B asks for T's.
+
+The rule table (CONTRACT.md "Stored templates inside stored templates",
+"Rules"): whether B may create a stack at all is Heat's ``stacks:create``
+policy for B's role (the embedded Heat runs with ``enforce_new_defaults =
+False``, see doc/source/admin/deploy.rst, under which Heat's deprecated
+rule lets a reader create stacks: its cells then answer as a member's);
+a reference computed by a function resolves in B's
+catalog only, so it reaches T only when B may see T (public, or shared
+with B; admins included, as an admin acts in its own project), and a
+name never reaches another project's template; a literal reference
+builds exactly the version it was locked to at publish, whoever builds
+it (A was warned at publish), even after A published a newer one.
+
+What B reads:
+
+- ``stack``: the create's status and the stack's; an allowed cell's
+  output is exactly T's locked marker and T's pin is the only row the
+  build wrote of T; a refused one fails exactly as the same request
+  naming a template that does not exist (status, reason and every
+  resource, with what B sent made neutral), writes nothing of T, and
+  nothing of T (markers, id, name, versions, digests, A's project and
+  user) appears anywhere B can read: stacks listed with their nested
+  ones, each one's show, template, environment, files, and its resources
+  and events at every depth;
+- ``nested_template``: B follows the resources down to the stack built
+  from T and reads its template (``GET /stacks/<nested>/template``): an
+  allowed cell gets exactly T's locked template, a refused one finds no
+  such stack, at the same step as for a template that does not exist.
+
+Each build is made once per process (a fresh project B for each
+visibility, role and path), and both cells of it read that build.
+
+Mutation-checked: resolving computed references in every project's
+catalog, honouring any lock a visible version records (or any recorded
+dependency, whoever asks), and not rewriting literal references each fail
+24 cells.
+"""
+
+import collections
+import itertools
+import json
+import re
+from urllib import parse
+import uuid
+
+import testtools
+
+from tests.functional import fixtures
+from tests.functional import test_isolation as iso
+from tests.functional import test_trust_boundary as tb
+
+HOT = iso.HOT
+VISIBILITIES = iso.VISIBILITIES
+ROLES = tuple(iso.ROLES)
+PATHS = ('computed_id', 'computed_name', 'group', 'literal')
+LOOKS = ('stack', 'nested_template')
+
+# The version literal wrappers lock, and computed references ask for; A
+# publishes a newer one after locking.
+LOCKED, NEWER = '1.0.0', '1.1.0'
+
+# What a cell answers.
+BUILT, MISSING, FORBIDDEN = 'built', 'missing', 'forbidden'
+
+Cell = collections.namedtuple('Cell', 'visibility role path look')
+
+# Paths whose refusal comes late today: B's computed reference names T's
+# id at the exact version a public version of A records as a dependency,
+# and the in-memory validation of a stack not created yet honours any lock
+# a version B may build records (consumers.buildable_lock), not only one
+# its enclosing version records. The create is accepted and the build then
+# fails (held to consumers.locked_version), where a template that does not
+# exist fails the create with 400. Nothing of T is built or shown by the
+# create (but POST /stacks/preview of the same stack shows T's resources).
+LATE = ('computed_id', 'group')
+LATE_REASON = ('a computed reference to a locked (template id, version) '
+               'passes validation and fails only when built')
+
+
+def heat_lets_create(role, project):
+    """Heat's own ``stacks:create`` policy for a caller of this role."""
+    from heat.common import context as heat_context
+    from heat.common import exception
+    from heat.common import policy
+
+    fixtures.embedded_heat()   # Heat's configuration, loaded
+    context = heat_context.RequestContext(
+        project_id=project, user_id=iso.user_of(project),
+        roles=iso.ROLES[role].split(','))
+    try:
+        policy.get_enforcer().enforce(context, 'create', scope='stacks',
+                                      target={'project_id': project},
+                                      is_registered_policy=True)
+    except exception.Forbidden:
+        return False
+    return True
+
+
+def expected(cell, project):
+    """The rule table: how a cell ends (see the module's docstring)."""
+    if not heat_lets_create(cell.role, project):
+        return FORBIDDEN
+    if cell.path == 'literal':
+        return BUILT
+    if cell.path == 'computed_name':
+        return MISSING
+    if cell.visibility in ('public', 'shared_member'):
+        return BUILT
+    return MISSING
+
+
+def cells():
+    for values in itertools.product(VISIBILITIES, ROLES, PATHS, LOOKS):
+        yield Cell(*values)
+
+
+# -- A's templates ---------------------------------------------------------
+
+def marked_template(marker):
+    """T: a small template whose only output is ``marker``."""
+    return tb.secret_template(marker)
+
+
+def computed_wrapper(default):
+    """Builds the stored template (and version) its parameters name."""
+    return {'heat_template_version': HOT,
+            'parameters': {
+                'inner': {'type': 'string', 'default': default},
+                'constraint': {'type': 'string', 'default': '*'}},
+            'resources': {'built': {
+                'type': 'OS::Heat::StoredTemplate',
+                'properties': {'template': {'get_param': 'inner'},
+                               'version': {'get_param': 'constraint'}}}},
+            'outputs': {'marker': {'value': {
+                'get_attr': ['built', 'marker']}}}}
+
+
+def group_wrapper():
+    """A ResourceGroup whose member type and properties are parameters."""
+    return {'heat_template_version': HOT,
+            'parameters': {
+                'member_type': {'type': 'string',
+                                'default': 'OS::Heat::None'},
+                'inner': {'type': 'string', 'default': 'nothing-here'},
+                'constraint': {'type': 'string', 'default': '*'}},
+            'resources': {'group': {
+                'type': 'OS::Heat::ResourceGroup',
+                'properties': {'count': 1, 'resource_def': {
+                    'type': {'get_param': 'member_type'},
+                    'properties': {
+                        'template': {'get_param': 'inner'},
+                        'version': {'get_param': 'constraint'}}}}}},
+            'outputs': {'marker': {'value': {
+                'get_attr': ['group', 'marker']}}}}
+
+
+def literal_wrapper(name):
+    """Names ``name`` literally: a dependency recorded at publish."""
+    return {'heat_template_version': HOT,
+            'resources': {'built': {
+                'type': 'OS::Heat::StoredTemplate',
+                'properties': {'template': name, 'version': '^1'}}},
+            'outputs': {'marker': {'value': {
+                'get_attr': ['built', 'marker']}}}}
+
+
+class Target(object):
+    """A's template T of one visibility: LOCKED, then NEWER."""
+
+    def __init__(self, a, third, visibility):
+        self.a, self.visibility = a, visibility
+        self.name = 'nested%s' % uuid.uuid4().hex
+        self.markers = {v: 'tmark-%s' % uuid.uuid4().hex
+                        for v in (LOCKED, NEWER)}
+        self.templates = {v: marked_template(m)
+                          for v, m in self.markers.items()}
+        public = visibility == 'public'
+        created = a.create_template(
+            self.name, self.templates[LOCKED],
+            visibility='public' if public else 'private', version=LOCKED)
+        self.id = created['id']
+        self.shared_with = set()
+        if visibility.startswith('shared'):
+            a.expect(200, 'PATCH', '/stored_templates/%s' % self.id,
+                     {'visibility': 'shared'})
+        if visibility == 'shared_other':
+            self.share_with(third.id)
+        self.versions = {}
+
+    def share_with(self, project):
+        self.a.expect(201, 'POST', '/stored_templates/%s/members' % self.id,
+                      {'project_id': project})
+        self.shared_with.add(project)
+
+    def publish_newer(self):
+        self.a.publish(self.id, NEWER, self.templates[NEWER])
+        for v in (LOCKED, NEWER):
+            self.versions[v] = self.a.expect(
+                200, 'GET', '/stored_templates/%s/versions/%s' % (
+                    self.id, v))['stored_template_version']
+
+    def secrets(self):
+        """What B must not read of T when it may not reach it."""
+        found = {self.id, self.name, self.a.id, iso.user_of(self.a.id)}
+        found.update(self.markers.values())
+        found.update(self.shared_with)
+        for version in self.versions.values():
+            found.update((version['id'], version['digest']))
+        return found
+
+    def rows(self):
+        """The store's rows of T: template, members, versions, pins."""
+        mine = {self.id} | {v['id'] for v in self.versions.values()}
+        return [row for row in iso.db_state([self.a.id])
+                if mine & set(row)]
+
+
+class NestedWorld(object):
+    """A's targets and public wrappers, built once per test process."""
+
+    def __init__(self):
+        self.a, self.third = tb.Project('A'), tb.Project('C')
+        self.targets = {v: Target(self.a, self.third, v)
+                        for v in VISIBILITIES}
+        suffix = uuid.uuid4().hex[:8]
+        # What the computed wrapper builds unless told otherwise.
+        harmless = self.a.create_template(
+            'nharmless%s' % suffix, marked_template('harmless'),
+            visibility='public')
+        self.computed = self.a.create_template(
+            'ncomputed%s' % suffix, computed_wrapper(harmless['id']),
+            visibility='public')
+        self.group = self.a.create_template(
+            'ngroup%s' % suffix, group_wrapper(), visibility='public')
+        # One literal wrapper, a major version per visibility of T (the
+        # store's quota allows A eight templates).
+        self.literal_versions = {
+            v: '%d.0.0' % (i + 1) for i, v in enumerate(VISIBILITIES)}
+        first = VISIBILITIES[0]
+        self.literal = self.a.create_template(
+            'nliteral%s' % suffix, literal_wrapper(self.targets[first].name),
+            visibility='public', version=self.literal_versions[first])
+        for v in VISIBILITIES[1:]:
+            self.a.publish(self.literal['id'], self.literal_versions[v],
+                           literal_wrapper(self.targets[v].name))
+        # Locked before T moved on: a lock must keep building LOCKED.
+        for target in self.targets.values():
+            target.publish_newer()
+
+
+_world = {}
+
+
+def world():
+    if 'w' not in _world:
+        _world['w'] = NestedWorld()
+    return _world['w']
+
+
+# -- one build: B's request, and everything B sees of it -------------------
+
+class Caller(tb.Project):
+    """Project B, calling with one role."""
+
+    def __init__(self, role):
+        super().__init__('B as %s' % role)
+        self.role = role
+
+    def call(self, method, path, body=None, query=None, role=None):
+        return super().call(method, path, body, query, role or self.role)
+
+    def everything_seen(self):
+        """All B reads of its project's stacks, nested ones included.
+
+        Heat lists an admin every project's stacks (Heat's own rule, not
+        the store's); other projects' stacks are no business of this cell.
+        """
+        _status, listed = self.call('GET', '/stacks',
+                                    query={'show_nested': 'true'})
+        stacks = [s for s in listed['stacks']
+                  if s.get('project', self.id) == self.id]
+        texts = [json.dumps(stacks)]
+        for stack in stacks:
+            base = '/stacks/%s/%s' % (stack['stack_name'], stack['id'])
+            for suffix, query in (('', None), ('/template', None),
+                                  ('/environment', None), ('/files', None),
+                                  ('/resources', {'nested_depth': 5}),
+                                  ('/events', {'nested_depth': 5})):
+                status, payload = self.call('GET', base + suffix,
+                                            query=query)
+                texts.append('%s %s' % (status, json.dumps(payload)))
+        return '\n'.join(texts)
+
+
+def request(world, visibility, path, ref):
+    """``(top resource, stack parameters)``: B's stack reaching ``ref``.
+
+    ``ref`` is what B names: T's id or name for computed paths, the
+    literal wrapper's id for the literal path.
+    """
+    if path == 'literal':
+        return tb.stored(ref, world.literal_versions[visibility]), {}
+    if path == 'group':
+        wrapper, extra = world.group, {
+            'member_type': 'OS::Heat::StoredTemplate'}
+    else:
+        wrapper, extra = world.computed, {}
+    params = dict(extra, inner={'get_param': 'inner'}, constraint=LOCKED)
+    return tb.stored(wrapper['id'], '^1', params), {'inner': ref}
+
+
+def reference(world, cell):
+    target = world.targets[cell.visibility]
+    if cell.path == 'literal':
+        return world.literal['id']
+    return target.name if cell.path == 'computed_name' else target.id
+
+
+def ghost_reference(cell):
+    """What B sends instead, for a template that does not exist."""
+    if cell.path == 'computed_name':
+        return 'nested%s' % uuid.uuid4().hex
+    return str(uuid.uuid4())
+
+
+# The resources from B's stack down to the stack built from T.
+HOPS = {'computed_id': ('top', 'built'), 'computed_name': ('top', 'built'),
+        'group': ('top', 'group', '0'), 'literal': ('top', 'built')}
+
+
+class Build(object):
+    """B's stack reaching ``ref`` through ``path``, and what B sees of it."""
+
+    def __init__(self, world, cell, b, ref):
+        self.b, self.ref = b, ref
+        top, params = request(world, cell.visibility, cell.path, ref)
+        self.status, self.answer = b.try_create_stack(top, params)
+        self.stack = self.answer if self.status == 201 else None
+        self.hops = self.follow(HOPS[cell.path])
+
+    def follow(self, names):
+        """``[(resource, status, nested stack path)]`` down to T's stack."""
+        hops = []
+        if self.stack is None:
+            return hops
+        base = '/stacks/%s/%s' % (self.stack['stack_name'],
+                                  self.stack['id'])
+        for name in names:
+            status, shown = self.b.call('GET', '%s/resources/%s' % (
+                base, name))
+            if status != 200:
+                hops.append((name, status, None))
+                return hops
+            resource = shown['resource']
+            nested = ['/' + parse.urlparse(link['href']).path.split('/', 3)[3]
+                      for link in resource['links']
+                      if link['rel'] == 'nested']
+            base = nested[0] if nested else None
+            hops.append((name, resource['resource_status'], base))
+            if base is None:
+                break
+        return hops
+
+    def nested_template(self):
+        """``(status, template)`` of the stack built from T, if any."""
+        if not self.hops or self.hops[-1][2] is None:
+            return None
+        return self.b.call('GET', self.hops[-1][2] + '/template')
+
+    def seen(self, names):
+        """How it ended, as comparable data, with ``names`` made neutral.
+
+        The create's status and fault, or the stack's status and reason,
+        and each resource at every depth: name, type, status and reason.
+        """
+        def neutral(value):
+            return iso.scrub(json.dumps(value, sort_keys=True), names)
+
+        if self.stack is None:
+            return self.status, neutral(self.answer)
+        base = '/stacks/%s/%s' % (self.stack['stack_name'],
+                                  self.stack['id'])
+        _status, listed = self.b.call('GET', base + '/resources',
+                                      query={'nested_depth': 5})
+        resources = sorted(
+            (r['resource_name'], r['resource_type'], r['resource_status'],
+             neutral(r['resource_status_reason']))
+            for r in listed['resources'])
+        hops = [(name, status) for name, status, _path in self.hops]
+        return (self.status, self.stack['stack_status'],
+                neutral(self.stack['stack_status_reason']), resources, hops)
+
+
+class Trial(object):
+    """A cell's build, its ghost, and the rows of T around the build."""
+
+    def __init__(self, world, cell):
+        target = world.targets[cell.visibility]
+        self.b = Caller(cell.role)
+        if cell.visibility == 'shared_member':
+            target.share_with(self.b.id)
+        self.ref = reference(world, cell)
+        self.before = target.rows()
+        self.build = Build(world, cell, self.b, self.ref)
+        self.after = target.rows()
+        self._ghost = None
+        self.cell, self.world = cell, world
+
+    def ghost(self):
+        if self._ghost is None:
+            self._ghost = Build(self.world, self.cell, self.b,
+                                ghost_reference(self.cell))
+        return self._ghost
+
+
+_trials = {}
+
+
+def trial_of(cell):
+    key = (cell.visibility, cell.role, cell.path)
+    if key not in _trials:
+        _trials[key] = Trial(world(), cell)
+    return _trials[key]
+
+
+def describe(cell):
+    return '%s of a %s of B through %s, on a %s template' % (
+        cell.look, cell.role, cell.path, cell.visibility)
+
+
+class NestedIsolationTest(testtools.TestCase):
+    """One test per cell; see the module's docstring."""
+
+    def check_cell(self, cell):
+        trial = trial_of(cell)
+        target = trial.world.targets[cell.visibility]
+        want = expected(cell, trial.b.id)
+        build = trial.build
+        where = '%s: created %s: %s' % (describe(cell), build.status,
+                                        json.dumps(build.answer)[:2000])
+        if want == BUILT:
+            self.check_built(cell, trial, target, where)
+            return
+        if want == FORBIDDEN:
+            self.assertEqual(403, build.status, where)
+        self.assertEqual(trial.before, trial.after,
+                         '%s; the refused build wrote' % where)
+        seen = iso.scrub(build.b.everything_seen(), {trial.ref: 'sent'})
+        for secret in target.secrets() - {trial.ref}:
+            self.assertNotIn(secret, seen, '%s; leaks %s' % (where, secret))
+        ghost = trial.ghost()
+        if cell.look == 'stack':
+            sent = {trial.ref: 'ref', ghost.ref: 'ref'}
+            observed, wanted = build.seen(sent), ghost.seen(sent)
+        else:
+            self.assertIsNone(build.nested_template(),
+                              '%s; followed %s' % (where, build.hops))
+            observed, wanted = ([(n, s) for n, s, _p in b.hops]
+                                for b in (build, ghost))
+        if want == MISSING and cell.path in LATE:
+            self.check_late_refusal(trial, ghost, where)
+            self.expectFailure(LATE_REASON, self.assertEqual, wanted,
+                               observed, where)
+        self.assertEqual(wanted, observed,
+                         '%s; not as for a template that does not exist'
+                         % where)
+
+    def check_built(self, cell, trial, target, where):
+        build = trial.build
+        self.assertEqual(201, build.status, where)
+        self.assertEqual('CREATE_COMPLETE', build.stack['stack_status'],
+                         where)
+        if cell.look == 'nested_template':
+            self.assertEqual((200, target.templates[LOCKED]),
+                             build.nested_template(),
+                             '%s; followed %s' % (where, build.hops))
+            return
+        marker = target.markers[LOCKED]
+        self.assertEqual([marker] if cell.path == 'group' else marker,
+                         build.b.outputs(build.stack).get('marker'), where)
+        # Of T, the build wrote only B's pin on the locked version.
+        self.assertEqual(trial.before, [row for row in trial.after
+                                        if row in trial.before], where)
+        written = [row for row in trial.after if row not in trial.before]
+        self.assertEqual([target.versions[LOCKED]['id']],
+                         sorted({row[1] for row in written}), where)
+
+    def check_late_refusal(self, trial, ghost, where):
+        """What B sees today where the contract wants a ghost's 400.
+
+        The create is accepted and the stack fails, with the ghost's
+        message; nothing else differs (see LATE_REASON).
+        """
+        build = trial.build
+        self.assertEqual((400, 201, 'CREATE_FAILED'),
+                         (ghost.status, build.status,
+                          build.stack['stack_status']), where)
+        message = ghost.answer['error']['message']
+        said = message[message.index(': ') + 2:].replace(ghost.ref, '<ref>')
+        self.assertIn(said, build.stack['stack_status_reason'].replace(
+            trial.ref, '<ref>'), where)
+
+    def test_cells_cover_every_visibility_role_path_and_look(self):
+        self.assertEqual(
+            len(VISIBILITIES) * len(ROLES) * len(PATHS) * len(LOOKS),
+            len([n for n in dir(self) if n.startswith('test_nested__')]))
+
+
+def _make_cell_test(cell):
+    def test(self):
+        self.check_cell(cell)
+    test.__doc__ = describe(cell)
+    return test
+
+
+for _cell in cells():
+    _name = 'test_nested__%s' % '__'.join(_cell)
+    assert re.fullmatch(r'[a-z_]+', _name), _name
+    setattr(NestedIsolationTest, _name, _make_cell_test(_cell))
