@@ -308,7 +308,8 @@ class StoredTemplate(stack_resource.StackResource):
             requested = self._requested()
         except Exception:  # noqa: BLE001 - not resolvable before create
             return
-        if all(isinstance(v, str) for v in requested):
+        if (all(isinstance(v, str) for v in requested) and
+                not self._judged_later()):
             self._target_for()
 
     def validate(self):

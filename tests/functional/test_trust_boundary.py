@@ -19,6 +19,7 @@ stacks), with identities from headers (see test_isolation).
 """
 
 import json
+import re
 import time
 import uuid
 
@@ -539,6 +540,44 @@ class DependencyLockTest(testtools.TestCase):
         self.assertEqual('CREATE_COMPLETE', stack['stack_status'],
                          stack['stack_status_reason'])
         self.assertEqual('base-1.0.0', self.b.outputs(stack)['direct'])
+
+    def test_computed_reference_borrows_no_lock_in_preview(self):
+        # B names the (id, exact version) that the public wrapper's lock
+        # records, through A's computed wrapper: the preview (and the
+        # create) must say nothing of base, exactly as for a template id
+        # that does not exist at that version.
+        wrapper = self.a.create_template(
+            'cwrap', computed_wrapper(self.wrapper['id']),
+            visibility='public')
+        base_id = self.version(self.a, self.base_name, '1.0.0')[
+            'template_id']
+        ghost_id = str(uuid.uuid4())
+
+        def preview(inner):
+            template = Project.stack_template(
+                stored(wrapper['id'], '^1', {'inner': {'get_param': 'inner'},
+                                             'constraint': '1.0.0'}),
+                {'inner': inner})
+            status, answer = self.b.call('POST', '/stacks/preview', {
+                'stack_name': 'pv%s' % uuid.uuid4().hex[:8],
+                'template': template, 'parameters': {'inner': inner}})
+            text = json.dumps(answer)
+            self.assertNotIn('base-1.0.0', text)
+            # Resource and stack names differ by run; what is there not.
+            return status, sorted(re.findall(r'"resource_type": "([^"]+)"',
+                                             text))
+
+        self.assertEqual(preview(ghost_id), preview(base_id))
+        status, stack = self.b.try_create_stack(
+            stored(wrapper['id'], '^1', {'inner': {'get_param': 'inner'},
+                                         'constraint': '1.0.0'}),
+            {'inner': base_id})
+        ghost_status, ghost = self.b.try_create_stack(
+            stored(wrapper['id'], '^1', {'inner': {'get_param': 'inner'},
+                                         'constraint': '1.0.0'}),
+            {'inner': ghost_id})
+        self.assertEqual(ghost_status, status)
+        self.assertNotIn('base-1.0.0', json.dumps(stack))
 
     def test_a_replacement_of_another_type_inherits_no_lock(self):
         # B's stack is built from the public wrapper (locked to A's
