@@ -278,8 +278,8 @@ def _merge_environment_files(template, files, environment, names):
     if missing:
         raise _invalid(_("environment file '%(name)s' is not in files"),
                        name=missing[0])
-    merged = environment_format.default_for_missing(
-        json.loads(json.dumps(environment)))
+    merged = json.loads(json.dumps(environment))
+    environment_format.default_for_missing(merged)
     try:
         schemata = heat_template.Template(
             template, files=files).all_param_schemata(files)
