@@ -300,3 +300,92 @@ class ParityTest(base.BaseTestCase):
             '\n'.join(report + [summary])))
         sys.stderr.write('\n' + '\n'.join(report + [summary]) + '\n')
         self.assertEqual(len(FIXTURES), counts['tried'])
+
+    def heat(self, *args):
+        proc = subprocess.run(
+            [os.path.join(BIN, 'heat'), '--os-no-client-auth',
+             '--os-auth-token', 'x'] + list(args),
+            capture_output=True, text=True, timeout=120,
+            env=dict(self.env, HEAT_URL=self.server.endpoint), cwd=self.tmp)
+        self.assertEqual(0, proc.returncode, proc.stderr)
+        return proc.stdout
+
+    def written_root(self, output):
+        """The root template path a download printed."""
+        roots = [line.split()[0] for line in output.splitlines()
+                 if line.endswith('(template)')]
+        self.assertEqual(1, len(roots), output)
+        return roots[0]
+
+    def test_download_climbing_bundle_republishes_the_same_digest(self):
+        files, root, envs, _why = FIXTURES['environment-elsewhere']
+        top = self.tree('dl', files)
+        name = 'dl-climbing'
+        published = self.publish(name, self.heatclient_body(top, root,
+                                                            envs))
+        self.assertTrue(published[0], published)
+        for command_set in ('openstack', 'heat'):
+            out = os.path.join(self.tmp, 'out-' + command_set)
+            if command_set == 'openstack':
+                printed = self.cli('download', name, '--output-dir',
+                                   out).stdout
+            else:
+                printed = self.heat('template-store-download', name, '-o',
+                                    out)
+            root_path = self.written_root(printed)
+            self.assertTrue(root_path.startswith(out + os.sep), root_path)
+            written = [os.path.join(d, f) for d, _s, fs in os.walk(out)
+                       for f in fs]
+            self.assertIn(os.path.join(out, 'scripts', 'app.sh'), written)
+            env = os.path.join(os.path.dirname(root_path),
+                               'environment.yaml')
+            again = self.cli('version', 'create', name, '-t', root_path,
+                             '-e', env, '-f', 'json', '-c', 'digest')
+            self.assertEqual(published[1],
+                             json.loads(again.stdout)['digest'],
+                             command_set)
+            # The same digest again is a new version of the same bundle.
+
+    def test_hostile_bundle_downloads_inside_the_directory_only(self):
+        escapes = ['../../x', '../../../../../../../../tmp/pwn',
+                   'a/../../../../b', 'lib -> etc/passwd', 'web']
+        template = {'heat_template_version': '2018-08-31',
+                    'outputs': {str(i): {'value': {'get_file': key}}
+                                for i, key in enumerate(escapes)}}
+        body = {'template': template,
+                'files': {key: 'evil %s\n' % key for key in escapes}}
+        self.assertTrue(self.publish('hostile', body)[0])
+        # Keys that are not names inside a bundle are refused at publish:
+        # absolute paths, other schemes, file:/// URLs mixed with paths.
+        for files in ({'/etc/evil': 'x'}, {'http://x/evil': 'x'},
+                      {'a\\..\\..\\evil': 'x'}, {'..': 'x'},
+                      {'file:///etc/evil': 'x', 'b': 'y'}):
+            code, _h, answer = self.server.request(
+                'POST', '/stored_templates', {'name': 'refused', 'version': {
+                    'template': {'heat_template_version': '2018-08-31'},
+                    'files': files}})
+            self.assertEqual(400, code, (files, answer))
+        self.assertEqual(404, self.server.request(
+            'GET', '/stored_templates/refused')[0])
+        outside = os.path.join(self.tmp, 'outside')
+        os.mkdir(outside)
+        out = os.path.join(self.tmp, 'hostile-out')
+        printed = self.cli('download', 'hostile', '--output-dir',
+                           out).stdout
+        root_path = self.written_root(printed)
+        written = sorted(os.path.relpath(os.path.join(d, f), out)
+                         for d, _s, fs in os.walk(out) for f in fs)
+        self.assertEqual(len(escapes) + 1, len(written), written)
+        self.assertTrue(all(not p.startswith('..') for p in written))
+        self.assertFalse(os.path.exists('/tmp/pwn'))
+        # A symbolic link already in the directory is not followed out.
+        linked = os.path.join(self.tmp, 'linked-out')
+        os.makedirs(linked)
+        first = os.path.relpath(root_path, out).split(os.sep)[0]
+        os.symlink(outside, os.path.join(linked, first))
+        failed = self.cli('download', 'hostile', '--output-dir', linked,
+                          ok=False)
+        self.assertNotEqual(0, failed.returncode)
+        self.assertIn('nothing was written', failed.stderr)
+        self.assertEqual([], os.listdir(outside))
+        self.assertEqual([first], os.listdir(linked))
