@@ -284,7 +284,8 @@ def _merge_environment_files(template, files, environment, names):
         schemata = heat_template.Template(
             template, files=files).all_param_schemata(files)
         environment_util.merge_environments(names, files, merged, schemata)
-    except (ValueError, TypeError, heat_exc.HeatException) as error:
+    except (ValueError, TypeError, KeyError, AttributeError,
+            heat_exc.HeatException) as error:
         raise _invalid(_('%(name)s: %(message)s'), name=ENVIRONMENT,
                        message=str(error))
     return {section: value for section, value in merged.items()
