@@ -19,12 +19,12 @@ from heat.common.i18n import _
 from heat.common import template_format
 
 from heat_store import exception
+from heat_store import references
 
 cfg.CONF.import_opt('max_template_size', 'heat.common.config')
 cfg.CONF.import_opt('max_nested_stack_depth', 'heat.common.config')
 cfg.CONF.import_opt('max_resources_per_stack', 'heat.common.config')
 
-MAX_PATH_LENGTH = 255
 # How deep a template or environment may nest. Heat's engine and the RPC
 # serialisation of a template recurse several frames per level, so a few
 # hundred levels end in a RecursionError; real templates use a dozen.
@@ -237,6 +237,119 @@ def parse_environment(text_or_dict, name='environment'):
                        message=str(error))
 
 
+# Bodies as Heat's clients send them
+
+FILE_URL = 'file:///'
+
+
+def _child_template(text):
+    """A file's text as a template, as heatclient's is_template takes it."""
+    try:
+        return template_format.parse(text)
+    except heat_exc.HeatException as error:
+        # Heat's size limit: not a template here; refused later by size.
+        raise ValueError(str(error))
+
+
+def _parsed_or_none(text):
+    try:
+        return _child_template(text)
+    except ValueError:
+        return None
+
+
+def _merge_environment_files(template, files, environment, names):
+    """The environment with ``environment_files`` merged, as Heat does it.
+
+    Heat's own merge (``environment_util.merge_environments``), in order
+    over the body's environment; sections it leaves empty are dropped
+    unless the body had them, so that the result is the one environment
+    the store's CLI sends for the same files.
+    """
+    # Imported here: the engine's template module is only needed for
+    # bodies that name environment files.
+    from heat.common import environment_util
+    from heat.engine import template as heat_template
+
+    if not isinstance(names, list) or not all(
+            isinstance(name, str) for name in names):
+        raise _invalid(_('environment_files must be a list of files keys'))
+    missing = [name for name in names if name not in files]
+    if missing:
+        raise _invalid(_("environment file '%(name)s' is not in files"),
+                       name=missing[0])
+    merged = json.loads(json.dumps(environment))
+    environment_format.default_for_missing(merged)
+    try:
+        schemata = heat_template.Template(
+            template, files=files).all_param_schemata(files)
+        environment_util.merge_environments(names, files, merged, schemata)
+    except (ValueError, TypeError, KeyError, AttributeError,
+            heat_exc.HeatException) as error:
+        raise _invalid(_('%(name)s: %(message)s'), name=ENVIRONMENT,
+                       message=str(error))
+    return {section: value for section, value in merged.items()
+            if value or section in environment}
+
+
+def relative_body(body):
+    """A publish body with absolute ``file:///`` keys made relative.
+
+    Heat's clients (heatclient's ``template_utils``, ``openstack stack
+    create``, openstacksdk) key ``files`` and write every reference as the
+    publisher's ``file:///`` URLs, and may name ``environment_files`` to
+    merge. Such a body is rebased by :func:`heat_store.references.rebase`
+    onto the deepest directory holding what the root template and its
+    environment refer to, as the store's CLI does, so both give one digest.
+    A body with relative keys is returned as it is; another URL scheme, or
+    URLs mixed with relative keys, is refused.
+    """
+    files = body.get('files') or {}
+    urls = sorted(key for key in files if references.is_url(key))
+    names = body.get('environment_files')
+    if not urls and not names:
+        return body
+    for url in urls:
+        if not url.lower().startswith(FILE_URL):
+            raise _invalid(_("file path '%(path)s' is a URL; files must be "
+                             "paths relative to the root template, or "
+                             "file:/// URLs as Heat's clients send them"),
+                           path=url[:255])
+    if urls and len(urls) != len(files):
+        raise _invalid(_("files mixes file:/// URLs ('%(url)s') with "
+                         "relative paths; a bundle uses one or the other"),
+                       url=urls[0][:255])
+    for url in urls:
+        if not isinstance(files[url], str):
+            raise _invalid(_("file '%(path)s' must be text"), path=url)
+    template = parse_template(body.get('template'), 'template')
+    environment = parse_environment(body.get('environment'))
+    files = dict(files)
+    if names:
+        environment = _merge_environment_files(template, files,
+                                               environment, names)
+        # The environment files are merged; they are not bundle files
+        # unless a template refers to them.
+        used = set()
+        for tree in [template] + [_parsed_or_none(text)
+                                  for text in files.values()]:
+            if isinstance(tree, dict):
+                references.rewrite(tree, used.add)
+        for name in names:
+            if name not in used:
+                files.pop(name, None)
+    if urls:
+        try:
+            template, files, environment = references.rebase(
+                template, files, environment, _child_template)
+        except (references.BadBundle, references.BadKey) as error:
+            raise _invalid('%(message)s', message=str(error))
+    body = dict(body, template=template, files=files,
+                environment=environment)
+    body.pop('environment_files', None)
+    return body
+
+
 # Canonical form
 
 def _dumps(data, name):
@@ -244,8 +357,7 @@ def _dumps(data, name):
     # no JSON form: the canonical text would not be JSON, and clients could
     # neither read the version back nor recompute its digest.
     try:
-        return json.dumps(data, sort_keys=True, separators=(',', ':'),
-                          ensure_ascii=False, allow_nan=False)
+        return references.canonical_text(data)
     except (TypeError, ValueError) as error:
         raise _invalid(_('%(name)s cannot be stored as JSON: %(error)s'),
                        name=name, error=error)
@@ -281,34 +393,15 @@ def _is_url(path):
 
 
 def normalise_path(path):
-    """Normalise a ``files`` key, which must stay inside the bundle.
+    """Normalise a ``files`` key: a name inside the bundle.
 
-    Keys are paths relative to the root template; absolute paths, URLs
-    and '..' escaping the root could make Heat read something else.
+    The rule is :func:`heat_store.references.normalise_key`; keys may
+    climb with '../' but are never paths the server opens.
     """
-    if not isinstance(path, str) or not path:
-        raise _invalid(_("file path '%(path)s' must be a non-empty "
-                         "string"), path=path)
-    if len(path) > MAX_PATH_LENGTH:
-        raise _invalid(_("file path '%(path)s...' is longer than "
-                         "%(max)d characters"),
-                       path=path[:MAX_PATH_LENGTH], max=MAX_PATH_LENGTH)
-    if _is_url(path) or '://' in path:
-        raise _invalid(_("file path '%(path)s' is a URL; files must be "
-                         "paths relative to the root template"), path=path)
-    if '\\' in path or any(ord(c) < 32 for c in path):
-        raise _invalid(_("file path '%(path)s' has a backslash or a "
-                         "control character"), path=path)
-    if path.startswith('/'):
-        raise _invalid(_("file path '%(path)s' is absolute; files must be "
-                         "paths relative to the root template"), path=path)
-    normal = posixpath.normpath(path)
-    if normal == '..' or normal.startswith('../'):
-        raise _invalid(_("file path '%(path)s' points outside the "
-                         "bundle"), path=path)
-    if normal == '.':
-        raise _invalid(_("file path '%(path)s' names no file"), path=path)
-    return normal
+    try:
+        return references.normalise_key(path)
+    except references.BadKey as error:
+        raise _invalid('%(message)s', message=str(error))
 
 
 def normalise_files(files):
@@ -509,12 +602,7 @@ def environment_references(env_dict):
 
 
 def _find(files, base, referrer, ref, where):
-    """The ``files`` key a reference names, relative to directory base.
-
-    The path relative to the referring template's directory wins; the
-    key exactly as written is accepted too since Heat looks files up by
-    exact key.
-    """
+    """The ``files`` key a reference names, by :func:`references.find`."""
     if not isinstance(ref, str):
         raise _invalid(_('%(file)s refers to a file at %(where)s with '
                          'something other than a path'),
@@ -523,15 +611,12 @@ def _find(files, base, referrer, ref, where):
         raise _invalid(_("%(file)s refers to the URL '%(ref)s' at "
                          "%(where)s; a bundle may only refer to its own "
                          "files"), file=referrer, ref=ref, where=where)
+    found = references.find(files, base, ref)
+    if found is not None:
+        return found
     try:
-        key = normalise_path(posixpath.join(base, ref))
-    except exception.InvalidBundle:
-        key = None
-    if key in files:
-        return key
-    if ref in files:
-        return ref
-    if key is None:
+        references.normalise_key(posixpath.join(base, ref))
+    except references.BadKey:
         raise _invalid(_("%(file)s refers to '%(ref)s' at %(where)s, which "
                          "is not a path inside the bundle"),
                        file=referrer, ref=ref, where=where)

@@ -89,6 +89,7 @@ def prepare(context, body):
     version = body.get('version')
     if version is not None:
         version = str(versioning.parse_version(version))
+    body = bundle.relative_body(body)
     template = bundle.parse_template(body['template'], 'template')
     files = bundle.normalise_files(body.get('files'))
     _check_file_sizes(files)

@@ -7,6 +7,7 @@ lacks (``HEAT-E99001``) is a warning, not an error, unless ``strict``.
 """
 
 import itertools
+import re
 import time
 
 from oslo_config import cfg
@@ -208,12 +209,42 @@ def validate_bundle(context, prepared, strict=False):
     return warnings + run_time_warnings
 
 
+# What the engine says when it builds a group's members (deep validation)
+# from a parameter that has no default: an input only a stack gives.
+_MISSING_INPUT = re.compile(
+    re.escape(heat_exc.UserParameterMissing.msg_fmt).replace(
+        re.escape('%(key)s'), '[^)]*'))
+
+
 def _validate_one(context, engine, budget, name, tmpl, env, files,
                   ignorable):
+    """Heat's deep validation of one template; raise what it refuses.
+
+    Deep (``show_nested``), as Heat builds the stack. Where the engine
+    can only go deep with a parameter value that a stack would be given
+    (a group whose members read a parameter without default), the verdict
+    is Heat's own ``POST /validate``, which needs none: the store refuses
+    only what Heat would fail to build.
+    """
+    error = _engine_error(context, engine, budget, tmpl, env, files,
+                          ignorable, show_nested=True)
+    if error is not None and _MISSING_INPUT.search(error):
+        LOG.debug('%s: deep validation needs a parameter value (%s); '
+                  'judged as Heat validates it', name, error)
+        error = _engine_error(context, engine, budget, tmpl, env, files,
+                              ignorable, show_nested=False)
+    if error is not None:
+        raise exception.InvalidBundle(
+            reason=_('%(file)s: %(error)s') % {'file': name, 'error': error})
+
+
+def _engine_error(context, engine, budget, tmpl, env, files, ignorable,
+                  show_nested):
+    """The engine's complaint about a template, or None."""
     try:
         result = budget.call(
             context, engine, 'validate_template', _VALIDATE_VERSION,
-            template=tmpl, params=env, files=files, show_nested=True,
+            template=tmpl, params=env, files=files, show_nested=show_nested,
             environment_files=None, files_container=None,
             ignorable_errors=ignorable)
     except oslo_messaging.MessagingTimeout:
@@ -230,7 +261,5 @@ def _validate_one(context, engine, budget, name, tmpl, env, files,
             'type': type(error).__name__.replace('_Remote', ''),
             'error': str(error).split('\n')[0]}}
     if isinstance(result, dict) and 'Error' not in result:
-        return
-    error = result['Error'] if isinstance(result, dict) else result
-    raise exception.InvalidBundle(
-        reason=_('%(file)s: %(error)s') % {'file': name, 'error': error})
+        return None
+    return result['Error'] if isinstance(result, dict) else result

@@ -5,8 +5,11 @@ its environments (heatclient's ``template_utils``), which leaves every
 ``get_file``, ``type:`` and ``resource_registry`` reference, and every key
 of ``files``, as an absolute ``file:///...`` (or ``http://...``) URL of the
 publisher's machine. The store keeps a bundle independent of where it was
-published from, so :func:`load` turns each of those into a path relative
-to the root template's directory and merges the environments into one.
+published from, so :func:`load` rebases them by the rule the server applies
+to such bodies (:mod:`heat_store.references`): keys relative to the deepest
+directory that holds what the root template and its environment refer to,
+climbing with ``../`` where children reach further; the environments are
+merged into one.
 
 Child templates are stored in one canonical text (sorted, compact JSON of
 the template with its references converted), so that the same bundle has
@@ -15,23 +18,19 @@ stored bundle out in a directory in a form heatclient reads back to the
 very same bundle, so that publishing from it gives the same digest.
 """
 
-import copy
-import json
 import os
 import posixpath
-from urllib import parse
 
 import yaml
 
 from heatclient.common import template_format
 from heatclient.common import template_utils
-from heatclient.common import utils as heat_utils
 
 from heat_store.client import errors
 from heat_store.client.i18n import _
+from heat_store import references
 
-# Keys whose string values heatclient rewrites to URLs of files it bundles.
-REFERENCE_KEYS = ('get_file', 'type')
+REFERENCE_KEYS = references.REFERENCE_KEYS
 ENVIRONMENT_FILE = 'environment.yaml'
 
 
@@ -99,86 +98,12 @@ def load(template_path, environment_paths=None, object_request=None):
         raise errors.BundleError('invalid environment: %s' % error)
     files = dict(tpl_files)
     files.update(env_files)
-    root_url = heat_utils.normalise_file_path_to_url(template_path)
-    return relative_bundle(root_url, template, files, environment)
+    if not files:
+        return Bundle(template, {}, environment)
+    return relative_bundle(template, files, environment)
 
 
-def _display(url):
-    """A file URL as the local path it names; other URLs as they are."""
-    parsed = parse.urlparse(url)
-    if parsed.scheme == 'file':
-        return parse.unquote(parsed.path)
-    return url
-
-
-def _root_prefix(root_url):
-    prefix = heat_utils.base_url_for_url(root_url)
-    return prefix if prefix.endswith('/') else prefix + '/'
-
-
-def _relative_keys(prefix, urls):
-    """Map each absolute URL heatclient fetched to a path under prefix."""
-    keys = {}
-    seen = {}
-    for url in sorted(urls):
-        if not url.startswith(prefix):
-            raise errors.BundleError(
-                '%(file)s is outside %(dir)s, the directory of the '
-                'template: a stored template can only bundle files in its '
-                "template's directory or below it" %
-                {'file': _display(url), 'dir': _display(prefix)})
-        key = parse.unquote(url[len(prefix):])
-        if not key or key in seen:
-            raise errors.BundleError(
-                '%(file)s cannot be stored under a path of its own '
-                '(%(other)s)' % {'file': _display(url),
-                                 'other': _display(seen.get(key, prefix))})
-        seen[key] = url
-        keys[url] = key
-    return keys
-
-
-def _reference(key, base, files):
-    """How a file in directory ``base`` refers to the file ``key``.
-
-    The root-relative key itself, which Heat finds by exact key and the
-    server finds too; but the server first tries a reference relative to
-    the referring file, so where that would name a different file of the
-    bundle, the relative form is written instead.
-    """
-    if base:
-        relative_first = posixpath.normpath(posixpath.join(base, key))
-        if relative_first != key and relative_first in files:
-            return posixpath.relpath(key, base)
-    return key
-
-
-def _rewrite(tree, replace):
-    """Replace, in place, every string under a reference key.
-
-    ``replace(value)`` returns the new value, or None to keep it.
-    Iterative, so that deep templates cannot exhaust the stack.
-    """
-    pending = [tree]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key in REFERENCE_KEYS and isinstance(value, str):
-                    new = replace(value)
-                    if new is not None:
-                        node[key] = new
-                else:
-                    pending.append(value)
-        elif isinstance(node, list):
-            pending.extend(node)
-    return tree
-
-
-def canonical_text(template):
-    """The stored text of a child template: sorted, compact JSON."""
-    return json.dumps(template, sort_keys=True, separators=(',', ':'),
-                      ensure_ascii=False)
+canonical_text = references.canonical_text
 
 
 def _text(content):
@@ -193,56 +118,28 @@ def _is_template(text):
     return bool(text) and template_utils.is_template(text)
 
 
-def relative_bundle(root_url, template, files, environment):
-    """Rebase what heatclient read onto the root template's directory.
+def _parse_child(text):
+    if not _is_template(text):
+        raise ValueError('not a template')
+    return template_format.parse(text)
 
-    :param root_url: the root template's URL as heatclient normalised it
+
+def relative_bundle(template, files, environment):
+    """Rebase what heatclient read, by the server's own rule.
+
     :param template: the root template, references as absolute URLs
     :param files: absolute URL -> content, as heatclient collected them
     :param environment: the merged environment, registry entries as
         absolute URLs
     :rtype: :class:`Bundle`
     """
-    keys = _relative_keys(_root_prefix(root_url), files)
-    texts = {keys[url]: _text(content) for url, content in files.items()}
-
-    def converter(base):
-        def replace(value):
-            if value in keys:
-                return _reference(keys[value], base, texts)
-        return replace
-
-    result = {}
-    for key, text in texts.items():
-        if _is_template(text):
-            child = template_format.parse(text)
-            text = canonical_text(
-                _rewrite(child, converter(posixpath.dirname(key))))
-        result[key] = text
-    root = _rewrite(copy.deepcopy(template), converter(''))
-    return Bundle(root, result,
-                  _relative_environment(environment, converter('')))
-
-
-def _relative_environment(environment, replace):
-    env = copy.deepcopy(environment or {})
-    registry = env.get('resource_registry')
-    if not isinstance(registry, dict):
-        return env
-    entries = [registry]
-    resources = registry.get('resources')
-    if isinstance(resources, dict):
-        entries.extend(r for r in resources.values() if isinstance(r, dict))
-    for entry in entries:
-        # NOTE: base_url only told heatclient where to read relative
-        # entries, all now rewritten; it names the publisher's directory.
-        entry.pop('base_url', None)
-        for name, value in entry.items():
-            if isinstance(value, str):
-                new = replace(value)
-                if new is not None:
-                    entry[name] = new
-    return env
+    texts = {url: _text(content) for url, content in files.items()}
+    try:
+        root, result, env = references.rebase(template, texts, environment,
+                                              _parse_child)
+    except ValueError as error:
+        raise errors.BundleError(str(error))
+    return Bundle(root, result, env)
 
 
 # Writing
@@ -266,16 +163,6 @@ def to_yaml(data):
                      sort_keys=False, allow_unicode=True)
 
 
-def _stored_target(base, value, files):
-    """The file a stored reference names, by the server's own rule."""
-    relative = posixpath.normpath(posixpath.join(base, value))
-    if relative in files:
-        return relative
-    if value in files:
-        return value
-    return None
-
-
 def disk_text(key, text, files):
     """A stored file as it is written to disk.
 
@@ -288,10 +175,10 @@ def disk_text(key, text, files):
     base = posixpath.dirname(key)
 
     def replace(value):
-        target = _stored_target(base, value, files)
+        target = references.find(files, base, value)
         if target is not None:
             return posixpath.relpath(target, base) if base else target
-    return to_yaml(_rewrite(template_format.parse(text), replace))
+    return to_yaml(references.rewrite(template_format.parse(text), replace))
 
 
 def _free_name(wanted, taken):
@@ -303,14 +190,35 @@ def _free_name(wanted, taken):
     return name
 
 
+def _checked_keys(files):
+    """The stored keys, refused unless each is in the one normal form.
+
+    A bundle comes from the server, which may hold what any client sent:
+    a key is written only if it is a plain name inside the bundle.
+    """
+    for key in sorted(files):
+        try:
+            normal = references.normalise_key(key)
+        except references.BadKey as error:
+            raise errors.BundleError(str(error))
+        if normal != key:
+            raise errors.BundleError("file path '%s' is not normalised "
+                                     "(%s); nothing was written" %
+                                     (key, normal))
+    return files
+
+
 def layout(name, template, files=None, environment=None):
     """The files that hold a bundle: ``(root, environment, {path: text})``.
 
-    The root template is ``<name>.yaml`` and the environment
-    ``environment.yaml`` (absent when empty), beside the child files at
-    their stored paths, unless a child file already has that name.
+    Paths are relative to the deepest folder that holds every file (see
+    :func:`heat_store.references.root_directory`). The root template is
+    ``<name>.yaml`` and the environment ``environment.yaml`` (absent when
+    empty), beside the child files at their stored paths, unless a child
+    file already has that name.
     """
-    files = files or {}
+    files = _checked_keys(files or {})
+    top = references.root_directory(files, name)
     root = _free_name('%s.yaml' % name, files)
     texts = {root: to_yaml(template)}
     env_name = None
@@ -319,34 +227,62 @@ def layout(name, template, files=None, environment=None):
         texts[env_name] = to_yaml(environment)
     for key, text in files.items():
         texts[key] = disk_text(key, text, files)
-    return root, env_name, texts
+    place = {key: posixpath.normpath(posixpath.join(top, key))
+             for key in texts}
+    return (place[root], env_name and place[env_name],
+            {place[key]: text for key, text in texts.items()})
+
+
+def _targets(output_dir, texts, overwrite):
+    """Where each file goes, all checked before anything is written."""
+    top = os.path.realpath(output_dir)
+    targets = {}
+    for rel in sorted(texts):
+        path = os.path.realpath(os.path.join(top, *rel.split('/')))
+        if not path.startswith(top + os.sep):
+            raise errors.BundleError(
+                '%s would be written outside %s (a symbolic link there?); '
+                'nothing was written' % (rel, top))
+        if os.path.lexists(path) and not overwrite:
+            raise errors.BundleError('%s already exists; choose an empty '
+                                     'directory, or --overwrite' % path)
+        if os.path.isdir(path):
+            raise errors.BundleError('%s is a directory; nothing was '
+                                     'written' % path)
+        targets[rel] = path
+    folders = {os.path.dirname(path) for path in targets.values()}
+    for rel, path in targets.items():
+        if any(folder == path or folder.startswith(path + os.sep)
+               for folder in folders):
+            raise errors.BundleError('%s is both a file and a folder of the '
+                                     'bundle; nothing was written' % rel)
+    return targets
 
 
 def write(output_dir, name, template, files=None, environment=None,
           overwrite=False):
-    """Write a bundle under ``output_dir``; refuse to overwrite files.
+    """Write a bundle inside ``output_dir`` and nowhere else.
+
+    Refuses, before writing anything, a key that is not a normal name, a
+    path that a symbolic link would take outside, and existing files
+    unless ``overwrite``.
 
     :returns: ``(root template path, environment path or None, paths)``
     :raises: errors.BundleError
     """
     root, env_name, texts = layout(name, template, files, environment)
-    top = os.path.realpath(output_dir)
-    targets = {}
-    for key in sorted(texts):
-        path = os.path.realpath(os.path.join(top, *key.split('/')))
-        if not path.startswith(top + os.sep):
-            raise errors.BundleError('the bundle has a file outside its '
-                                     'directory: %s' % key)
-        if os.path.exists(path) and not overwrite:
-            raise errors.BundleError('%s already exists; choose an empty '
-                                     'directory, or --overwrite' % path)
-        targets[key] = path
-    for key, path in targets.items():
+    targets = _targets(output_dir, texts, overwrite)
+    for rel, path in targets.items():
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, 'wb') as f:
-            f.write(texts[key].encode('utf-8'))
+        if os.path.realpath(os.path.dirname(path)) != os.path.dirname(path):
+            raise errors.BundleError('%s changed while writing' % rel)
+        # O_NOFOLLOW: never write through a link created meanwhile.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC |
+                     getattr(os, 'O_NOFOLLOW', 0), 0o644)
+        with os.fdopen(fd, 'wb') as f:
+            f.write(texts[rel].encode('utf-8'))
     return (targets[root], targets[env_name] if env_name else None,
-            [targets[key] for key in sorted(targets)])
+            [targets[rel] for rel in sorted(targets)])
 
 
 def write_version(version, output_dir, overwrite, republish):

@@ -381,14 +381,21 @@ CASES = [
     # -- files ------------------------------------------------
     Case('files_absolute_path', 'POST', VERSIONS,
          publish(files={'/etc/passwd': 'x'}), message='absolute'),
+    # '../x.yaml' is a name in the bundle (keys may climb); these name
+    # no file at all.
     Case('files_dot_dot', 'POST', VERSIONS,
-         publish(files={'../x.yaml': 'x'}), message='outside'),
+         publish(files={'..': 'x'}), message='names no file'),
     Case('files_dot_dot_inside', 'POST', VERSIONS,
-         publish(files={'a/../../x.yaml': 'x'}), message='outside'),
+         publish(files={'a/../..': 'x'}), message='names no file'),
     Case('files_url', 'POST', VERSIONS,
          publish(files={'http://example.com/x.yaml': 'x'}), message='URL'),
-    Case('files_file_url', 'POST', VERSIONS,
-         publish(files={'file:///etc/passwd': 'x'}), message='URL'),
+    # A body of file:/// keys is taken as Heat's clients send it; mixed
+    # with relative paths, or with another scheme, it is not.
+    Case('files_file_url_mixed', 'POST', VERSIONS,
+         publish(files={'file:///etc/passwd': 'x', 'a.yaml': 'x'}),
+         message='mixes'),
+    Case('files_ftp_url', 'POST', VERSIONS,
+         publish(files={'ftp://example.com/x.yaml': 'x'}), message='URL'),
     Case('files_backslash', 'POST', VERSIONS,
          publish(files={'a\\b.yaml': 'x'}), message='backslash'),
     Case('files_control_character', 'POST', VERSIONS,

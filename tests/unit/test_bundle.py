@@ -261,10 +261,16 @@ class PathTest(base.BaseTestCase):
         self.assertEqual('a/b.yaml', bundle.normalise_path('a//b.yaml'))
         self.assertEqual('a.yaml', bundle.normalise_path('a.yaml'))
 
+    def test_keys_may_climb(self):
+        self.assertEqual('../a.yaml', bundle.normalise_path('../a.yaml'))
+        self.assertEqual('../b.yaml', bundle.normalise_path('a/../../b.yaml'))
+        self.assertEqual('../../c/f.yaml',
+                         bundle.normalise_path('../x/../../c/./f.yaml'))
+
     def test_refused(self):
         for path in ('', '/etc/passwd', 'file:///etc/passwd',
-                     'http://example.com/a.yaml', '../a.yaml',
-                     'a/../../b.yaml', 'a\\b.yaml', '.', 'a/..',
+                     'http://example.com/a.yaml', '..', '../..',
+                     'a/../..', 'a\\b.yaml', '.', 'a/..',
                      'x' * 256, 'a\nb', None):
             error = self.assertRaises(exception.InvalidBundle,
                                       bundle.normalise_path, path)
@@ -423,14 +429,23 @@ class ReferencesTest(base.BaseTestCase):
             self.assertIn("the URL '%s' at outputs.o.value" % ref,
                           str(error))
 
-    def test_escaping_root_refused(self):
+    def test_climbing_references(self):
+        # A child in a sibling folder, and its script two levels up.
+        root = dict(HOT_ROOT, resources={'a': {'type': '../lib/a.yaml'}})
+        child = dict(HOT_ROOT, outputs={
+            'o': {'value': {'get_file': '../../scripts/s.sh'}}})
+        files = {'../lib/a.yaml': json.dumps(child),
+                 '../../scripts/s.sh': 'echo\n'}
+        self.assertEqual(['../lib/a.yaml'],
+                         list(bundle.check_references(root, files)))
+
+    def test_climbing_to_a_missing_file_refused(self):
         root = dict(HOT_ROOT, resources={'a': {'type': '../a.yaml'}})
         error = self.assertRaises(exception.InvalidBundle,
                                   bundle.check_references, root,
                                   {'a.yaml': HOT})
         self.assertIn("root template refers to '../a.yaml' at "
-                      "resources.a.type, which is not a path inside the "
-                      "bundle", str(error))
+                      "resources.a.type, which is not in files", str(error))
 
     def test_bad_child_named(self):
         root = dict(HOT_ROOT, resources={'a': {'type': 'a.yaml'}})

@@ -19,6 +19,9 @@ POST_VERSION = {
         'files': {'type': 'object',
                   'additionalProperties': {'type': 'string'}},
         'environment': {'type': ['string', 'object', 'null']},
+        # As openstack stack create sends them: files keys merged in order.
+        'environment_files': {'type': 'array', 'maxItems': 100,
+                              'items': {'type': 'string'}},
         'description': {'type': ['string', 'null'], 'maxLength': 65535},
         'source': {
             'type': ['object', 'null'],

@@ -150,14 +150,45 @@ class LoadTest(BundleTestCase):
         second = self.load(self.source('elsewhere/deeper/two'))
         self.assertEqual(first.fields(), second.fields())
 
-    def test_file_outside_the_template_directory_is_refused(self):
+    def test_files_in_sibling_folders_climb(self):
         top = self.source()
         self.tree({'web.yaml': ROOT.replace('scripts/boot.sh',
                                             '../outside.sh'),
                    '../outside.sh': 'echo\n'})
-        error = self.assertRaises(errors.BundleError, self.load, top)
-        self.assertIn(os.path.join(self.tmp, 'outside.sh'), str(error))
-        self.assertIn('outside', str(error))
+        loaded = self.load(top)
+        # The root refers to src/ and to its parent: keys start there.
+        self.assertEqual(['outside.sh', 'src/mapped.yaml',
+                          'src/nested/child.yaml', 'src/nested/data.txt',
+                          'src/scripts/boot.sh'], sorted(loaded.files))
+        self.assertEqual(
+            {'get_file': 'outside.sh'},
+            loaded.template['resources']['boot']['properties']['value'])
+        child = json.loads(loaded.files['src/nested/child.yaml'])
+        self.assertEqual('src/scripts/boot.sh', child['resources']['shared'][
+            'properties']['value']['get_file'])
+
+    def test_children_climb_above_the_root(self):
+        top = self.source()
+        self.tree({'nested/child.yaml': CHILD.replace(
+            '../scripts/boot.sh', '../../../common/boot.sh'),
+            '../../common/boot.sh': 'echo\n'})
+        loaded = self.load(top)
+        self.assertIn('../../common/boot.sh', loaded.files)
+        child = json.loads(loaded.files['nested/child.yaml'])
+        self.assertEqual('../../common/boot.sh', child['resources'][
+            'shared']['properties']['value']['get_file'])
+
+    def test_root_referring_into_one_folder_is_rebased_there(self):
+        # A file:/// body tells nothing of the root's own directory: the
+        # bundle is keyed from the deepest directory the root refers to,
+        # whoever builds the body.
+        top = self.tree({'t.yaml': 'heat_template_version: 2018-08-31\n'
+                         'outputs: {o: {value: {get_file: lib/a.sh}}}\n',
+                         'lib/a.sh': 'a\n'}, 'one')
+        loaded = bundle.load(os.path.join(top, 't.yaml'))
+        self.assertEqual({'a.sh': 'a\n'}, loaded.files)
+        self.assertEqual({'get_file': 'a.sh'},
+                         loaded.template['outputs']['o']['value'])
 
     def test_ambiguous_child_reference_stays_relative_to_the_child(self):
         # nested/child.yaml refers to nested/data.txt; were it written as
@@ -189,17 +220,17 @@ class LoadTest(BundleTestCase):
     def test_urls_are_rebased_like_paths(self):
         base = 'http://example.com/t/'
         loaded = bundle.relative_bundle(
-            base + 'web.yaml',
             {'resources': {'a': {'type': base + 'lib/a.yaml'}}},
             {base + 'lib/a.yaml': json.dumps(
                 {'heat_template_version': '2018-08-31',
                  'outputs': {'o': {'value': {'get_file': base + 'x%20y'}}}}),
              base + 'x%20y': b'text'},
             {})
-        self.assertEqual({'resources': {'a': {'type': 'lib/a.yaml'}}},
+        # The root refers to lib/ only: keys start there.
+        self.assertEqual({'resources': {'a': {'type': 'a.yaml'}}},
                          loaded.template)
-        self.assertEqual('text', loaded.files['x y'])
-        self.assertIn('"get_file":"x y"', loaded.files['lib/a.yaml'])
+        self.assertEqual('text', loaded.files['../x y'])
+        self.assertIn('"get_file":"../x y"', loaded.files['a.yaml'])
 
     def test_version_fields_leave_unset_metadata_out(self):
         loaded = bundle.Bundle({'heat_template_version': '2018-08-31'})
@@ -267,12 +298,49 @@ class WriteTest(BundleTestCase):
         bundle.write(out, 'web', {'heat_template_version': 'x'},
                      overwrite=True)
 
-    def test_keys_escaping_the_directory_are_refused(self):
+    def test_climbing_keys_are_laid_out_inside_the_directory(self):
         out = os.path.join(self.tmp, 'out')
+        root, _env, paths = bundle.write(
+            out, 'web', {'heat_template_version': '2018-08-31'},
+            {'../../x.sh': 'a', '../web/y.sh': 'b', 'z.sh': 'c'})
+        self.assertEqual(os.path.join(out, 'web/web-1/web.yaml'), root)
+        self.assertEqual(
+            sorted(os.path.join(out, p) for p in (
+                'x.sh', 'web/web/y.sh', 'web/web-1/z.sh',
+                'web/web-1/web.yaml')),
+            sorted(paths))
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, 'x.sh')))
+
+    def test_climbing_bundle_loads_back_identical(self):
+        top = self.source()
+        self.tree({'web.yaml': ROOT.replace('scripts/boot.sh',
+                                            '../../common/boot.sh'),
+                   '../../common/boot.sh': 'echo\n'})
+        loaded = self.load(top)
+        out = os.path.join(self.tmp, 'out')
+        root, env, _paths = bundle.write(out, 'web', loaded.template,
+                                         loaded.files, loaded.environment)
+        self.assertEqual(loaded.fields(), bundle.load(root, [env]).fields())
+
+    def test_hostile_keys_write_nothing(self):
+        out = os.path.join(self.tmp, 'out')
+        for files in ({'/etc/evil': 'x'}, {'a/../../b': 'x', 'c': 'y'},
+                      {'a\\..\\b': 'x'}, {'..': 'x'},
+                      {'file:///etc/evil': 'x'}, {'a': 'x', 'a/b': 'y'}):
+            self.assertRaises(errors.BundleError, bundle.write, out, 'web',
+                              {}, files)
+            self.assertFalse(os.path.exists(out), files)
+
+    def test_symlink_out_of_the_directory_writes_nothing(self):
+        out = self.tree({'keep': 'k'}, 'out')
+        outside = os.path.join(self.tmp, 'outside')
+        os.mkdir(outside)
+        os.symlink(outside, os.path.join(out, 'lib'))
         error = self.assertRaises(errors.BundleError, bundle.write, out,
-                                  'web', {}, {'../evil.sh': 'rm'})
-        self.assertIn('../evil.sh', str(error))
-        self.assertFalse(os.path.exists(os.path.join(self.tmp, 'evil.sh')))
+                                  'web', {}, {'lib/evil.sh': 'rm', 'a': 'b'})
+        self.assertIn('outside', str(error))
+        self.assertEqual([], os.listdir(outside))
+        self.assertEqual(['keep', 'lib'], sorted(os.listdir(out)))
 
     def test_to_yaml_uses_block_literals_for_multiline_text(self):
         self.assertEqual('script: |\n  echo a\n  echo b\n',
