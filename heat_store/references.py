@@ -11,8 +11,11 @@ Heat nor heatclient: parsers are passed in by the caller.
   itself, as Heat looks files up by exact key.
 - A body as Heat's clients send it (references and keys as absolute URLs)
   is rebased onto the deepest directory that holds what the root template
-  and its environment refer to: that directory is the only one such a body
-  tells, so the CLI rebases onto it as well and both give one digest.
+  and its environment refer to: that is the only directory such a body
+  tells. The CLI knows where the root template is, and keys relative to
+  its directory, as the contract's "relative to the template" asks; the
+  two give one digest whenever that directory is the deepest one (any file
+  beside the root, or under it, referred to by it).
 """
 
 import copy
@@ -210,7 +213,7 @@ def _reference(key, base, files):
     return key
 
 
-def rebase(template, files, environment, parse_template):
+def rebase(template, files, environment, parse_template, root_url=None):
     """A bundle of absolute URLs, as Heat's clients build it, made relative.
 
     :param template: the root template, references as absolute URLs
@@ -218,12 +221,19 @@ def rebase(template, files, environment, parse_template):
     :param environment: the merged environment, registry targets as URLs
     :param parse_template: parses a file's text as a template, raising
         ValueError when it is none (heatclient's ``is_template`` test)
+    :param root_url: the root template's own URL, when known (the CLI
+        read it): keys are then relative to its directory; otherwise to
+        :func:`rebase_base`
     :returns: ``(template, files, environment)``; every file that is a
         template is stored as :func:`canonical_text` with its references
         rewritten, so the same tree gives the same bundle from anywhere
     :raises: BadBundle, BadKey
     """
-    origin, base = rebase_base(template, files, environment)
+    if root_url is None:
+        origin, base = rebase_base(template, files, environment)
+    else:
+        origin, path = _split(root_url)
+        base = posixpath.dirname(path)
     keys = _keys(files, origin, base)
     texts = {keys[url]: text for url, text in files.items()}
 

@@ -25,6 +25,7 @@ import yaml
 
 from heatclient.common import template_format
 from heatclient.common import template_utils
+from heatclient.common import utils
 
 from heat_store.client import errors
 from heat_store.client.i18n import _
@@ -100,7 +101,9 @@ def load(template_path, environment_paths=None, object_request=None):
     files.update(env_files)
     if not files:
         return Bundle(template, {}, environment)
-    return relative_bundle(template, files, environment)
+    root_url = (template_path if references.is_url(template_path)
+                else utils.normalise_file_path_to_url(template_path))
+    return relative_bundle(template, files, environment, root_url)
 
 
 canonical_text = references.canonical_text
@@ -124,8 +127,11 @@ def _parse_child(text):
     return template_format.parse(text)
 
 
-def relative_bundle(template, files, environment):
+def relative_bundle(template, files, environment, root_url=None):
     """Rebase what heatclient read, by the server's own rule.
+
+    Keys are relative to the root template's directory when ``root_url``
+    (where the root was read) is given, as the CLI gives it.
 
     :param template: the root template, references as absolute URLs
     :param files: absolute URL -> content, as heatclient collected them
@@ -136,7 +142,7 @@ def relative_bundle(template, files, environment):
     texts = {url: _text(content) for url, content in files.items()}
     try:
         root, result, env = references.rebase(template, texts, environment,
-                                              _parse_child)
+                                              _parse_child, root_url)
     except ValueError as error:
         raise errors.BundleError(str(error))
     return Bundle(root, result, env)

@@ -156,15 +156,16 @@ class LoadTest(BundleTestCase):
                                             '../outside.sh'),
                    '../outside.sh': 'echo\n'})
         loaded = self.load(top)
-        # The root refers to src/ and to its parent: keys start there.
-        self.assertEqual(['outside.sh', 'src/mapped.yaml',
-                          'src/nested/child.yaml', 'src/nested/data.txt',
-                          'src/scripts/boot.sh'], sorted(loaded.files))
+        # Keys are relative to the root template's folder, and climb.
+        self.assertEqual(['../outside.sh', 'mapped.yaml',
+                          'nested/child.yaml', 'nested/data.txt',
+                          'scripts/boot.sh'], sorted(loaded.files))
         self.assertEqual(
-            {'get_file': 'outside.sh'},
+            {'get_file': '../outside.sh'},
             loaded.template['resources']['boot']['properties']['value'])
-        child = json.loads(loaded.files['src/nested/child.yaml'])
-        self.assertEqual('src/scripts/boot.sh', child['resources']['shared'][
+        child = json.loads(loaded.files['nested/child.yaml'])
+        # The key itself, which Heat finds by exact key.
+        self.assertEqual('scripts/boot.sh', child['resources']['shared'][
             'properties']['value']['get_file'])
 
     def test_children_climb_above_the_root(self):
@@ -178,17 +179,23 @@ class LoadTest(BundleTestCase):
         self.assertEqual('../../common/boot.sh', child['resources'][
             'shared']['properties']['value']['get_file'])
 
-    def test_root_referring_into_one_folder_is_rebased_there(self):
-        # A file:/// body tells nothing of the root's own directory: the
-        # bundle is keyed from the deepest directory the root refers to,
-        # whoever builds the body.
+    def test_root_referring_into_one_folder_keeps_its_keys(self):
+        # The CLI knows the root's folder: keys stay relative to it.
+        # (A file:/// body tells nothing of it, and is rebased onto the
+        # deepest folder its root refers into: 'a.sh' here.)
         top = self.tree({'t.yaml': 'heat_template_version: 2018-08-31\n'
                          'outputs: {o: {value: {get_file: lib/a.sh}}}\n',
                          'lib/a.sh': 'a\n'}, 'one')
         loaded = bundle.load(os.path.join(top, 't.yaml'))
-        self.assertEqual({'a.sh': 'a\n'}, loaded.files)
-        self.assertEqual({'get_file': 'a.sh'},
+        self.assertEqual({'lib/a.sh': 'a\n'}, loaded.files)
+        self.assertEqual({'get_file': 'lib/a.sh'},
                          loaded.template['outputs']['o']['value'])
+        texts = {'file://%s' % os.path.join(top, 'lib/a.sh'): 'a\n'}
+        body = {'heat_template_version': '2018-08-31', 'outputs': {'o': {
+            'value': {'get_file': 'file://%s' % os.path.join(
+                top, 'lib/a.sh')}}}}
+        rebased = bundle.relative_bundle(body, texts, {})
+        self.assertEqual({'a.sh': 'a\n'}, rebased.files)
 
     def test_ambiguous_child_reference_stays_relative_to_the_child(self):
         # nested/child.yaml refers to nested/data.txt; were it written as
