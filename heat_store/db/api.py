@@ -499,7 +499,7 @@ def version_resolve(context, template_id, constraint):
 def _get_version(context, template_id, version, with_bundle=False):
     V = models.StoredTemplateVersion
     query = sa.select(V).where(V.template_id == template_id,
-                               V.version == version)
+                               V.version == versioning.drop_v(version))
     if with_bundle:
         query = query.options(orm.undefer(V.template), orm.undefer(V.files),
                               orm.undefer(V.environment))
@@ -749,7 +749,8 @@ def version_template_body(context, ident, version):
             presorted=True)
         where = V.id == (latest.id if latest is not None else None)
     else:
-        where = sa.and_(V.template_id == template.id, V.version == version)
+        where = sa.and_(V.template_id == template.id,
+                        V.version == versioning.drop_v(version))
     body = context.session.scalar(sa.select(V.template).where(where))
     if body is None:
         raise exception.VersionNotFound(template.name, version)
