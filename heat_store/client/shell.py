@@ -35,11 +35,11 @@ REPUBLISH = {
 
 
 class StoreCommandError(exc.CommandError):
-    """A store command failed; its message is the whole ``ERROR:`` line."""
+    """A store command failed; its message is all ``heat`` prints."""
 
 
 def _store_command(func):
-    """Report what a store command expects to go wrong as one line."""
+    """Report what a store command expects to go wrong as its message."""
     @functools.wraps(func)
     def wrapper(hc, args):
         try:

@@ -41,7 +41,7 @@ class CreateVersion(command.ShowOne):
             help=_('Description of the version, e.g. what changed'))
         return parser
 
-    @common.one_line_errors
+    @common.store_errors
     def take_action(self, parsed_args):
         self.log.debug('take_action(%s)', parsed_args)
         loaded = common.load_bundle(self.app, parsed_args)
@@ -79,7 +79,7 @@ class ListVersion(command.Lister):
             help=_('List more columns'))
         return parser
 
-    @common.one_line_errors
+    @common.store_errors
     def take_action(self, parsed_args):
         self.log.debug('take_action(%s)', parsed_args)
         return _list(common.store(self.app), parsed_args)
@@ -109,7 +109,7 @@ class ShowVersion(command.ShowOne):
                       'resolved as a stack would resolve it'))
         return parser
 
-    @common.one_line_errors
+    @common.store_errors
     def take_action(self, parsed_args):
         self.log.debug('take_action(%s)', parsed_args)
         version = common.store(self.app).versions.find(
@@ -148,7 +148,7 @@ class SetVersion(command.ShowOne):
             help=_('New description of the version'))
         return parser
 
-    @common.one_line_errors
+    @common.store_errors
     def take_action(self, parsed_args):
         self.log.debug('take_action(%s)', parsed_args)
         if parsed_args.status is None and parsed_args.description is None:
@@ -192,7 +192,7 @@ class ListConsumers(command.Lister):
             parser, _('An exact version or "latest"'))
         return parser
 
-    @common.one_line_errors
+    @common.store_errors
     def take_action(self, parsed_args):
         self.log.debug('take_action(%s)', parsed_args)
         stacks = common.store(self.app).versions.consumers(
@@ -217,7 +217,7 @@ class ListDependents(command.Lister):
             parser, _('An exact version or "latest"'))
         return parser
 
-    @common.one_line_errors
+    @common.store_errors
     def take_action(self, parsed_args):
         self.log.debug('take_action(%s)', parsed_args)
         dependents, others = common.store(self.app).versions.dependents(

@@ -54,9 +54,11 @@ class ErrorMessageTest(base.BaseTestCase):
         self.assertEqual('ERROR: The stored template (nope) could not be '
                          'found.', errors.message(error))
 
-    def test_message_is_one_line(self):
-        error = heat_exc.HTTPBadRequest(fault(400, 'bad:\n  web.yaml\n'))
-        self.assertEqual('ERROR: bad: web.yaml', errors.message(error))
+    def test_message_keeps_its_lines(self):
+        error = heat_exc.HTTPBadRequest(fault(
+            400, 'bad at line 2, column 3: oops  \n    a: [b\n      ^\n'))
+        self.assertEqual('ERROR: bad at line 2, column 3: oops\n'
+                         '    a: [b\n      ^', errors.message(error))
 
     def test_body_without_fault_names_the_status(self):
         error = heat_exc.HTTPConflict('<html>conflict</html>')
