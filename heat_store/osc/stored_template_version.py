@@ -74,6 +74,21 @@ class ListVersion(command.Lister):
             choices=('active', 'deprecated'),
             help=_('Only active or only deprecated versions'))
         parser.add_argument(
+            '--limit',
+            metavar='<limit>',
+            type=int,
+            help=_('The most versions to return (the server gives at most '
+                   'its page size, 100 by default)'))
+        parser.add_argument(
+            '--marker',
+            metavar='<version>',
+            help=_('Return the versions after this one (the last of the '
+                   'previous page)'))
+        parser.add_argument(
+            '--oldest-first',
+            action='store_true',
+            help=_('List (and page) oldest first'))
+        parser.add_argument(
             '--long',
             action='store_true',
             help=_('List more columns'))
@@ -86,9 +101,10 @@ class ListVersion(command.Lister):
 
 
 def _list(store, args):
-    versions = store.versions.list(args.stored_template,
-                                   constraint=args.constraint,
-                                   status=args.status)
+    versions = store.versions.list(
+        args.stored_template, constraint=args.constraint, status=args.status,
+        limit=args.limit, marker=args.marker,
+        sort_dir='asc' if args.oldest_first else None)
     columns = ['Version', 'Status', 'Digest', 'Creation Time']
     if args.long:
         columns[3:3] = ['Size', 'Description', 'Warnings']
