@@ -22,9 +22,17 @@ while (($#)); do
     shift
 done
 
+# pip, with what it says about this machine's index configuration left
+# out. setuptools warns that an editable install's source folder may
+# shadow the installed package: here that folder is the package.
+quiet_pip() {
+    PYTHONWARNINGS='ignore:Editable installation' "$venv/bin/pip" "$@" 2>&1 |
+        grep -v -e '^WARNING: Location' -e '^\s*$' -e '!!' -e 'WheelFile' >&2 || true
+}
+
 if [[ ! -x $venv/bin/python ]]; then
     "$python" -m venv "$venv"
-    "$venv/bin/pip" install -q --upgrade pip
+    quiet_pip install -q --upgrade pip
 fi
 stamp=$venv/.heat-store-installed
 files=(requirements.txt setup.cfg)
@@ -35,8 +43,12 @@ if [[ ! -f $stamp ]] || ! grep -qx "$sum" "$stamp"; then
     ((want_tests)) && args+=(-r test-requirements.txt)
     [[ -n $heat ]] && args+=("$heat")
     echo "Installing heat-store and its requirements into $venv ..." >&2
-    "$venv/bin/pip" install -q "${args[@]}" 2>&1 |
-        grep -v -e '^WARNING: Location' -e '^\s*$' -e '!!' -e 'WheelFile' >&2 || true
-    "$venv/bin/python" -c 'import heat_store.embedded' >/dev/null
+    quiet_pip install -q "${args[@]}"
+    # Heat's libraries warn about eventlet on import: show them only if
+    # the import fails.
+    if ! out=$("$venv/bin/python" -c 'import heat_store.embedded' 2>&1); then
+        echo "$out" >&2
+        exit 1
+    fi
     echo "$sum" >> "$stamp"
 fi
