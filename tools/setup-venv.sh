@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Create a virtualenv (default .venv) in the repository and install
-# heat-store into it (editable), with the test requirements when asked.
+# heat-store into it (editable, with the server extra), with the test
+# requirements when asked.
 # Safe to run again: it reinstalls only when a requirements file, setup.cfg
 # or the asked Heat release changed.
 #
@@ -39,7 +40,7 @@ files=(requirements.txt setup.cfg)
 ((want_tests)) && files+=(test-requirements.txt)
 sum=$( { cat "${files[@]}"; echo "$heat"; } | sha256sum | cut -d' ' -f1)
 if [[ ! -f $stamp ]] || ! grep -qx "$sum" "$stamp"; then
-    args=(-e .)
+    args=(-e '.[server]')
     ((want_tests)) && args+=(-r test-requirements.txt)
     [[ -n $heat ]] && args+=("$heat")
     echo "Installing heat-store and its requirements into $venv ..." >&2
