@@ -63,9 +63,9 @@ def drop_v(text):
 def parse_version(text):
     """Parse a strict semantic version such as '1.4.2' or '2.0.0-rc.1'.
 
-    A leading 'v' is dropped (see :func:`drop_v`). Build metadata is refused because it does not take part in semver
-    precedence: '1.0.0+a' and '1.0.0+b' would be two versions that sort
-    as one.
+    A leading 'v' is dropped (see :func:`drop_v`). Build metadata is
+    refused because it does not take part in semver precedence: '1.0.0+a'
+    and '1.0.0+b' would be two versions that sort as one.
     """
     if not isinstance(text, str):
         raise exception.InvalidVersion(version=text,
