@@ -9,6 +9,7 @@ computed and whichever of YAML, JSON or a dict it was sent as.
 import hashlib
 import json
 import posixpath
+import re
 
 from oslo_config import cfg
 import yaml
@@ -105,16 +106,54 @@ def _node_children(node):
     return []
 
 
-def _syntax_error(name, error):
+# The line breaks YAML counts lines by.
+_YAML_LINE_BREAK = re.compile('\r\n|[\n\r\x85\u2028\u2029]')
+_SNIPPET_WIDTH = 76
+
+
+def _snippet(lines, mark):
+    """The line a mark points into and a caret under it, as PyYAML shows
+    them (libyaml's marks carry no text to show), or None for a blank
+    line. A long line is cut to a window around the caret."""
+    if mark.line >= len(lines) or not lines[mark.line].strip():
+        return None
+    line, column = lines[mark.line], mark.column
+    start = max(0, min(column - _SNIPPET_WIDTH // 2,
+                       len(line) - _SNIPPET_WIDTH))
+    head = '... ' if start else ''
+    tail = ' ...' if len(line) > start + _SNIPPET_WIDTH else ''
+    shown = head + line[start:start + _SNIPPET_WIDTH] + tail
+    caret = ' ' * (len(head) + column - start) + '^'
+    return '    %s\n    %s' % (shown.expandtabs(1), caret)
+
+
+def _syntax_error(name, error, text):
+    """A YAML syntax error with its place and the parser's context lines.
+
+    The first line says where and what; below it, as ``openstack stack
+    create`` shows Heat's YAML errors, the offending line with a caret,
+    and what the parser was reading when it failed, with its line.
+    """
     mark = getattr(error, 'problem_mark', None)
     problem = getattr(error, 'problem', None) or str(error)
     if mark is None:
         return _invalid(_('%(name)s is not valid YAML: %(problem)s'),
                         name=name, problem=problem)
-    return _invalid(_('%(name)s is not valid YAML at line %(line)d, '
-                      'column %(column)d: %(problem)s'),
-                    name=name, line=mark.line + 1, column=mark.column + 1,
-                    problem=problem)
+    lines = _YAML_LINE_BREAK.split(text)
+    parts = [_('%(name)s is not valid YAML at line %(line)d, column '
+               '%(column)d: %(problem)s') % {
+        'name': name, 'line': mark.line + 1, 'column': mark.column + 1,
+        'problem': problem}]
+    parts.append(_snippet(lines, mark))
+    context, where = (getattr(error, 'context', None),
+                      getattr(error, 'context_mark', None))
+    if context and where is not None:
+        parts.append(_('%(context)s at line %(line)d, column %(column)d:') % {
+            'context': context, 'line': where.line + 1,
+            'column': where.column + 1})
+        parts.append(_snippet(lines, where))
+    return exception.InvalidBundle(
+        reason='\n'.join(part for part in parts if part))
 
 
 def check_yaml_expansion(text, name):
@@ -139,7 +178,7 @@ def check_yaml_expansion(text, name):
             json.loads(text)
             return
         except ValueError:
-            raise _syntax_error(name, error)
+            raise _syntax_error(name, error, text)
     except RecursionError:
         # Only the pure-Python composer recurses; libyaml stops at depth
         # 1000 with a YAMLError.

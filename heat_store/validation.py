@@ -75,11 +75,6 @@ def check_shapes(prepared):
                     else _('a resource type or a file')})
 
 
-def _is_unavailable(error):
-    return (getattr(error, 'error_code', None) == SERVICE_UNAVAILABLE or
-            str(error).startswith('HEAT-E%s' % SERVICE_UNAVAILABLE))
-
-
 def _registry_types(environment):
     """Resource types the environment's registry maps other types to."""
     registry = (environment or {}).get('resource_registry')
@@ -144,26 +139,66 @@ class _Budget(object):
                            version=version, timeout=left)
 
 
+def _probe(type_name):
+    """A template with one resource of ``type_name`` and nothing else."""
+    return {'heat_template_version': '2013-05-23',
+            'resources': {'probe': {'type': type_name}}}
+
+
 def unavailable_type_warnings(context, engine, templates, environment=None,
-                              budget=None):
-    """One warning per resource type whose service this cloud lacks."""
+                              files=None, budget=None):
+    """One warning per resource type whose service this cloud lacks.
+
+    The engine is asked in two ways that log nothing for a type it does
+    not know (its ``resource_schema`` logs a traceback for each one): one
+    ``list_resource_types`` call filtered to the bundle's types names those
+    it can create; each other type is validated alone, where Heat checks
+    the service before anything else. A type that is unknown, hidden or
+    refused by policy is left to the bundle's validation, which names it
+    with its place in the template.
+    """
     budget = budget or _Budget(cfg.CONF.template_store.validation_timeout)
     types = _registry_types(environment)
     for tmpl in templates:
         types.update(bundle.resource_types(tmpl))
+    if not types:
+        return []
+    pattern = '(?:%s)\\Z' % '|'.join(re.escape(t) for t in sorted(types))
+    environment = _guarded(environment or {})
     warnings = []
-    for type_name in sorted(types):
-        try:
-            budget.call(context, engine, 'resource_schema', _SCHEMA_VERSION,
-                        type_name=type_name, with_description=False)
-        except oslo_messaging.MessagingTimeout:
-            raise budget.exceeded()
-        except Exception as error:  # noqa: BLE001 - remote exceptions
-            if _is_unavailable(error):
-                warnings.append(str(error).split('\n')[0])
-            # Any other failure (an unknown type) is left to validation,
-            # which names it with its place in the template.
+    try:
+        available = set(budget.call(
+            context, engine, 'list_resource_types', _SCHEMA_VERSION,
+            support_status=None, type_name=pattern, heat_version=None,
+            with_description=False))
+        for type_name in sorted(types - available):
+            try:
+                result = budget.call(
+                    context, engine, 'validate_template', _VALIDATE_VERSION,
+                    template=_probe(type_name), params=environment,
+                    files=files or {}, show_nested=False,
+                    environment_files=None, files_container=None,
+                    ignorable_errors=None)
+            except heat_exc.HeatException as error:
+                # Heat raises what its validation finds in a resource.
+                result = {'Error': str(error)}
+            except _ENGINE_READ_ERRORS:
+                continue
+            line = _unavailable_line(result)
+            if line:
+                warnings.append(line)
+    except oslo_messaging.MessagingTimeout:
+        raise budget.exceeded()
     return warnings
+
+
+def _unavailable_line(result):
+    """The HEAT-E99001 sentence of a probe's error, or None."""
+    error = result.get('Error') if isinstance(result, dict) else None
+    code = 'HEAT-E%s' % SERVICE_UNAVAILABLE
+    if not error or code not in error:
+        return None
+    return error[error.index(code):].split('\n')[0]
 
 
 def validate_bundle(context, prepared, strict=False):
@@ -185,7 +220,7 @@ def validate_bundle(context, prepared, strict=False):
         prepared.children, analysis)
     templates = [prepared.template] + list(prepared.children.values())
     warnings = unavailable_type_warnings(context, engine, templates,
-                                         environment, budget)
+                                         environment, files, budget)
     if warnings and strict:
         raise exception.InvalidBundle(
             reason=_('strict publishing refuses resource types this cloud '

@@ -31,6 +31,12 @@ _VERSION_RE = re.compile(
     r'(\.(0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*))*)?')
 # Printable ASCII only: NpmSpec would take a trailing newline.
 _CONSTRAINT_RE = re.compile(r'[ -~]*')
+# A 'v' that starts a version number ('v1.2.0', '^v1.2', '>=v1 <v2'), not
+# one inside a prerelease ('1.0.0-dev1', '1.0.0-rc.v2').
+_LEADING_V_RE = re.compile(r'(?<![0-9A-Za-z.+-])v(?=[0-9])')
+CONSTRAINT_HELP = _('an exact version (1.2.0) or a range such as ^1.2, '
+                    '~1.2.0, >=1.0.0 <2.0.0, 1.x, 1.0.0 - 2.0.0 or '
+                    '^1.0 || ^2.0')
 
 _OPERATORS = {
     '==': operator.eq,
@@ -41,32 +47,46 @@ _OPERATORS = {
 }
 
 
+def drop_v(text):
+    """The text without the 'v' that may start each version number in it.
+
+    The one rule for a leading 'v', wherever a version or a constraint is
+    given (API, commands, the resource property): node-semver and git
+    tags write 'v1.2.0', so it is taken and means '1.2.0'. Anything but a
+    string is returned as it is.
+    """
+    if not isinstance(text, str):
+        return text
+    return _LEADING_V_RE.sub('', text)
+
+
 def parse_version(text):
     """Parse a strict semantic version such as '1.4.2' or '2.0.0-rc.1'.
 
-    Build metadata is refused because it does not take part in semver
-    precedence: '1.0.0+a' and '1.0.0+b' would be two versions that sort
-    as one.
+    A leading 'v' is dropped (see :func:`drop_v`). Build metadata is
+    refused because it does not take part in semver precedence: '1.0.0+a'
+    and '1.0.0+b' would be two versions that sort as one.
     """
     if not isinstance(text, str):
         raise exception.InvalidVersion(version=text,
                                        reason=_('a version must be a string'))
-    if len(text) > MAX_VERSION_LENGTH:
+    given, text = text, drop_v(text)
+    if len(given) > MAX_VERSION_LENGTH:
         raise exception.InvalidVersion(
-            version=text[:MAX_VERSION_LENGTH] + '...',
+            version=given[:MAX_VERSION_LENGTH] + '...',
             reason=_('longer than %d characters') % MAX_VERSION_LENGTH)
     if '+' in text:
         raise exception.InvalidVersion(
-            version=text, reason=_('build metadata is not allowed'))
+            version=given, reason=_('build metadata is not allowed'))
     if not _VERSION_RE.fullmatch(text):
         raise exception.InvalidVersion(
-            version=text,
+            version=given,
             reason=_('expected MAJOR.MINOR.PATCH with an optional '
                      '-prerelease, such as 1.4.2 or 2.0.0-rc.1'))
     version = semantic_version.Version(text)
     if max(version.major, version.minor, version.patch) > MAX_PART:
         raise exception.InvalidVersion(
-            version=text,
+            version=given,
             reason=_('major, minor and patch may be at most %d') % MAX_PART)
     return version
 
@@ -192,8 +212,9 @@ def _comparator_sets(text):
 def parse_constraint(text):
     """Parse an npm range; 'latest', None or '' mean any release.
 
-    With 'latest' resolving picks the highest active version that is not
-    a prerelease, which is what '*' does too.
+    A 'v' before a version number is dropped (see :func:`drop_v`). With
+    'latest' resolving picks the highest active version that is not a
+    prerelease, which is what '*' does too.
     """
     if text is None or (isinstance(text, str) and not text.strip()):
         text = LATEST
@@ -207,6 +228,7 @@ def parse_constraint(text):
             reason=_('longer than %d characters') % MAX_CONSTRAINT_LENGTH)
     if text == LATEST:
         return Constraint(LATEST, _comparator_sets('*'))
+    given, text = text, drop_v(text)
     if '+' in text:
         raise exception.InvalidConstraint(
             constraint=text, reason=_('build metadata is not allowed'))
@@ -216,12 +238,12 @@ def parse_constraint(text):
     try:
         semantic_version.NpmSpec(text)
         sets = _comparator_sets(text)
-    except (ValueError, AttributeError) as exc:
+    except (ValueError, AttributeError):
         # NOTE: NpmSpec raises AttributeError on some malformed hyphen
-        # ranges, such as '1.0.0 -  2.0.0'.
-        reason = (str(exc) if isinstance(exc, ValueError)
-                  else _('not an npm version range'))
-        raise exception.InvalidConstraint(constraint=text, reason=reason)
+        # ranges, such as '1.0.0 -  2.0.0'; its ValueError speaks of
+        # "NPM blocks". Either way, say what a constraint looks like.
+        raise exception.InvalidConstraint(
+            constraint=given, reason=_('expected %s') % CONSTRAINT_HELP)
     # NOTE: the bounds are compared with the integer columns in SQL, where
     # a number past 2**63 fails on SQLite (a 500). No version can exceed
     # MAX_PART; '^2147483647' has the bound 2147483648.0.0, hence the + 1.

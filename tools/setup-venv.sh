@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Create a virtualenv (default .venv) in the repository and install
-# heat-store into it (editable), with the test requirements when asked.
+# heat-store into it (editable, with the server extra), with the test
+# requirements when asked.
 # Safe to run again: it reinstalls only when a requirements file, setup.cfg
 # or the asked Heat release changed.
 #
@@ -22,21 +23,33 @@ while (($#)); do
     shift
 done
 
+# pip, with what it says about this machine's index configuration left
+# out. setuptools warns that an editable install's source folder may
+# shadow the installed package: here that folder is the package.
+quiet_pip() {
+    PYTHONWARNINGS='ignore:Editable installation' "$venv/bin/pip" "$@" 2>&1 |
+        grep -v -e '^WARNING: Location' -e '^\s*$' -e '!!' -e 'WheelFile' >&2 || true
+}
+
 if [[ ! -x $venv/bin/python ]]; then
     "$python" -m venv "$venv"
-    "$venv/bin/pip" install -q --upgrade pip
+    quiet_pip install -q --upgrade pip
 fi
 stamp=$venv/.heat-store-installed
 files=(requirements.txt setup.cfg)
 ((want_tests)) && files+=(test-requirements.txt)
 sum=$( { cat "${files[@]}"; echo "$heat"; } | sha256sum | cut -d' ' -f1)
 if [[ ! -f $stamp ]] || ! grep -qx "$sum" "$stamp"; then
-    args=(-e .)
+    args=(-e '.[server]')
     ((want_tests)) && args+=(-r test-requirements.txt)
     [[ -n $heat ]] && args+=("$heat")
     echo "Installing heat-store and its requirements into $venv ..." >&2
-    "$venv/bin/pip" install -q "${args[@]}" 2>&1 |
-        grep -v -e '^WARNING: Location' -e '^\s*$' -e '!!' -e 'WheelFile' >&2 || true
-    "$venv/bin/python" -c 'import heat_store.embedded' >/dev/null
+    quiet_pip install -q "${args[@]}"
+    # Heat's libraries warn about eventlet on import: show them only if
+    # the import fails.
+    if ! out=$("$venv/bin/python" -c 'import heat_store.embedded' 2>&1); then
+        echo "$out" >&2
+        exit 1
+    fi
     echo "$sum" >> "$stamp"
 fi

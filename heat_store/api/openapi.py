@@ -241,7 +241,15 @@ OPERATIONS = {
         id='listVersions', summary='List versions, newest first.',
         query=[('constraint', 'An npm version range.', _STRING),
                ('status', 'active or deprecated.',
-                stored_template_version.STATUS)],
+                stored_template_version.STATUS),
+               ('sort_dir', 'desc (newest first, the default) or asc, '
+                'in semver order.',
+                {'type': 'string', 'enum': ['asc', 'desc']}),
+               ('limit', 'At most this many (capped at [template_store] '
+                'max_page_size; default default_page_size).',
+                {'type': 'integer', 'minimum': 0}),
+               ('marker', 'The last version of the previous page.',
+                _STRING)],
         ok=(200, 'VersionList'), errors=(400, 401, 403, 404)),
     (_V, 'POST'): dict(
         id='publishVersion', summary='Publish a version.',

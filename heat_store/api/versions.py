@@ -16,6 +16,9 @@ from heat_store import publishing
 from heat_store import versioning
 
 LATEST = 'latest'
+# Versions page as the template list does, by keyset: the marker is the
+# last version of the previous page, in semver order.
+LIST_PARAMS = ('constraint', 'status', 'limit', 'marker', 'sort_dir')
 
 
 def _serialize_dependency(req, dependency):
@@ -117,17 +120,24 @@ class VersionController(object):
 
     @heat_util.registered_policy_enforce
     def index(self, req, template):
-        util.allowed_params(req, ('constraint', 'status'))
+        util.allowed_params(req, LIST_PARAMS)
         status = req.params.get('status')
         if status not in (None, 'active', 'deprecated'):
             raise exception.InvalidRequest(
                 reason=_('status must be active or deprecated'))
+        sort_dir = req.params.get('sort_dir', 'desc')
+        if sort_dir not in ('asc', 'desc'):
+            raise exception.InvalidRequest(
+                reason=_('sort_dir must be asc (oldest first) or desc '
+                         '(newest first)'))
         constraint = req.params.get('constraint')
         if constraint is not None:
             constraint = versioning.parse_constraint(constraint)
         found = template_obj.StoredTemplate.get(req.context, template)
         versions = version_obj.StoredTemplateVersion.get_all(
-            req.context, found.id, status=status, constraint=constraint)
+            req.context, found.id, status=status, constraint=constraint,
+            limit=util.extract_limit(req), marker=req.params.get('marker'),
+            sort_dir=sort_dir)
         return {'stored_template_versions': serialize_versions(
             req, found, versions)}
 

@@ -1,4 +1,4 @@
-"""One line for the user from whatever went wrong in a store command."""
+"""The message for the user of whatever went wrong in a store command."""
 
 from urllib import error as url_error
 
@@ -27,9 +27,12 @@ def server_message(error):
 
 
 def message(error):
-    """``ERROR: <what went wrong>`` on one line, or None if unknown.
+    """``ERROR: <what went wrong>``, or None if unknown.
 
-    None means the error is not one a store command expects, so that the
+    The message keeps its lines, as ``openstack stack create`` prints
+    Heat's: a YAML error's context line and caret stay under each other.
+    Only blank space at the ends of lines and of the message goes. None
+    means the error is not one a store command expects, so that the
     caller lets it through to the shell's own handling.
     """
     if isinstance(error, heat_exc.HTTPException):
@@ -48,7 +51,8 @@ def message(error):
             text = 'cannot read the template: %s' % reason
     else:
         return None
-    text = ' '.join(str(text).split())
+    text = '\n'.join(line.rstrip()
+                     for line in str(text).strip().splitlines())
     if text.startswith(PREFIX):
         return text
     return PREFIX + text

@@ -35,11 +35,11 @@ REPUBLISH = {
 
 
 class StoreCommandError(exc.CommandError):
-    """A store command failed; its message is the whole ``ERROR:`` line."""
+    """A store command failed; its message is all ``heat`` prints."""
 
 
 def _store_command(func):
-    """Report what a store command expects to go wrong as one line."""
+    """Report what a store command expects to go wrong as its message."""
     @functools.wraps(func)
     def wrapper(hc, args):
         try:
@@ -263,12 +263,21 @@ def do_template_store_version_create(store, args, hc):
            help=_('Only versions matching this node-semver range.'))
 @utils.arg('--status', metavar='<STATUS>', choices=('active', 'deprecated'),
            help=_('Only active or only deprecated versions.'))
+@utils.arg('-l', '--limit', metavar='<LIMIT>', type=int,
+           help=_('The most versions to return (the server gives at most '
+                  'its page size, 100 by default).'))
+@utils.arg('-m', '--marker', metavar='<VERSION>',
+           help=_('Return the versions after this one (the last of the '
+                  'previous page).'))
+@utils.arg('--sort-dir', metavar='<DIRECTION>', choices=('asc', 'desc'),
+           help=_('desc (newest first, the default) or asc.'))
 @_store_command
 def do_template_store_version_list(store, args, hc):
     """List the versions of a stored template, newest first."""
     utils.print_list(
         store.versions.list(args.template, constraint=args.constraint,
-                            status=args.status),
+                            status=args.status, limit=args.limit,
+                            marker=args.marker, sort_dir=args.sort_dir),
         ['version', 'status', 'digest', 'creation_time', 'description'],
         sortby_index=None)
 

@@ -10,9 +10,12 @@ from heat_store.client import common
 LATEST = 'latest'
 
 # An exact semantic version (build metadata allowed here only so that the
-# server, not the client, explains why it refuses it). Anything else given
-# where "a version or a constraint" is asked for is a constraint.
-_EXACT = re.compile(r'^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$')
+# server, not the client, explains why it refuses it), with the leading
+# 'v' the server takes and drops (heat_store.versioning.drop_v). Anything
+# else given where "a version or a constraint" is asked for is a
+# constraint.
+_EXACT = re.compile(
+    r'^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$')
 
 
 def is_exact(version):
@@ -46,7 +49,9 @@ class VersionManager(base.BaseManager):
         """Get the versions of a stored template, newest first.
 
         :param stored_template: name or ID of the stored template
-        :param kwargs: filters ``constraint`` and ``status``
+        :param kwargs: filters ``constraint`` and ``status``; paging
+            ``limit``, ``marker`` (the last version of the previous page)
+            and ``sort_dir`` (``desc``, newest first, or ``asc``)
         :rtype: list of :class:`StoredTemplateVersion`
         """
         url = self._path(stored_template) + common.query_string(kwargs)

@@ -5,6 +5,7 @@ private helpers run inside the caller's. Queries are scoped here: what a
 project may see is decided by :func:`_visible`, and nowhere else.
 """
 
+import itertools
 import operator
 
 from oslo_db import api as oslo_db_api
@@ -392,15 +393,18 @@ def version_dependents(context, version_id):
 
 # Versions
 
-def _version_order():
+def _version_order(ascending=False):
     V = models.StoredTemplateVersion
+    if ascending:
+        return (V.major.asc(), V.minor.asc(), V.patch.asc())
     return (V.major.desc(), V.minor.desc(), V.patch.desc())
 
 
-def _semver_sorted(rows):
-    """Order rows newest first, settling prerelease order in Python."""
+def _semver_sorted(rows, ascending=False):
+    """Order rows (newest first by default), settling prerelease order in
+    Python."""
     return sorted(rows, key=lambda r: versioning.sort_key(r.version),
-                  reverse=True)
+                  reverse=not ascending)
 
 
 def _triple_beyond(bound, above):
@@ -445,7 +449,8 @@ def _within(constraint):
     return sa.or_(*sets)
 
 
-def _iter_newest_first(context, template_id, status=None, constraint=None):
+def _iter_versions(context, template_id, status=None, constraint=None,
+                   ascending=False, after=None):
     """Yield a template's versions newest first, a batch at a time.
 
     The database orders by major.minor.patch; rows sharing those differ
@@ -453,6 +458,11 @@ def _iter_newest_first(context, template_id, status=None, constraint=None):
     database skips the versions outside its bounds (the caller still
     matches each row), so a caller that stops at the first match reads
     one batch however many versions there are, newer majors included.
+    ``ascending`` yields oldest first; ``after`` (a version) starts past
+    it in that order: the database starts at its major.minor.patch (a
+    keyset condition, an index range) and the prereleases sharing those
+    are passed over here, so a page boundary inside a release's
+    prereleases keeps semver order.
     """
     V = models.StoredTemplateVersion
     query = sa.select(V).where(V.template_id == template_id)
@@ -461,9 +471,22 @@ def _iter_newest_first(context, template_id, status=None, constraint=None):
     within = _within(constraint) if constraint is not None else None
     if within is not None:
         query = query.where(within)
-    query = query.order_by(*_version_order(), V.id)
+    if after is not None:
+        query = query.where(_triple_beyond(
+            ((after.major, after.minor, after.patch), True),
+            above=ascending))
+    query = query.order_by(*_version_order(ascending), V.id)
     offset = 0
     pending = []
+
+    def settled(rows):
+        rows = _semver_sorted(rows, ascending)
+        if after is None:
+            return rows
+        beyond = operator.gt if ascending else operator.lt
+        return [r for r in rows
+                if beyond(versioning.sort_key(r.version), after)]
+
     while True:
         batch = context.session.scalars(
             query.limit(VERSION_BATCH).offset(offset)).all()
@@ -471,19 +494,35 @@ def _iter_newest_first(context, template_id, status=None, constraint=None):
         for row in batch:
             if pending and (row.major, row.minor, row.patch) != (
                     pending[0].major, pending[0].minor, pending[0].patch):
-                yield from _semver_sorted(pending)
+                yield from settled(pending)
                 pending = []
             pending.append(row)
         if len(batch) < VERSION_BATCH:
             break
-    yield from _semver_sorted(pending)
+    yield from settled(pending)
 
 
 @context_manager.reader
-def version_get_all(context, template_id, status=None, constraint=None):
-    rows = _iter_newest_first(context, template_id, status, constraint)
+def version_get_all(context, template_id, status=None, constraint=None,
+                    limit=None, marker=None, sort_dir='desc'):
+    """A page of a template's versions, newest first (``sort_dir`` desc).
+
+    ``marker`` is the last version of the previous page (400 if the
+    template has no such version); ``limit`` the most to return.
+    """
+    after = None
+    if marker is not None:
+        if _get_version(context, template_id, marker) is None:
+            raise exception.InvalidRequest(
+                reason=_('The marker %s is not a version of this stored '
+                         'template.') % marker)
+        after = versioning.parse_version(marker)
+    rows = _iter_versions(context, template_id, status, constraint,
+                          ascending=sort_dir == 'asc', after=after)
     if constraint is not None:
         rows = (r for r in rows if constraint.match(r.version))
+    if limit is not None:
+        rows = itertools.islice(rows, limit)
     return list(rows)
 
 
@@ -492,14 +531,14 @@ def version_resolve(context, template_id, constraint):
     """The highest active version matching ``constraint``, or None."""
     return versioning.resolve(
         constraint,
-        _iter_newest_first(context, template_id, 'active', constraint),
+        _iter_versions(context, template_id, 'active', constraint),
         presorted=True)
 
 
 def _get_version(context, template_id, version, with_bundle=False):
     V = models.StoredTemplateVersion
     query = sa.select(V).where(V.template_id == template_id,
-                               V.version == version)
+                               V.version == versioning.drop_v(version))
     if with_bundle:
         query = query.options(orm.undefer(V.template), orm.undefer(V.files),
                               orm.undefer(V.environment))
@@ -536,7 +575,7 @@ def _refresh_summary(context, template):
             V.template_id == template.id))
     latest = versioning.resolve(
         versioning.parse_constraint('latest'),
-        _iter_newest_first(context, template.id, 'active'), presorted=True)
+        _iter_versions(context, template.id, 'active'), presorted=True)
     template.latest_version = latest.version if latest else None
     template.updated_at = timeutils.utcnow()
 
@@ -567,7 +606,7 @@ def version_create(context, template_id, values, check=None):
         raise exception.StoredTemplateNotFound(template_id)
     version = values['version']
     if version is None:
-        highest = next(_iter_newest_first(context, template.id), None)
+        highest = next(_iter_versions(context, template.id), None)
         version = str(versioning.next_patch(
             [highest.version] if highest is not None else []))
         values = dict(values, version=version)
@@ -745,11 +784,12 @@ def version_template_body(context, ident, version):
     if version == versioning.LATEST:
         latest = versioning.resolve(
             versioning.parse_constraint(versioning.LATEST),
-            _iter_newest_first(context, template.id, 'active'),
+            _iter_versions(context, template.id, 'active'),
             presorted=True)
         where = V.id == (latest.id if latest is not None else None)
     else:
-        where = sa.and_(V.template_id == template.id, V.version == version)
+        where = sa.and_(V.template_id == template.id,
+                        V.version == versioning.drop_v(version))
     body = context.session.scalar(sa.select(V.template).where(where))
     if body is None:
         raise exception.VersionNotFound(template.name, version)

@@ -127,8 +127,8 @@ def resolve_in_project(context, ident, constraint):
     template = db_api._get_template(context, ident)
     from heat_store import versioning
     version = versioning.resolve(
-        constraint, db_api._iter_newest_first(context, template.id,
-                                              'active', constraint),
+        constraint, db_api._iter_versions(context, template.id,
+                                          'active', constraint),
         presorted=True)
     if version is not None:
         version = _with_bundle(context, version.id)

@@ -33,12 +33,13 @@ def store(app):
     return store_client.Client(app.client_manager.orchestration.http_client)
 
 
-def one_line_errors(take_action):
+def store_errors(take_action):
     """Turn the errors a store command expects into one CommandError.
 
     Server faults become ``ERROR: <the fault's error.message>``; so do
-    unreadable templates and environments. cliff prints a CommandError as
-    one line and exits non-zero, with no traceback unless ``--debug``.
+    unreadable templates and environments. cliff prints a CommandError's
+    message as it is (a YAML error keeps its context line and caret) and
+    exits non-zero, with no traceback unless ``--debug``.
     """
     @functools.wraps(take_action)
     def wrapper(self, parsed_args):

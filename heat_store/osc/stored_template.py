@@ -63,7 +63,7 @@ class CreateStoredTemplate(command.ShowOne):
         common.add_bundle_arguments(parser, required=False)
         return parser
 
-    @common.one_line_errors
+    @common.store_errors
     def take_action(self, parsed_args):
         self.log.debug('take_action(%s)', parsed_args)
         return _create(self.app, parsed_args)
@@ -134,7 +134,7 @@ class ListStoredTemplate(command.Lister):
             help=_('List more columns'))
         return parser
 
-    @common.one_line_errors
+    @common.store_errors
     def take_action(self, parsed_args):
         self.log.debug('take_action(%s)', parsed_args)
         return _list(common.store(self.app), parsed_args)
@@ -183,7 +183,7 @@ class ShowStoredTemplate(command.ShowOne):
         _add_name(parser)
         return parser
 
-    @common.one_line_errors
+    @common.store_errors
     def take_action(self, parsed_args):
         self.log.debug('take_action(%s)', parsed_args)
         template = common.store(self.app).stored_templates.get(
@@ -213,7 +213,7 @@ class SetStoredTemplate(command.ShowOne):
             help=_('New visibility: private, shared or public'))
         return parser
 
-    @common.one_line_errors
+    @common.store_errors
     def take_action(self, parsed_args):
         self.log.debug('take_action(%s)', parsed_args)
         return _set(common.store(self.app), parsed_args)
@@ -285,7 +285,7 @@ class ResolveStoredTemplate(command.ShowOne):
                    '"~1.2.0", ">=1.0.0 <2.0.0" (default: latest)'))
         return parser
 
-    @common.one_line_errors
+    @common.store_errors
     def take_action(self, parsed_args):
         self.log.debug('take_action(%s)', parsed_args)
         version = common.store(self.app).versions.resolve(
@@ -323,7 +323,7 @@ class DownloadStoredTemplate(command.Command):
             help=_('Replace files that already exist in --output-dir'))
         return parser
 
-    @common.one_line_errors
+    @common.store_errors
     def take_action(self, parsed_args):
         self.log.debug('take_action(%s)', parsed_args)
         version = common.store(self.app).versions.find(

@@ -41,7 +41,7 @@ class CreateVersion(command.ShowOne):
             help=_('Description of the version, e.g. what changed'))
         return parser
 
-    @common.one_line_errors
+    @common.store_errors
     def take_action(self, parsed_args):
         self.log.debug('take_action(%s)', parsed_args)
         loaded = common.load_bundle(self.app, parsed_args)
@@ -74,21 +74,37 @@ class ListVersion(command.Lister):
             choices=('active', 'deprecated'),
             help=_('Only active or only deprecated versions'))
         parser.add_argument(
+            '--limit',
+            metavar='<limit>',
+            type=int,
+            help=_('The most versions to return (the server gives at most '
+                   'its page size, 100 by default)'))
+        parser.add_argument(
+            '--marker',
+            metavar='<version>',
+            help=_('Return the versions after this one (the last of the '
+                   'previous page)'))
+        parser.add_argument(
+            '--oldest-first',
+            action='store_true',
+            help=_('List (and page) oldest first'))
+        parser.add_argument(
             '--long',
             action='store_true',
             help=_('List more columns'))
         return parser
 
-    @common.one_line_errors
+    @common.store_errors
     def take_action(self, parsed_args):
         self.log.debug('take_action(%s)', parsed_args)
         return _list(common.store(self.app), parsed_args)
 
 
 def _list(store, args):
-    versions = store.versions.list(args.stored_template,
-                                   constraint=args.constraint,
-                                   status=args.status)
+    versions = store.versions.list(
+        args.stored_template, constraint=args.constraint, status=args.status,
+        limit=args.limit, marker=args.marker,
+        sort_dir='asc' if args.oldest_first else None)
     columns = ['Version', 'Status', 'Digest', 'Creation Time']
     if args.long:
         columns[3:3] = ['Size', 'Description', 'Warnings']
@@ -109,7 +125,7 @@ class ShowVersion(command.ShowOne):
                       'resolved as a stack would resolve it'))
         return parser
 
-    @common.one_line_errors
+    @common.store_errors
     def take_action(self, parsed_args):
         self.log.debug('take_action(%s)', parsed_args)
         version = common.store(self.app).versions.find(
@@ -148,7 +164,7 @@ class SetVersion(command.ShowOne):
             help=_('New description of the version'))
         return parser
 
-    @common.one_line_errors
+    @common.store_errors
     def take_action(self, parsed_args):
         self.log.debug('take_action(%s)', parsed_args)
         if parsed_args.status is None and parsed_args.description is None:
@@ -192,7 +208,7 @@ class ListConsumers(command.Lister):
             parser, _('An exact version or "latest"'))
         return parser
 
-    @common.one_line_errors
+    @common.store_errors
     def take_action(self, parsed_args):
         self.log.debug('take_action(%s)', parsed_args)
         stacks = common.store(self.app).versions.consumers(
@@ -217,7 +233,7 @@ class ListDependents(command.Lister):
             parser, _('An exact version or "latest"'))
         return parser
 
-    @common.one_line_errors
+    @common.store_errors
     def take_action(self, parsed_args):
         self.log.debug('take_action(%s)', parsed_args)
         dependents, others = common.store(self.app).versions.dependents(

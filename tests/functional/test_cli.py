@@ -66,6 +66,14 @@ SOURCE = {
     'envs/override.yaml': 'parameter_defaults:\n  greeting: bonjour\n',
 }
 
+# A YAML syntax error: a flow mapping that is never closed.
+UNPARSABLE = """heat_template_version: 2018-08-31
+resources:
+  pw:
+    type: OS::Heat::RandomString
+    properties: {length: 8
+"""
+
 BROKEN = """
 heat_template_version: 2018-08-31
 resources:
@@ -107,6 +115,24 @@ class CLITestCase(base.BaseTestCase):
         with open(path, 'w') as f:
             f.write(BROKEN)
         return path
+
+    def unparsable_template(self):
+        path = os.path.join(self.tmp, 'unparsable.yaml')
+        with open(path, 'w') as f:
+            f.write(UNPARSABLE)
+        return path
+
+    def assert_yaml_error_as_stack_create(self, result):
+        """The YAML error with the lines ``openstack stack create`` shows:
+        the parser's context line and its caret, each on its own line."""
+        stock = self.openstack('stack', 'create', '-t',
+                               self.unparsable_template(), 'never', ok=False)
+        expected = stock.err[stock.err.index('Error parsing'):].splitlines()
+        self.assertIn('        properties: {length: 8', expected)
+        self.assertIn(' ' * 20 + '^', expected)
+        self.assert_error(result, 'Error parsing template')
+        shown = result.err[result.err.index('Error parsing'):].splitlines()
+        self.assertEqual(expected, shown)
 
     def run_cli(self, argv, ok=True, env=None):
         proc = subprocess.run(argv, capture_output=True, text=True,
@@ -154,7 +180,8 @@ class CLITestCase(base.BaseTestCase):
             time.sleep(0.2)
 
     def assert_error(self, result, *fragments):
-        """A failure reported as one ERROR line, with no traceback."""
+        """A failure reported as one ERROR message (the line that starts
+        it is returned), with no traceback."""
         self.assertNotEqual(0, result.code, result)
         self.assertNotIn('Traceback', result.err + result.out)
         lines = [line for line in result.err.splitlines()
@@ -295,7 +322,7 @@ class OpenStackCommandsTest(CLITestCase):
             '%(name)s/%(id)s' % stack, ('CREATE_COMPLETE', 'CREATE_FAILED')))
         return stack
 
-    def test_errors_are_one_line_and_version_is_global(self):
+    def test_errors_and_version_is_global(self):
         name = 'cli-errors'
         self.store('create', name)
         self.assert_error(self.store('create', name, ok=False),
@@ -304,6 +331,9 @@ class OpenStackCommandsTest(CLITestCase):
             self.store('version', 'create', name, '1.0.0',
                        '-t', self.broken_template(), ok=False),
             'Nope::Such::Type')
+        self.assert_yaml_error_as_stack_create(
+            self.store('version', 'create', name, '1.0.0',
+                       '-t', self.unparsable_template(), ok=False))
         # cliff takes --version anywhere on the line, even after a
         # command's own positionals and options.
         shown = self.store('version', 'create', name, '1.0.0', '-t',
@@ -369,6 +399,9 @@ class HeatShellTest(CLITestCase):
             self.heat('template-store-version-create', name, '1.2.0',
                       '-f', self.broken_template(), ok=False),
             'Nope::Such::Type')
+        self.assert_yaml_error_as_stack_create(
+            self.heat('template-store-version-create', name, '1.2.0',
+                      '-f', self.unparsable_template(), ok=False))
         self.heat('template-store-version-delete', name, '1.1.0')
         self.heat('template-store-delete', name)
         self.assert_error(self.heat('template-store-show', name, ok=False),

@@ -33,11 +33,26 @@ class ParseVersionTest(base.BaseTestCase):
         self.assertIn("'1.0.0+abc'", str(error))
 
     def test_invalid(self):
-        for text in ('1.2', 'v1.2.3', '1', '', ' 1.2.3', '1.2.3\n',
+        for text in ('1.2', 'v1.2', 'V1.2.3', 'vv1.2.3', 'v 1.2.3', '1',
+                     '', ' 1.2.3', '1.2.3\n',
                      '01.2.3', '1.2.3-', '1.2.3-01', '1.2.3-a..b',
                      '\u0661.2.3', 'latest', '1.2.3.4'):
             self.assertRaises(exception.InvalidVersion,
                               versioning.parse_version, text)
+
+    def test_leading_v_is_dropped(self):
+        self.assertEqual(semantic_version.Version('1.2.3'),
+                         versioning.parse_version('v1.2.3'))
+        self.assertEqual('2.0.0-rc.1',
+                         str(versioning.parse_version('v2.0.0-rc.1')))
+        # A 'v' inside a prerelease is part of it.
+        self.assertEqual('1.0.0-v2', str(versioning.parse_version('1.0.0-v2')))
+
+    def test_message_names_the_given_text(self):
+        error = self.assertRaises(exception.InvalidVersion,
+                                  versioning.parse_version, 'v1.2')
+        self.assertIn("'v1.2'", str(error))
+        self.assertIn('such as 1.4.2', str(error))
 
     def test_not_a_string(self):
         for value in (None, 1, 1.2, ['1.0.0']):
@@ -108,6 +123,31 @@ class ParseConstraintTest(base.BaseTestCase):
             error = self.assertRaises(exception.InvalidConstraint,
                                       versioning.parse_constraint, text)
             self.assertIn('Invalid version constraint', str(error))
+
+    def test_invalid_says_what_a_constraint_looks_like(self):
+        error = self.assertRaises(exception.InvalidConstraint,
+                                  versioning.parse_constraint, 'banana')
+        self.assertIn("'banana'", str(error))
+        self.assertIn('an exact version (1.2.0) or a range such as ^1.2',
+                      str(error))
+        self.assertNotIn('NPM', str(error))
+
+    def test_leading_v_is_dropped_everywhere_in_a_range(self):
+        cases = {
+            'v1.2.3': '1.2.3',
+            'v1.0': '1.0',
+            '^v1.2': '^1.2',
+            '~v1.2.0': '~1.2.0',
+            '>=v1.0.0 <v2.0.0': '>=1.0.0 <2.0.0',
+            'v1.2.3 - v2.0.0': '1.2.3 - 2.0.0',
+            '=v1.2.3 || v2.x': '=1.2.3 || 2.x',
+            '1.0.0-v2': '1.0.0-v2',
+            '>=1.0.0-dev1': '>=1.0.0-dev1',
+        }
+        for text, plain in cases.items():
+            self.assertEqual(plain, versioning.parse_constraint(text).text)
+            self.assertEqual(_matching(plain, self.versions),
+                             _matching(text, self.versions), text)
 
     def test_not_a_string(self):
         self.assertRaises(exception.InvalidConstraint,

@@ -54,9 +54,11 @@ class ErrorMessageTest(base.BaseTestCase):
         self.assertEqual('ERROR: The stored template (nope) could not be '
                          'found.', errors.message(error))
 
-    def test_message_is_one_line(self):
-        error = heat_exc.HTTPBadRequest(fault(400, 'bad:\n  web.yaml\n'))
-        self.assertEqual('ERROR: bad: web.yaml', errors.message(error))
+    def test_message_keeps_its_lines(self):
+        error = heat_exc.HTTPBadRequest(fault(
+            400, 'bad at line 2, column 3: oops  \n    a: [b\n      ^\n'))
+        self.assertEqual('ERROR: bad at line 2, column 3: oops\n'
+                         '    a: [b\n      ^', errors.message(error))
 
     def test_body_without_fault_names_the_status(self):
         error = heat_exc.HTTPConflict('<html>conflict</html>')
@@ -177,6 +179,18 @@ class OSCCommandsTest(base.BaseTestCase):
         self.assertEqual('ERROR: b is in use\n', err.getvalue())
         self.assertIn('1 of the 2', str(error))
 
+    def test_version_list_pages_with_limit_and_marker(self):
+        command, parser = self.parser('version_list')
+        http = self.app.client_manager.orchestration.http_client
+        http.get.return_value = mock.Mock(
+            headers={'content-type': 'application/json'},
+            json=mock.Mock(return_value={'stored_template_versions': []}))
+        command.take_action(parser.parse_args(
+            ['web', '--limit', '2', '--marker', '1.1.0', '--oldest-first']))
+        http.get.assert_called_once_with(
+            '/stored_templates/web/versions'
+            '?limit=2&marker=1.1.0&sort_dir=asc')
+
     def test_sort_takes_one_direction(self):
         self.assertEqual({'sort_keys': ['name', 'updated_time'],
                           'sort_dir': 'desc'},
@@ -250,6 +264,19 @@ class HeatShellTest(base.BaseTestCase):
                                   store_shell.do_template_store_show, hc,
                                   args)
         self.assertEqual('ERROR: gone', str(error))
+
+    def test_version_list_pages_with_limit_and_marker(self):
+        hc = mock.Mock()
+        hc.http_client.get.return_value = mock.Mock(
+            headers={'content-type': 'application/json'},
+            json=mock.Mock(return_value={'stored_template_versions': []}))
+        args = argparse.Namespace(template='web', constraint=None,
+                                  status=None, limit=2, marker='1.1.0',
+                                  sort_dir=None)
+        with mock.patch('sys.stdout', new_callable=io.StringIO):
+            store_shell.do_template_store_version_list(hc, args)
+        hc.http_client.get.assert_called_once_with(
+            '/stored_templates/web/versions?limit=2&marker=1.1.0')
 
     def test_argparse_version_stays_global(self):
         with mock.patch('sys.stdout', new_callable=io.StringIO) as out:
