@@ -473,7 +473,9 @@ CASES = [
     Case('semver_fullwidth_digits', 'POST', VERSIONS,
          publish(version='\uff11.\uff11.\uff10')),
     Case('semver_two_parts', 'POST', VERSIONS, publish(version='1.1')),
-    Case('semver_v_prefix', 'POST', VERSIONS, publish(version='v1.1.0')),
+    # A leading 'v' is taken (versioning.drop_v); two are not.
+    Case('semver_double_v_prefix', 'POST', VERSIONS,
+         publish(version='vv1.1.0')),
     Case('semver_spaces', 'POST', VERSIONS, publish(version=' 1.1.0')),
     Case('semver_trailing_newline', 'POST', VERSIONS,
          publish(version='1.1.0\n')),
@@ -641,7 +643,7 @@ CASES = [
          TEMPLATES + '?visibility=' + ','.join(['private'] * 1000),
          message='visibility takes at most 50'),
     Case('versions_status_unknown', 'GET', VERSIONS + '?status=gone'),
-    Case('versions_unknown_param', 'GET', VERSIONS + '?limit=1'),
+    Case('versions_unknown_param', 'GET', VERSIONS + '?colour=red'),
     Case('resolve_unknown_param', 'GET', RESOLVE + '?constraint=1.0.0'),
 
     # -- paths ------------------------------------------------
