@@ -6,7 +6,6 @@ and digested, so that the same bundle has the same digest wherever it is
 computed and whichever of YAML, JSON or a dict it was sent as.
 """
 
-import hashlib
 import json
 import posixpath
 import re
@@ -32,7 +31,7 @@ cfg.CONF.import_opt('max_resources_per_stack', 'heat.common.config')
 MAX_NESTING = 100
 ROOT = 'root template'
 ENVIRONMENT = 'environment'
-DIGEST_ALGORITHM = 'sha256'
+DIGEST_ALGORITHM = references.DIGEST_ALGORITHM
 TEMPLATE_SUFFIXES = ('.yaml', '.yml', '.template', '.json')
 URL_PREFIXES = ('http://', 'https://', 'file://', 'ftp://')
 
@@ -407,17 +406,13 @@ def canonical_bytes(template_dict, files, environment_dict):
 
     Files stay text. Its length is the bundle's size.
     """
-    document = {
-        'template': template_dict,
-        'files': dict(files or {}),
-        'environment': environment_dict or {},
-    }
+    document = references.bundle_document(template_dict, files,
+                                          environment_dict)
     return _dumps(document, _('bundle')).encode('utf-8')
 
 
-def digest_of(data):
-    """'sha256:<hex>' of canonical bytes already computed."""
-    return '%s:%s' % (DIGEST_ALGORITHM, hashlib.sha256(data).hexdigest())
+# The client computes the same digest (heat_store.client.sync).
+digest_of = references.digest_of
 
 
 def digest(template_dict, files, environment_dict):

@@ -19,11 +19,13 @@ Heat nor heatclient: parsers are passed in by the caller.
 """
 
 import copy
+import hashlib
 import json
 import posixpath
 from urllib import parse
 
 MAX_KEY_LENGTH = 255
+DIGEST_ALGORITHM = 'sha256'
 PARENT = '..'
 # Keys whose string values Heat's clients rewrite to the URLs of files.
 REFERENCE_KEYS = ('get_file', 'type')
@@ -44,6 +46,31 @@ def canonical_text(data):
     """
     return json.dumps(data, sort_keys=True, separators=(',', ':'),
                       ensure_ascii=False, allow_nan=False)
+
+
+def bundle_document(template, files, environment):
+    """What a bundle's canonical text is made of, on client and server."""
+    return {
+        'template': template,
+        'files': dict(files or {}),
+        'environment': environment or {},
+    }
+
+
+def digest_of(data):
+    """``sha256:<hex>`` of a bundle's canonical bytes."""
+    return '%s:%s' % (DIGEST_ALGORITHM, hashlib.sha256(data).hexdigest())
+
+
+def bundle_digest(template, files, environment):
+    """The digest the server gives a bundle, computed anywhere.
+
+    ``template`` and ``environment`` are maps as parsed; the server parses
+    a map by taking it as it is, so a client that sends these maps gets
+    this digest back.
+    """
+    text = canonical_text(bundle_document(template, files, environment))
+    return digest_of(text.encode('utf-8'))
 
 
 def is_url(text):

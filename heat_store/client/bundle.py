@@ -53,6 +53,16 @@ class Bundle(object):
         return {'template': self.template, 'files': self.files,
                 'environment': self.environment}
 
+    def digest(self):
+        """The ``digest`` the server gives this bundle when published.
+
+        The server parses a map by taking it as it is, so the digest of
+        what is sent is computable here, by the server's own rule
+        (:func:`heat_store.references.bundle_digest`).
+        """
+        return references.bundle_digest(self.template, self.files,
+                                        self.environment)
+
     def version_fields(self, version=None, description=None,
                        source_url=None, source_revision=None, strict=False,
                        force=False):

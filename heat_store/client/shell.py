@@ -8,6 +8,7 @@ v1 ``Client`` and reaches the store through the same managers as the
 """
 
 import functools
+import sys
 
 from heatclient.common import http
 from heatclient.common import utils
@@ -18,6 +19,7 @@ from heat_store.client import client as store_client
 from heat_store.client import common
 from heat_store.client import errors
 from heat_store.client.i18n import _
+from heat_store.client import sync
 from heat_store.client import versions
 
 DEFAULT_FIRST_VERSION = '1.0.0'
@@ -347,3 +349,42 @@ def do_template_store_download(store, args, hc):
         return
     print(bundle.write_version(version, args.output_dir, args.overwrite,
                                REPUBLISH), end='')
+
+
+@utils.arg('name', metavar='<NAME>',
+           help=_('Name of the stored template (created if it does not '
+                  'exist).'))
+@utils.arg('--repo', metavar='<PATH or URL>', required=True,
+           help=_('The git repository: a local directory (its top), or a '
+                  'URL git can clone.'))
+@utils.arg('-f', '--template', metavar='<PATH IN REPO>', required=True,
+           help=_('Path of the root template inside the repository.'))
+@utils.arg('-e', '--environment', metavar='<PATH IN REPO>', action='append',
+           help=_('Path of an environment file inside the repository; can '
+                  'be given several times, later ones winning.'))
+@utils.arg('--tag-pattern', metavar='<GLOB>',
+           help=_('Only tags matching this glob, as "git tag --list" '
+                  'matches it.'))
+@utils.arg('--dry-run', action='store_true',
+           help=_('List what would happen, and write nothing.'))
+@_store_command
+def do_template_store_sync(store, args, hc):
+    """Publish the semver git tags of a repository as versions.
+
+    Tags not yet published are published oldest first, with their source
+    set to the repository and commit; a retagged release is reported and
+    never overwritten.
+    """
+    def progress(row):
+        print('%s: %s' % (row.tag, row.result), file=sys.stderr)
+    rows = sync.sync(store, args.name, args.repo, args.template,
+                     args.environment, pattern=args.tag_pattern,
+                     dry_run=args.dry_run,
+                     progress=progress if sys.stdin.isatty() else None)
+    utils.print_list(rows, [c.lower() for c in sync.COLUMNS],
+                     formatters={'version': lambda row: row.version or ''},
+                     field_labels=list(sync.COLUMNS), sortby_index=None)
+    failed = sync.failures(rows)
+    if failed:
+        _fail('%s' % (_('%d tag(s) failed or were refused; see the Result '
+                        'and Detail columns') % failed))

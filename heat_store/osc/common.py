@@ -140,6 +140,13 @@ class NewlineListColumn(columns.FormattableColumn):
         return '\n'.join(str(item) for item in self._value or [])
 
 
+class OptionalColumn(columns.FormattableColumn):
+    """Blank in a table when unset; null for -f json and yaml."""
+
+    def human_readable(self):
+        return '' if self._value is None else str(self._value)
+
+
 class DictColumn(columns.FormattableColumn):
     def human_readable(self):
         return ', '.join('%s=%s' % (key, value) for key, value in

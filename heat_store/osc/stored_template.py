@@ -1,5 +1,5 @@
 """openstack orchestration template store create|list|show|set|delete|
-resolve|download"""
+resolve|download|sync"""
 
 import logging
 import sys
@@ -12,6 +12,7 @@ from heat_store.client import bundle
 from heat_store.client import common as client_common
 from heat_store.client import errors
 from heat_store.client.i18n import _
+from heat_store.client import sync
 from heat_store.osc import common
 
 DEFAULT_FIRST_VERSION = '1.0.0'
@@ -334,3 +335,85 @@ class DownloadStoredTemplate(command.Command):
         self.app.stdout.write(bundle.write_version(
             version, parsed_args.output_dir, parsed_args.overwrite,
             REPUBLISH))
+
+
+class SyncStoredTemplate(command.Lister):
+    """Publish the semver git tags of a repository as versions
+
+    Each tag v1.2.3 or 1.2.3 (others are skipped) that is not yet a
+    version is published, oldest first, from the tag's own tree, with its
+    source set to the repository and the tag's commit; the stored template
+    is created if needed. A tag whose version exists with other content is
+    reported as a conflict and never overwritten. Exits non-zero when a
+    tag failed or was refused.
+    """
+
+    log = logging.getLogger(__name__ + '.SyncStoredTemplate')
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        _add_name(parser, _('Name of the stored template (created if it '
+                            'does not exist)'))
+        add_sync_arguments(parser)
+        return parser
+
+    def run(self, parsed_args):
+        self.failures = 0
+        code = super().run(parsed_args)
+        if self.failures:
+            self.app.stderr.write('%s\n' % sync_failed_message(self.failures))
+        return code or (1 if self.failures else 0)
+
+    @common.store_errors
+    def take_action(self, parsed_args):
+        self.log.debug('take_action(%s)', parsed_args)
+        rows = _sync(common.store(self.app), parsed_args, self.app.stderr)
+        self.failures = sync.failures(rows)
+        return sync.COLUMNS, [utils.get_item_properties(
+            row, sync.COLUMNS, formatters={'Version': common.OptionalColumn})
+            for row in rows]
+
+
+def add_sync_arguments(parser):
+    parser.add_argument(
+        '--repo',
+        metavar='<path-or-url>',
+        required=True,
+        help=_('The git repository: a local directory (its top), or a URL '
+               'git can clone (https, http, git, ssh, file, or '
+               'user@host:path)'))
+    parser.add_argument(
+        '-t', '--template',
+        metavar='<path-in-repo>',
+        required=True,
+        help=_('Path of the root template inside the repository'))
+    parser.add_argument(
+        '-e', '--environment',
+        metavar='<path-in-repo>',
+        action='append',
+        help=_('Path of an environment file inside the repository. Repeat '
+               'to merge several, later ones winning'))
+    parser.add_argument(
+        '--tag-pattern',
+        metavar='<glob>',
+        help=_('Only tags matching this glob, as "git tag --list" matches '
+               'it, e.g. "v2.*"'))
+    parser.add_argument(
+        '--dry-run',
+        action='store_true',
+        help=_('List what would be published, unchanged, in conflict or '
+               'skipped, and write nothing'))
+
+
+def sync_failed_message(count):
+    return _('ERROR: %d tag(s) failed or were refused; see the Result and '
+             'Detail columns') % count
+
+
+def _sync(store, args, stderr):
+    def progress(row):
+        stderr.write('%s: %s\n' % (row.tag, row.result))
+    return sync.sync(store, args.stored_template, args.repo, args.template,
+                     args.environment, pattern=args.tag_pattern,
+                     dry_run=args.dry_run,
+                     progress=progress if sys.stdin.isatty() else None)

@@ -2,12 +2,14 @@
 
 import hashlib
 import json
+import os
 
 import fixtures
 from oslo_config import fixture as config_fixture
 from oslotest import base
 
 from heat_store import bundle
+from heat_store.client import bundle as client_bundle
 from heat_store import exception
 
 ROOT_YAML = """
@@ -242,6 +244,26 @@ class DigestTest(base.BaseTestCase):
         }
         self.assertEqual(4, len(digests))
         self.assertNotIn(base_digest, digests)
+
+    def test_the_client_computes_the_digest_the_server_gives(self):
+        # sync compares a tag with a stored version by this digest.
+        top = self.useFixture(fixtures.TempDir()).path
+        for path, text in (('root.yaml', ROOT_YAML),
+                           ('scripts/boot.sh', self.files['scripts/boot.sh']),
+                           ('env.yaml', 'parameter_defaults: {image: a}\n'
+                                        'resource_registry: {}\n')):
+            os.makedirs(os.path.dirname(os.path.join(top, path)),
+                        exist_ok=True)
+            with open(os.path.join(top, path), 'w') as f:
+                f.write(text)
+        loaded = client_bundle.load(os.path.join(top, 'root.yaml'),
+                                    [os.path.join(top, 'env.yaml')])
+        sent = json.loads(json.dumps(loaded.fields()))
+        self.assertEqual(
+            bundle.digest(bundle.parse_template(sent['template'], 't'),
+                          bundle.normalise_files(sent['files']),
+                          bundle.parse_environment(sent['environment'])),
+            loaded.digest())
 
     def test_files_stay_text(self):
         files = {'a.yaml': 'b: 1\n'}

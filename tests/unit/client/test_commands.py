@@ -16,19 +16,20 @@ from oslotest import base
 from heat_store.client import errors
 from heat_store.client.i18n import _
 from heat_store.client import shell as store_shell
+from heat_store.client import sync
 from heat_store.cmd import heat
 from heat_store.osc import stored_template
 
 GROUP = 'openstack.orchestration.v1'
 PREFIX = 'orchestration_template_store_'
 OSC_COMMANDS = ('create', 'list', 'show', 'set', 'delete', 'resolve',
-                'download', 'version_create', 'version_list', 'version_show',
-                'version_set', 'version_delete', 'version_consumers',
-                'version_dependents')
+                'download', 'sync', 'version_create', 'version_list',
+                'version_show', 'version_set', 'version_delete',
+                'version_consumers', 'version_dependents')
 HEAT_COMMANDS = ('create', 'list', 'show', 'update', 'delete',
                  'version-create', 'version-list', 'version-show',
                  'version-delete', 'version-deprecate', 'resolve',
-                 'download')
+                 'download', 'sync')
 
 
 def fault(code, message):
@@ -191,6 +192,39 @@ class OSCCommandsTest(base.BaseTestCase):
             '/stored_templates/web/versions'
             '?limit=2&marker=1.1.0&sort_dir=asc')
 
+    def test_sync_options(self):
+        _command, parser = self.parser('sync')
+        args = parser.parse_args(['web', '--repo', 'git@h:o/web.git',
+                                  '-t', 'web.yaml', '-e', 'a.yaml',
+                                  '--environment', 'b.yaml',
+                                  '--tag-pattern', 'v1.*', '--dry-run'])
+        self.assertEqual(('web', 'git@h:o/web.git', 'web.yaml',
+                          ['a.yaml', 'b.yaml'], 'v1.*', True),
+                         (args.stored_template, args.repo, args.template,
+                          args.environment, args.tag_pattern, args.dry_run))
+        self.assertRaises(SystemExit, parser.parse_args,
+                          ['web', '--repo', 'r'])
+
+    def test_sync_prints_the_table_and_exits_non_zero_on_failures(self):
+        command, parser = self.parser('sync')
+        self.app.stderr = io.StringIO()
+        self.app.stdout = io.StringIO()
+        rows = [sync.Row('v1.0.0', '1.0.0', 'c1', sync.PUBLISHED, 'd'),
+                sync.Row('v1.1.0', '1.1.0', 'c2', sync.CONFLICT, 'x')]
+        args = parser.parse_args(['web', '--repo', '/r', '-t', 'w.yaml',
+                                  '-f', 'json'])
+        with mock.patch.object(sync, 'sync', return_value=rows) as run:
+            self.assertEqual(1, command.run(args))
+        self.assertEqual(('/r', 'w.yaml', None), run.call_args[0][2:5])
+        self.assertIn('ERROR: 1 tag(s) failed or were refused',
+                      self.app.stderr.getvalue())
+        self.assertEqual(
+            [{'Tag': 'v1.0.0', 'Version': '1.0.0', 'Commit': 'c1',
+              'Result': 'published', 'Detail': 'd'},
+             {'Tag': 'v1.1.0', 'Version': '1.1.0', 'Commit': 'c2',
+              'Result': 'conflict', 'Detail': 'x'}],
+            json.loads(self.app.stdout.getvalue()))
+
     def test_sort_takes_one_direction(self):
         self.assertEqual({'sort_keys': ['name', 'updated_time'],
                           'sort_dir': 'desc'},
@@ -277,6 +311,21 @@ class HeatShellTest(base.BaseTestCase):
             store_shell.do_template_store_version_list(hc, args)
         hc.http_client.get.assert_called_once_with(
             '/stored_templates/web/versions?limit=2&marker=1.1.0')
+
+    def test_sync_fails_after_printing_the_table(self):
+        rows = [sync.Row('nightly', None, 'c1', sync.SKIPPED, 'not'),
+                sync.Row('v1.2.0', '1.2.0', 'c2', sync.FAILED, 'bad')]
+        args = argparse.Namespace(name='web', repo='/r', template='w.yaml',
+                                  environment=None, tag_pattern=None,
+                                  dry_run=False)
+        with mock.patch.object(sync, 'sync', return_value=rows), \
+                mock.patch('sys.stdout', new_callable=io.StringIO) as out:
+            error = self.assertRaises(store_shell.StoreCommandError,
+                                      store_shell.do_template_store_sync,
+                                      mock.Mock(), args)
+        self.assertIn('ERROR: 1 tag(s) failed', str(error))
+        self.assertIn('| Tag ', out.getvalue())
+        self.assertIn('| v1.2.0 ', out.getvalue())
 
     def test_argparse_version_stays_global(self):
         with mock.patch('sys.stdout', new_callable=io.StringIO) as out:
