@@ -40,13 +40,16 @@ class StoredTemplate(stack_resource.StackResource):
 
     The template is looked up by name (in the stack's project) or id (any
     template the stack's project may see); no other project's catalog is
-    searched. Inside a stack built from a stored template, a reference the
+    searched. The version is an exact version or an npm-style constraint
+    (``^1.2``, ``~1.2.0``, ``1.x``...); by default the latest active
+    version. Inside a stack built from a stored template, a reference the
     bundle writes as literal strings builds exactly the version it was
-    locked to when that bundle was published. The version by an exact
-    version or an npm-style constraint (``^1.2``, ``~1.2.0``, ``1.x``...);
-    by default the latest active version. The version resolved when the
-    resource is created is pinned: updates keep it until ``template`` or
-    ``version`` change, and the version cannot be deleted while the stack
+    locked to when that bundle was published.
+
+    The version resolved when the resource is created is pinned: updates
+    keep it until ``template`` or ``version`` change, or, with
+    ``upgrade_policy: LATEST_MATCHING``, move to the highest active match
+    on every stack update. The version cannot be deleted while the stack
     uses it. The stored template's own files and environment build the
     nested stack; the parent stack's environment does not reach into it.
 
@@ -57,9 +60,15 @@ class StoredTemplate(stack_resource.StackResource):
     support_status = support.SupportStatus(version='2026.1')
 
     PROPERTIES = (
-        TEMPLATE, VERSION, PARAMETERS, TIMEOUT,
+        TEMPLATE, VERSION, PARAMETERS, TIMEOUT, UPGRADE_POLICY,
     ) = (
-        'template', 'version', 'parameters', 'timeout',
+        'template', 'version', 'parameters', 'timeout', 'upgrade_policy',
+    )
+
+    UPGRADE_POLICIES = (
+        PINNED_POLICY, LATEST_MATCHING,
+    ) = (
+        'PINNED', 'LATEST_MATCHING',
     )
 
     ATTRIBUTES = (
@@ -99,6 +108,22 @@ class StoredTemplate(stack_resource.StackResource):
             required=False,
             update_allowed=True,
             constraints=[constraints.Range(min=1)],
+        ),
+        UPGRADE_POLICY: properties.Schema(
+            properties.Schema.STRING,
+            _('When the resource moves to a newer version. PINNED: only '
+              'when "template" or "version" change; every other stack '
+              'update keeps the version resolved before, even when newer '
+              'ones match. LATEST_MATCHING: every stack update ("openstack '
+              'stack update --existing" is enough) moves to the highest '
+              'active version "version" matches. Either way a rollback '
+              'returns to the version pinned before, a snapshot restore to '
+              'the one pinned at the snapshot, and a replacement keeps its '
+              'pin.'),
+            required=False,
+            default=PINNED_POLICY,
+            update_allowed=True,
+            constraints=[constraints.AllowedValues(UPGRADE_POLICIES)],
         ),
     }
 
@@ -225,16 +250,21 @@ class StoredTemplate(stack_resource.StackResource):
                 'res': self.name, 't': pin.template_ref})
         return template, version
 
-    def _target_for(self, props=None):
+    def _target_for(self, props=None, upgrading=False):
         """(template, version) that these properties build.
 
         The pin, when they ask for what it was made for (even if it was
-        deprecated or hidden since); else a fresh resolution.
+        deprecated or hidden since), unless this is a stack update of a
+        resource whose ``upgrade_policy`` is LATEST_MATCHING; else a fresh
+        resolution.
         """
+        props = props or self.properties
         requested = self._requested(props)
         pin = self._committed_pin()
-        if pin is not None and (pin.template_ref,
-                                pin.version_constraint) == requested:
+        moves = upgrading and (props[self.UPGRADE_POLICY] ==
+                               self.LATEST_MATCHING)
+        if pin is not None and not moves and (
+                pin.template_ref, pin.version_constraint) == requested:
             return self._pinned_target(pin)
         return self._resolve(*requested)
 
@@ -394,7 +424,7 @@ class StoredTemplate(stack_resource.StackResource):
         else:
             self.properties = json_snippet.properties(self.properties_schema,
                                                       self.context)
-            self._target = self._target_for(self.properties)
+            self._target = self._target_for(self.properties, upgrading=True)
             template, version = self._target
             pin = self._committed_pin()
             if pin is None or pin.version_id != version.id:
