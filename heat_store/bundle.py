@@ -114,7 +114,8 @@ _SNIPPET_WIDTH = 76
 def _snippet(lines, mark):
     """The line a mark points into and a caret under it, as PyYAML shows
     them (libyaml's marks carry no text to show), or None for a blank
-    line. A long line is cut to a window around the caret."""
+    line. A long line is cut to a window around the caret.
+    """
     if mark.line >= len(lines) or not lines[mark.line].strip():
         return None
     line, column = lines[mark.line], mark.column

@@ -44,7 +44,7 @@ def resolve(context, template, children):
             raise exception.InvalidBundle(reason=_(
                 "%(file)s: %(where)s uses stored template '%(ref)s', which "
                 "could not be found") % {'file': name, 'where': where,
-                                          'ref': ref})
+                                         'ref': ref})
         except exception.InvalidConstraint as error:
             raise exception.InvalidBundle(reason=_(
                 '%(file)s: %(where)s: %(error)s') % {

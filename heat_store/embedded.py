@@ -124,8 +124,8 @@ def write_config(data_dir, host='127.0.0.1', port=8004, auth='noauth',
     write_paste_config(paste_path)
     token_path = os.path.join(data_dir, 'token_response.json')
     write_token_response(token_path, host, port)
-    database = database or 'sqlite:///%s' % os.path.join(data_dir,
-                                                          'heat.sqlite')
+    database = database or 'sqlite:///%s' % os.path.join(
+        data_dir, 'heat.sqlite')
     conf = configparser.RawConfigParser()
     conf['DEFAULT'] = {
         'debug': str(debug),

@@ -79,7 +79,8 @@ class VersionExists(Conflict):
 
 class InterfaceBreak(Conflict):
     """A new version and a neighbour in its major disagree (see
-    ``publishing.interface_check``), each disagreement in ``breaks``."""
+    ``publishing.interface_check``), each disagreement in ``breaks``.
+    """
     msg_fmt = _("%(breaks)s. Publish it as a new major version, or set "
                 "\"force\": true.")
 

@@ -172,7 +172,8 @@ def _triple(version):
 
 def _tighter(current, bound, pick):
     """The tighter of two bounds: ``pick`` (max for low, min for high)
-    of the triples, and exclusive over inclusive at the same triple."""
+    of the triples, and exclusive over inclusive at the same triple.
+    """
     if current is None or bound[0] != current[0]:
         return bound if current is None else (
             bound if pick(bound[0], current[0]) == bound[0] else current)
@@ -182,7 +183,8 @@ def _tighter(current, bound, pick):
 def _set_matches(comparators, version):
     """node-semver's testSet: all comparators hold, and a prerelease
     version is only admitted by a comparator that names a prerelease of
-    the same major.minor.patch."""
+    the same major.minor.patch.
+    """
     if not all(_OPERATORS[c.operator](version, c.target)
                for c in comparators):
         return False

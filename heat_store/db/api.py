@@ -402,7 +402,8 @@ def _version_order(ascending=False):
 
 def _semver_sorted(rows, ascending=False):
     """Order rows (newest first by default), settling prerelease order in
-    Python."""
+    Python.
+    """
     return sorted(rows, key=lambda r: versioning.sort_key(r.version),
                   reverse=not ascending)
 

@@ -55,7 +55,8 @@ class StoredTemplateVersion(base.StoreObject):
     def get_all(cls, context, template_id, status=None, constraint=None,
                 limit=None, marker=None, sort_dir='desc'):
         """Newest first (``sort_dir='asc'``: oldest first), a page of
-        ``limit`` after the version ``marker``."""
+        ``limit`` after the version ``marker``.
+        """
         return cls._list(context, db_api.version_get_all(
             context, template_id, status, constraint, limit, marker,
             sort_dir))

@@ -124,7 +124,8 @@ class CLITestCase(base.BaseTestCase):
 
     def assert_yaml_error_as_stack_create(self, result):
         """The YAML error with the lines ``openstack stack create`` shows:
-        the parser's context line and its caret, each on its own line."""
+        the parser's context line and its caret, each on its own line.
+        """
         stock = self.openstack('stack', 'create', '-t',
                                self.unparsable_template(), 'never', ok=False)
         expected = stock.err[stock.err.index('Error parsing'):].splitlines()
@@ -181,7 +182,8 @@ class CLITestCase(base.BaseTestCase):
 
     def assert_error(self, result, *fragments):
         """A failure reported as one ERROR message (the line that starts
-        it is returned), with no traceback."""
+        it is returned), with no traceback.
+        """
         self.assertNotEqual(0, result.code, result)
         self.assertNotIn('Traceback', result.err + result.out)
         lines = [line for line in result.err.splitlines()

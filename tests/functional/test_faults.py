@@ -177,10 +177,11 @@ class EngineKillTest(testtools.TestCase):
     def test_stacks_recover_when_every_engine_is_killed(self):
         name = '%s-slow' % self.prefix
         path = '/stored_templates/%s' % name
-        self.api('POST', '/stored_templates', {
-            'name': name, 'version': {'version': '1.0.0',
-                                      'template': child('one', WAIT_SECS)}},
-            expect=201)
+        self.api('POST', '/stored_templates',
+                 {'name': name,
+                  'version': {'version': '1.0.0',
+                              'template': child('one', WAIT_SECS)}},
+                 expect=201)
         self.api('POST', path + '/versions', {
             'version': '2.0.0', 'template': child('two', WAIT_SECS)},
             expect=201)

@@ -54,7 +54,8 @@ FIXTURES = {
     'environment-elsewhere': ({
         'templates/root.yaml': HOT + 'parameters:\n'
         '  size: {type: number}\nresources:\n'
-        '  net:\n    type: My::Net\n    properties: {size: {get_param: size}}\n'
+        '  net:\n    type: My::Net\n'
+        '    properties: {size: {get_param: size}}\n'
         '  app:\n    type: My::App\n',
         'lib/net.yaml': HOT + 'parameters:\n  size: {type: number}\n'
         'resources:\n' + _value('s', '{get_param: size}'),

@@ -12,8 +12,8 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import tarfile
+import tempfile
 import zipfile
 
 import fixtures

@@ -248,8 +248,8 @@ class ProductionTest(testtools.TestCase):
                 'GET', path % quote(constraint))
 
         jobs = list(expected) * 6
-        for constraint, (status, _h, payload) in run_parallel(resolve, jobs,
-                                                             6):
+        for constraint, (status, _h, payload) in run_parallel(
+                resolve, jobs, 6):
             self.assertEqual(200, status, payload)
             self.assertEqual(expected[constraint],
                              payload['stored_template_version']['version'])

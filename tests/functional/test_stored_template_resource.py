@@ -135,7 +135,6 @@ class StackTestMixin(object):
             template, version), expect=200)[1]['stacks']
 
 
-
 class StoredTemplateResourceTest(StackTestMixin, testtools.TestCase):
 
     def test_two_resources_exact_and_range_with_files(self):

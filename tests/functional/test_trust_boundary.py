@@ -404,9 +404,9 @@ class TrustBoundaryTest(testtools.TestCase):
     def test_update_after_wrapper_made_private(self):
         a, b = self.world.a, self.world.b
         name = 'wrap%s' % uuid.uuid4().hex[:6]
-        wrapper = a.create_template(name, computed_wrapper(
-            self.world.harmless['id']),
-                                    visibility='public')
+        wrapper = a.create_template(
+            name, computed_wrapper(self.world.harmless['id']),
+            visibility='public')
         stack = b.create_stack(stored(wrapper['id'], '^1',
                                       {'inner': {'get_param': 'inner'}}),
                                {'inner': 'asecret'})

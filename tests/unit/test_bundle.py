@@ -124,8 +124,8 @@ class ExpansionTest(base.BaseTestCase):
     def test_long_string_repeated_by_aliases_refused(self):
         conf = self.useFixture(config_fixture.Config())
         conf.config(max_template_size=10000)
-        text = HOT + 'a: &a %s\nb: [%s]\n' % ('x' * 1000,
-                                               ', '.join(['*a'] * 20))
+        text = HOT + 'a: &a %s\nb: [%s]\n' % (
+            'x' * 1000, ', '.join(['*a'] * 20))
         self.assertLess(len(text), 10000)
         error = self.assertRaises(exception.InvalidBundle,
                                   bundle.check_yaml_expansion, text,
