@@ -17,7 +17,7 @@ in a data directory, in-process messaging, no Keystone. The same wiring
 serves the in-process API tests (see ``tests/functional/fixtures.py``).
 
 What a single-process Heat 27 needs is written down in
-``doc/source/contributor/embedded-heat.rst``.
+``doc/source/contributor/heat-internals.rst`` ("The embedded Heat").
 """
 
 import configparser

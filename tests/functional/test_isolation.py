@@ -13,7 +13,7 @@
 """Isolation: every route, for every project, role and visibility.
 
 One matrix, built from a small rule table that mirrors the contract
-(CONTRACT.md "Rules", doc/source/user/api.rst):
+(doc/source/user/api.rst, "Policies" and "Errors"):
 
 - a path whose tenant is not the caller's project is 403 for non-admins
   (Heat's check); an admin's request acts in its own project;

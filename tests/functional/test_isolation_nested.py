@@ -30,17 +30,18 @@ How B reaches T:
   (``template: <T name>``, ``version: '^1'``): a recorded dependency;
   one wrapper, a major version of it for each T, B asks for T's.
 
-The rule table (CONTRACT.md "Stored templates inside stored templates",
-"Rules"): whether B may create a stack at all is Heat's ``stacks:create``
-policy for B's role (the embedded Heat runs with ``enforce_new_defaults =
-False``, see doc/source/admin/deploy.rst, under which Heat's deprecated
-rule lets a reader create stacks: its cells then answer as a member's);
-a reference computed by a function resolves in B's
-catalog only, so it reaches T only when B may see T (public, or shared
-with B; admins included, as an admin acts in its own project), and a
-name never reaches another project's template; a literal reference
-builds exactly the version it was locked to at publish, whoever builds
-it (A was warned at publish), even after A published a newer one.
+The rule table (doc/source/user/resource.rst, "Stored templates inside
+stored templates"; doc/source/user/api.rst, "Policies"): whether B may
+create a stack at all is Heat's ``stacks:create`` policy for B's role
+(the embedded Heat runs with ``enforce_new_defaults = False``, see
+doc/source/admin/deploy.rst, under which Heat's deprecated rule lets a
+reader create stacks: its cells then answer as a member's); a reference
+computed by a function resolves in B's catalog only, so it reaches T
+only when B may see T (public, or shared with B; admins included, as an
+admin acts in its own project), and a name never reaches another
+project's template; a literal reference builds exactly the version it
+was locked to at publish, whoever builds it (A was warned at publish),
+even after A published a newer one.
 
 What B reads:
 
