@@ -16,6 +16,7 @@ import os
 
 from gabbi import driver
 
+from tests import base
 from tests.functional import fixtures
 
 TESTS_DIR = 'gabbits'
@@ -26,4 +27,5 @@ def load_tests(loader, tests, pattern):
     return driver.build_tests(test_dir, loader, host=None,
                               intercept=fixtures.setup_app,
                               fixture_module=fixtures,
+                              inner_fixtures=[base.Timeout],
                               test_loader_name=__name__)

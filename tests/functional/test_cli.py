@@ -27,9 +27,9 @@ import sys
 import time
 
 import fixtures
-from oslotest import base
 import yaml
 
+from tests import base
 from tests.functional import server
 
 BIN = os.path.dirname(sys.executable)

@@ -14,12 +14,12 @@
 
 import signal
 
-import testtools
 
+from tests import base
 from tests.functional import server as server_mod
 
 
-class EmbeddedCommandTest(testtools.TestCase):
+class EmbeddedCommandTest(base.TestCase):
 
     def test_ctrl_c_stops_cleanly_and_data_survives_a_restart(self):
         first = server_mod.EmbeddedServer()

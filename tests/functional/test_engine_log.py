@@ -19,8 +19,8 @@ it does not know, so the store must ask in a way that does not.
 
 import uuid
 
-import testtools
 
+from tests import base
 from tests.functional import server as server_mod
 
 UNKNOWN = '''heat_template_version: 2021-04-16
@@ -36,7 +36,7 @@ resources:
 '''
 
 
-class EngineLogTest(testtools.TestCase):
+class EngineLogTest(base.TestCase):
 
     def setUp(self):
         super().setUp()

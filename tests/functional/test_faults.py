@@ -34,6 +34,7 @@ import sqlalchemy as sa
 import testtools
 from testtools import content
 
+from tests import base
 from tests.functional import test_production as production
 
 HOT = production.HOT
@@ -105,7 +106,12 @@ def tearDownModule():
         dep.stop()
 
 
-class EngineKillTest(testtools.TestCase):
+class EngineKillTest(base.TestCase):
+
+    # NOTE: a test waits on its own bounds (a deployment, two engine
+    # restarts, several stack waits) that add up to well over the default
+    # limit; the per-test timeout is only for what none of them catches.
+    TIMEOUT_SCALING_FACTOR = 3
 
     def setUp(self):
         super().setUp()

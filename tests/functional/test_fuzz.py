@@ -37,10 +37,10 @@ from hypothesis import strategies as st
 import schemathesis
 from schemathesis import checks as st_checks
 from schemathesis.generation import GenerationMode
-import testtools
 import webob
 
 from heat_store.api import openapi
+from tests import base
 from tests.functional import fixtures
 
 EXAMPLES = int(os.environ.get('FUZZ_EXAMPLES', '25'))
@@ -85,7 +85,7 @@ class Totals(object):
     statuses = []
 
 
-class FuzzTest(testtools.TestCase):
+class FuzzTest(base.TestCase):
 
     @classmethod
     def setUpClass(cls):

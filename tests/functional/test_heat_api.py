@@ -17,8 +17,8 @@ import subprocess
 import sys
 import time
 
-import testtools
 
+from tests import base
 from tests.functional import server as server_mod
 
 RANDOM_STRING = '''heat_template_version: 2018-08-31
@@ -29,7 +29,7 @@ outputs:
 '''
 
 
-class HeatAPITest(testtools.TestCase):
+class HeatAPITest(base.TestCase):
 
     def setUp(self):
         super().setUp()

@@ -34,9 +34,9 @@ import fixtures
 from heatclient.common import template_utils as heatclient_utils
 from openstack.orchestration.util import template_utils as sdk_utils
 from oslo_serialization import jsonutils
-from oslotest import base
 from testtools import content
 
+from tests import base
 from tests.functional import server
 
 BIN = os.path.dirname(sys.executable)

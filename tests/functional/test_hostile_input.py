@@ -36,9 +36,9 @@ from urllib import parse
 import uuid
 
 from oslo_config import cfg
-import testtools
 import webob
 
+from tests import base
 from tests.functional import fixtures
 
 CONF = cfg.CONF
@@ -726,7 +726,7 @@ def _fault_ok(test, res, case_name):
     return fault
 
 
-class HostileInputTest(testtools.TestCase):
+class HostileInputTest(base.TestCase):
     """Each case of CASES is one test, against a project of its own."""
 
     @classmethod

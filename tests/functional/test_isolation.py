@@ -53,9 +53,9 @@ from urllib import parse
 import uuid
 
 import sqlalchemy as sa
-import testtools
 import webob
 
+from tests import base
 from tests.functional import fixtures
 
 HOT = '2021-04-16'
@@ -420,7 +420,7 @@ def describe(cell):
                           cell.path, cell.visibility))
 
 
-class IsolationMatrixTest(testtools.TestCase):
+class IsolationMatrixTest(base.TestCase):
     """One test per cell of the matrix; see the module's docstring."""
 
     def check_cell(self, cell):
@@ -602,7 +602,7 @@ def build_allowed(cell):
             cell.visibility in ('public', 'shared_member'))
 
 
-class BuildIsolationTest(testtools.TestCase):
+class BuildIsolationTest(base.TestCase):
     """OS::Heat::StoredTemplate sees what its stack's project may see.
 
     Validating, previewing or creating a stack that refers to a template
@@ -803,7 +803,7 @@ def consumer_cells():
         yield ConsumerCell(action, caller, role)
 
 
-class ConsumerIsolationTest(testtools.TestCase):
+class ConsumerIsolationTest(base.TestCase):
     """Consumers of other projects are counted, never named."""
 
     def request(self, cell, world, ident):

@@ -75,8 +75,8 @@ import re
 from urllib import parse
 import uuid
 
-import testtools
 
+from tests import base
 from tests.functional import fixtures
 from tests.functional import test_isolation as iso
 from tests.functional import test_trust_boundary as tb
@@ -454,7 +454,7 @@ def describe(cell):
         cell.look, cell.role, cell.path, cell.visibility)
 
 
-class NestedIsolationTest(testtools.TestCase):
+class NestedIsolationTest(base.TestCase):
     """One test per cell; see the module's docstring."""
 
     def check_cell(self, cell):

@@ -29,7 +29,8 @@ import tempfile
 import zipfile
 
 import fixtures
-import testtools
+
+from tests import base
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
@@ -66,7 +67,7 @@ def build_wheel(outdir):
     return glob.glob(os.path.join(outdir, '*.whl'))[0], output
 
 
-class WheelTest(testtools.TestCase):
+class WheelTest(base.TestCase):
 
     @classmethod
     def setUpClass(cls):
@@ -127,7 +128,7 @@ print(json.dumps(found))
 """
 
 
-class InstallTest(testtools.TestCase):
+class InstallTest(base.TestCase):
     """The operator's route (doc/source/admin/deploy.rst), end to end.
 
     Builds the sdist, builds the wheel from it (so the tarball is

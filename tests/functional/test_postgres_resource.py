@@ -24,8 +24,8 @@ import threading
 import uuid
 
 import sqlalchemy as sa
-import testtools
 
+from tests import base
 from tests.functional import server as server_mod
 from tests.functional import test_stored_template_resource as resource_tests
 
@@ -69,7 +69,7 @@ def postgres_server():
 
 
 class PostgresStoredTemplateTest(resource_tests.StackTestMixin,
-                                 testtools.TestCase):
+                                 base.TestCase):
 
     def get_server(self):
         server = postgres_server()

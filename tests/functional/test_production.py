@@ -39,6 +39,7 @@ import sqlalchemy as sa
 import testtools
 from testtools import content
 
+from tests import base
 from tests.functional import server as server_mod
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(
@@ -174,7 +175,11 @@ def run_parallel(fn, jobs, workers):
         return list(pool.map(fn, jobs))
 
 
-class ProductionTest(testtools.TestCase):
+class ProductionTest(base.TestCase):
+
+    # NOTE: the first test of a worker also starts the deployment (up to
+    # 200 s) before waiting on its own stacks.
+    TIMEOUT_SCALING_FACTOR = 2
 
     def setUp(self):
         super().setUp()

@@ -29,9 +29,9 @@ from unittest import mock
 import uuid
 
 from oslo_config import cfg
-import testtools
 import webob
 
+from tests import base
 from tests.functional import fixtures
 
 CONF = cfg.CONF
@@ -85,7 +85,7 @@ def group(type_yaml, count=2):
                 count, type_yaml))
 
 
-class PublishTestBase(testtools.TestCase):
+class PublishTestBase(base.TestCase):
 
     @classmethod
     def setUpClass(cls):

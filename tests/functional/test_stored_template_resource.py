@@ -19,9 +19,9 @@ per test so the tests share one server.
 import time
 import uuid
 
-import testtools
 import yaml
 
+from tests import base
 from tests.functional import server as server_mod
 
 HOT = '2018-08-31'
@@ -147,7 +147,7 @@ class StackTestMixin(object):
             template, version), expect=200)[1]['stacks']
 
 
-class StoredTemplateResourceTest(StackTestMixin, testtools.TestCase):
+class StoredTemplateResourceTest(StackTestMixin, base.TestCase):
 
     def test_two_resources_exact_and_range_with_files(self):
         pw = self.name('pw')

@@ -36,8 +36,8 @@ import time
 import uuid
 
 import sqlalchemy as sa
-import testtools
 
+from tests import base
 from tests.functional import test_isolation as iso
 
 HOT = iso.HOT
@@ -301,7 +301,7 @@ def stored(template, version=None, parameters=None):
     return {'type': 'OS::Heat::StoredTemplate', 'properties': props}
 
 
-class TrustBoundaryTest(testtools.TestCase):
+class TrustBoundaryTest(base.TestCase):
     """Each attack of the probe, kept as a test."""
 
     def setUp(self):
@@ -459,7 +459,7 @@ class TrustBoundaryTest(testtools.TestCase):
         self.assertNotIn(self.world.marker, json.dumps(answer))
 
 
-class DependencyLockTest(testtools.TestCase):
+class DependencyLockTest(base.TestCase):
     """Literal references are recorded at publish and locked."""
 
     def setUp(self):

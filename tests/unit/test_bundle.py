@@ -17,10 +17,10 @@ import json
 
 import fixtures
 from oslo_config import fixture as config_fixture
-from oslotest import base
 
 from heat_store import bundle
 from heat_store import exception
+from tests import base
 
 ROOT_YAML = """
 heat_template_version: 2018-08-31

@@ -20,7 +20,7 @@ sets and the ``heat`` wrapper must import with it blocked.
 import subprocess
 import sys
 
-from oslotest import base
+from tests import base
 
 CLIENT_MODULES = (
     'heat_store.client.bundle',

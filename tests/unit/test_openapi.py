@@ -16,13 +16,13 @@ import inspect
 import json
 from unittest import mock
 
-from oslotest import base
 
 from heat_store.api import openapi
 from heat_store.api import routes
 from heat_store.api.schemas import stored_template
 from heat_store.api.schemas import stored_template_version
 from heat_store.api import util
+from tests import base
 
 METHODS = ('get', 'put', 'post', 'delete', 'options', 'head', 'patch',
            'trace')

@@ -14,11 +14,11 @@
 
 from importlib import metadata
 
-from oslotest import base
 
 from heat_store.api import routes
 from heat_store import conf
 from heat_store import policies
+from tests import base
 
 
 def _entry_point(group):

@@ -14,11 +14,11 @@
 
 import collections
 
-from oslotest import base
 import semantic_version
 
 from heat_store import exception
 from heat_store import versioning
+from tests import base
 
 Candidate = collections.namedtuple('Candidate', ['version', 'status'])
 

@@ -29,7 +29,6 @@ from oslo_config import fixture as config_fixture
 from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import test_fixtures
 from oslo_utils import timeutils
-from oslotest import base as test_base
 import sqlalchemy as sa
 from testtools import content
 
@@ -45,6 +44,7 @@ from heat_store import names
 from heat_store import publishing
 from heat_store import quotas
 from heat_store import versioning
+from tests import base as test_base
 from tests.functional.db import base
 
 HOT = {'heat_template_version': '2018-08-31', 'resources': {}}

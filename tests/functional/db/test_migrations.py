@@ -15,13 +15,13 @@ models, on every database the store supports."""
 
 from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import test_migrations
-from oslotest import base as test_base
 import sqlalchemy as sa
 
 from heat.db import migration as heat_migration
 
 from heat_store.db import migration
 from heat_store.db import models
+from tests import base as test_base
 from tests.functional.db import base
 
 

@@ -19,13 +19,13 @@ database's search, and the result is what the range means.
 from unittest import mock
 import uuid
 
-from oslotest import base as test_base
 import sqlalchemy as sa
 
 from heat.common import context as heat_context
 
 from heat_store.db import api as db_api
 from heat_store import versioning
+from tests import base as test_base
 from tests.functional.db import base
 
 HOT = {'heat_template_version': '2018-08-31', 'resources': {}}

@@ -17,10 +17,10 @@ import os
 import shutil
 
 import fixtures
-from oslotest import base
 
 from heat_store.client import bundle
 from heat_store.client import errors
+from tests import base
 
 ROOT = """
 heat_template_version: 2018-08-31

@@ -23,13 +23,13 @@ from heatclient import exc as heat_exc
 from heatclient import shell as heat_shell
 from openstackclient import shell as osc_shell
 from osc_lib import exceptions as osc_exc
-from oslotest import base
 
 from heat_store.client import errors
 from heat_store.client.i18n import _
 from heat_store.client import shell as store_shell
 from heat_store.cmd import heat
 from heat_store.osc import stored_template
+from tests import base
 
 GROUP = 'openstack.orchestration.v1'
 PREFIX = 'orchestration_template_store_'

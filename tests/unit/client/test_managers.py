@@ -14,9 +14,9 @@
 
 from unittest import mock
 
-from oslotest import base
 
 from heat_store.client import client as store_client
+from tests import base
 
 TEMPLATE = {'id': 'abc', 'name': 'web', 'latest_version': '1.0.0'}
 VERSION = {'id': 'v1', 'template_id': 'abc', 'template_name': 'web',
