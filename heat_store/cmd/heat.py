@@ -26,7 +26,6 @@ import argparse
 import sys
 
 from heatclient import shell as heat_shell
-from oslo_utils import encodeutils
 
 from heat_store.client.i18n import _
 from heat_store.client import shell as store_shell
@@ -63,7 +62,9 @@ def main(args=None):
     """The ``heat`` console script: heatclient's ``main`` with our shell.
 
     A store command's failure is printed as its one ``ERROR:`` line; any
-    other failure exactly as heatclient's own ``heat`` prints it.
+    other failure as heatclient's own ``heat`` prints it, but as text:
+    heatclient prints ``safe_encode(str(error))``, which on Python 3 shows
+    the bytes' repr (``b'You must provide a username ...'``).
     """
     if args is None:
         args = sys.argv[1:]
@@ -81,7 +82,7 @@ def main(args=None):
     except Exception as error:
         if debug:
             raise
-        print(encodeutils.safe_encode(str(error)), file=sys.stderr)
+        print(str(error), file=sys.stderr)
         sys.exit(1)
 
 

@@ -260,12 +260,14 @@ class HeatShellTest(base.BaseTestCase):
         self.assertEqual(1, exit_code.code)
         self.assertEqual('ERROR: no such template\n', err.getvalue())
 
-    def test_stock_error_is_printed_as_stock_heat_prints_it(self):
+    def test_stock_error_is_printed_as_text(self):
+        # Not as stock heat prints it: the repr of its UTF-8 bytes.
         with mock.patch.object(heat.HeatStoreShell, 'main',
-                               side_effect=heat_exc.CommandError('nope')), \
+                               side_effect=heat_exc.CommandError(
+                                   'You must provide a username ü')), \
                 mock.patch('sys.stderr', new_callable=io.StringIO) as err:
             self.assertRaises(SystemExit, heat.main, ['stack-show', 'x'])
-        self.assertEqual("b'nope'\n", err.getvalue())
+        self.assertEqual('You must provide a username ü\n', err.getvalue())
 
     def test_store_command_turns_faults_into_store_errors(self):
         hc = mock.Mock()
