@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """Template bundles: parsing, canonical form, references and interface.
 
 A bundle is a root template, ``files`` (relative path -> text) and an
@@ -113,7 +125,8 @@ _SNIPPET_WIDTH = 76
 def _snippet(lines, mark):
     """The line a mark points into and a caret under it, as PyYAML shows
     them (libyaml's marks carry no text to show), or None for a blank
-    line. A long line is cut to a window around the caret."""
+    line. A long line is cut to a window around the caret.
+    """
     if mark.line >= len(lines) or not lines[mark.line].strip():
         return None
     line, column = lines[mark.line], mark.column

@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """Stored templates inside stored templates: recorded and locked.
 
 At publish, every ``OS::Heat::StoredTemplate`` a bundle writes with a
@@ -44,7 +56,7 @@ def resolve(context, template, children):
             raise exception.InvalidBundle(reason=_(
                 "%(file)s: %(where)s uses stored template '%(ref)s', which "
                 "could not be found") % {'file': name, 'where': where,
-                                          'ref': ref})
+                                         'ref': ref})
         except exception.InvalidConstraint as error:
             raise exception.InvalidBundle(reason=_(
                 '%(file)s: %(where)s: %(error)s') % {

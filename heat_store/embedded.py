@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """A complete Heat (API and engine in one process) with the store in it.
 
 This is the embedded default for trying and developing heat-store: SQLite
@@ -5,7 +17,7 @@ in a data directory, in-process messaging, no Keystone. The same wiring
 serves the in-process API tests (see ``tests/functional/fixtures.py``).
 
 What a single-process Heat 27 needs is written down in
-``doc/source/contributor/embedded-heat.rst``.
+``doc/source/contributor/heat-internals.rst`` ("The embedded Heat").
 """
 
 import configparser
@@ -124,8 +136,8 @@ def write_config(data_dir, host='127.0.0.1', port=8004, auth='noauth',
     write_paste_config(paste_path)
     token_path = os.path.join(data_dir, 'token_response.json')
     write_token_response(token_path, host, port)
-    database = database or 'sqlite:///%s' % os.path.join(data_dir,
-                                                          'heat.sqlite')
+    database = database or 'sqlite:///%s' % os.path.join(
+        data_dir, 'heat.sqlite')
     conf = configparser.RawConfigParser()
     conf['DEFAULT'] = {
         'debug': str(debug),

@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """Exceptions of the template store.
 
 NOTE: heat-api's FaultWrapper picks the HTTP status by the exception's
@@ -79,7 +91,8 @@ class VersionExists(Conflict):
 
 class InterfaceBreak(Conflict):
     """A new version and a neighbour in its major disagree (see
-    ``publishing.interface_check``), each disagreement in ``breaks``."""
+    ``publishing.interface_check``), each disagreement in ``breaks``.
+    """
     msg_fmt = _("%(breaks)s. Publish it as a new major version, or set "
                 "\"force\": true.")
 

@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """Semantic versions and npm-style version constraints.
 
 This module is the one place that knows the store's semver rules: which
@@ -172,7 +184,8 @@ def _triple(version):
 
 def _tighter(current, bound, pick):
     """The tighter of two bounds: ``pick`` (max for low, min for high)
-    of the triples, and exclusive over inclusive at the same triple."""
+    of the triples, and exclusive over inclusive at the same triple.
+    """
     if current is None or bound[0] != current[0]:
         return bound if current is None else (
             bound if pick(bound[0], current[0]) == bound[0] else current)
@@ -182,7 +195,8 @@ def _tighter(current, bound, pick):
 def _set_matches(comparators, version):
     """node-semver's testSet: all comparators hold, and a prerelease
     version is only admitted by a comparator that names a prerelease of
-    the same major.minor.patch."""
+    the same major.minor.patch.
+    """
     if not all(_OPERATORS[c.operator](version, c.target)
                for c in comparators):
         return False

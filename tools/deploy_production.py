@@ -1,4 +1,16 @@
 #!/usr/bin/env python3
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """Run Heat with heat-store the way operators run it, on this machine.
 
 heat-api is Heat's WSGI application (``heat.wsgi.api:application``) under
@@ -30,8 +42,9 @@ Commands::
 ``start`` returns once the API answers and every engine has reported in
 (or fails, cleaning up, after ``--timeout`` seconds) and leaves the
 processes running; ``kill-engines`` and ``start-engines`` are for fault
-tests (an engine host that dies and comes back); ``stop`` ends them (SIGTERM, then SIGKILL after a grace
-period), drops the database, its user and the vhost.
+tests (an engine host that dies and comes back); ``stop`` ends them
+(SIGTERM, then SIGKILL after a grace period), drops the database, its user
+and the vhost.
 """
 
 import argparse
@@ -415,8 +428,8 @@ def stop_processes(state, grace=20):
         while group_alive(proc['pid']) and time.monotonic() < deadline:
             reap(proc['pid'])
             time.sleep(0.1)
-        log('%s stopped after %.1f s' % (proc['name'],
-                                          time.monotonic() - started))
+        log('%s stopped after %.1f s' % (
+            proc['name'], time.monotonic() - started))
         if group_alive(proc['pid']):
             log('%s did not stop in %ds: SIGKILL' % (proc['name'], grace))
             try:
@@ -453,7 +466,8 @@ def http(method, url, body=None, timeout=10):
 
 def wait_ready(state, deadline):
     """The API answers and every engine has reported to the database and
-    answers RPC (a template validation goes through one)."""
+    answers RPC (a template validation goes through one).
+    """
     endpoint = state['endpoint']
     engines = state['engines']
     last = 'no answer yet'

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Create a virtualenv (default .venv) in the repository and install
 # heat-store into it (editable, with the server extra), with the test
-# requirements when asked.
+# requirements (and those of the pep8 and docs checks) when asked.
 # Safe to run again: it reinstalls only when a requirements file, setup.cfg
 # or the asked Heat release changed.
 #
@@ -37,11 +37,11 @@ if [[ ! -x $venv/bin/python ]]; then
 fi
 stamp=$venv/.heat-store-installed
 files=(requirements.txt setup.cfg)
-((want_tests)) && files+=(test-requirements.txt)
+((want_tests)) && files+=(test-requirements.txt doc/requirements.txt)
 sum=$( { cat "${files[@]}"; echo "$heat"; } | sha256sum | cut -d' ' -f1)
 if [[ ! -f $stamp ]] || ! grep -qx "$sum" "$stamp"; then
     args=(-e '.[server]')
-    ((want_tests)) && args+=(-r test-requirements.txt)
+    ((want_tests)) && args+=(-r test-requirements.txt -r doc/requirements.txt)
     [[ -n $heat ]] && args+=("$heat")
     echo "Installing heat-store and its requirements into $venv ..." >&2
     quiet_pip install -q "${args[@]}"

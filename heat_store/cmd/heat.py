@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """``heat``: python-heatclient's shell, plus ``template-store-*``.
 
 The legacy ``heat`` shell loads its commands only from
@@ -14,7 +26,6 @@ import argparse
 import sys
 
 from heatclient import shell as heat_shell
-from oslo_utils import encodeutils
 
 from heat_store.client.i18n import _
 from heat_store.client import shell as store_shell
@@ -51,7 +62,9 @@ def main(args=None):
     """The ``heat`` console script: heatclient's ``main`` with our shell.
 
     A store command's failure is printed as its one ``ERROR:`` line; any
-    other failure exactly as heatclient's own ``heat`` prints it.
+    other failure as heatclient's own ``heat`` prints it, but as text:
+    heatclient prints ``safe_encode(str(error))``, which on Python 3 shows
+    the bytes' repr (``b'You must provide a username ...'``).
     """
     if args is None:
         args = sys.argv[1:]
@@ -69,7 +82,7 @@ def main(args=None):
     except Exception as error:
         if debug:
             raise
-        print(encodeutils.safe_encode(str(error)), file=sys.stderr)
+        print(str(error), file=sys.stderr)
         sys.exit(1)
 
 

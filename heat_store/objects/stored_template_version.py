@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """StoredTemplateVersion object: one immutable, validated bundle."""
 
 from oslo_versionedobjects import fields
@@ -55,7 +67,8 @@ class StoredTemplateVersion(base.StoreObject):
     def get_all(cls, context, template_id, status=None, constraint=None,
                 limit=None, marker=None, sort_dir='desc'):
         """Newest first (``sort_dir='asc'``: oldest first), a page of
-        ``limit`` after the version ``marker``."""
+        ``limit`` after the version ``marker``.
+        """
         return cls._list(context, db_api.version_get_all(
             context, template_id, status, constraint, limit, marker,
             sort_dir))

@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """The real ``openstack`` and ``heat`` commands against an embedded Heat.
 
 Each test runs the installed executables of this virtualenv in a
@@ -15,9 +27,9 @@ import sys
 import time
 
 import fixtures
-from oslotest import base
 import yaml
 
+from tests import base
 from tests.functional import server
 
 BIN = os.path.dirname(sys.executable)
@@ -124,7 +136,8 @@ class CLITestCase(base.BaseTestCase):
 
     def assert_yaml_error_as_stack_create(self, result):
         """The YAML error with the lines ``openstack stack create`` shows:
-        the parser's context line and its caret, each on its own line."""
+        the parser's context line and its caret, each on its own line.
+        """
         stock = self.openstack('stack', 'create', '-t',
                                self.unparsable_template(), 'never', ok=False)
         expected = stock.err[stock.err.index('Error parsing'):].splitlines()
@@ -181,7 +194,8 @@ class CLITestCase(base.BaseTestCase):
 
     def assert_error(self, result, *fragments):
         """A failure reported as one ERROR message (the line that starts
-        it is returned), with no traceback."""
+        it is returned), with no traceback.
+        """
         self.assertNotEqual(0, result.code, result)
         self.assertNotIn('Traceback', result.err + result.out)
         lines = [line for line in result.err.splitlines()

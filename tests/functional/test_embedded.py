@@ -1,13 +1,25 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """heat-store-dev as a user runs it: start, answer, Ctrl-C, start again."""
 
 import signal
 
-import testtools
 
+from tests import base
 from tests.functional import server as server_mod
 
 
-class EmbeddedCommandTest(testtools.TestCase):
+class EmbeddedCommandTest(base.TestCase):
 
     def test_ctrl_c_stops_cleanly_and_data_survives_a_restart(self):
         first = server_mod.EmbeddedServer()

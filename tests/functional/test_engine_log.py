@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """An expected refusal leaves one line in heat.log, not a traceback.
 
 Publishing asks the engine which of the bundle's resource types this
@@ -7,8 +19,8 @@ it does not know, so the store must ask in a way that does not.
 
 import uuid
 
-import testtools
 
+from tests import base
 from tests.functional import server as server_mod
 
 UNKNOWN = '''heat_template_version: 2021-04-16
@@ -24,7 +36,7 @@ resources:
 '''
 
 
-class EngineLogTest(testtools.TestCase):
+class EngineLogTest(base.TestCase):
 
     def setUp(self):
         super().setUp()

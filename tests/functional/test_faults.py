@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """Every heat-engine killed mid-operation, in the production-shaped Heat.
 
 A deployment of its own (``tools/deploy_production.py``), not the one the
@@ -22,6 +34,7 @@ import sqlalchemy as sa
 import testtools
 from testtools import content
 
+from tests import base
 from tests.functional import test_production as production
 
 HOT = production.HOT
@@ -93,7 +106,12 @@ def tearDownModule():
         dep.stop()
 
 
-class EngineKillTest(testtools.TestCase):
+class EngineKillTest(base.TestCase):
+
+    # NOTE: a test waits on its own bounds (a deployment, two engine
+    # restarts, several stack waits) that add up to well over the default
+    # limit; the per-test timeout is only for what none of them catches.
+    TIMEOUT_SCALING_FACTOR = 3
 
     def setUp(self):
         super().setUp()
@@ -177,10 +195,11 @@ class EngineKillTest(testtools.TestCase):
     def test_stacks_recover_when_every_engine_is_killed(self):
         name = '%s-slow' % self.prefix
         path = '/stored_templates/%s' % name
-        self.api('POST', '/stored_templates', {
-            'name': name, 'version': {'version': '1.0.0',
-                                      'template': child('one', WAIT_SECS)}},
-            expect=201)
+        self.api('POST', '/stored_templates',
+                 {'name': name,
+                  'version': {'version': '1.0.0',
+                              'template': child('one', WAIT_SECS)}},
+                 expect=201)
         self.api('POST', path + '/versions', {
             'version': '2.0.0', 'template': child('two', WAIT_SECS)},
             expect=201)

@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """Schema-driven fuzzing of the store's API with schemathesis.
 
 Every operation of ``heat_store/api/openapi.yaml`` gets generated requests
@@ -25,10 +37,10 @@ from hypothesis import strategies as st
 import schemathesis
 from schemathesis import checks as st_checks
 from schemathesis.generation import GenerationMode
-import testtools
 import webob
 
 from heat_store.api import openapi
+from tests import base
 from tests.functional import fixtures
 
 EXAMPLES = int(os.environ.get('FUZZ_EXAMPLES', '25'))
@@ -73,7 +85,7 @@ class Totals(object):
     statuses = []
 
 
-class FuzzTest(testtools.TestCase):
+class FuzzTest(base.TestCase):
 
     @classmethod
     def setUpClass(cls):

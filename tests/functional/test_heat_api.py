@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """Heat's own API keeps working on a server that has the store."""
 
 import os
@@ -5,8 +17,8 @@ import subprocess
 import sys
 import time
 
-import testtools
 
+from tests import base
 from tests.functional import server as server_mod
 
 RANDOM_STRING = '''heat_template_version: 2018-08-31
@@ -17,7 +29,7 @@ outputs:
 '''
 
 
-class HeatAPITest(testtools.TestCase):
+class HeatAPITest(base.TestCase):
 
     def setUp(self):
         super().setUp()

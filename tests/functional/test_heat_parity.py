@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """The store's verdict beside Heat's, on the shapes real template trees have.
 
 Each fixture tree is judged by Heat's own ``POST /validate?ignore_errors=
@@ -22,9 +34,9 @@ import fixtures
 from heatclient.common import template_utils as heatclient_utils
 from openstack.orchestration.util import template_utils as sdk_utils
 from oslo_serialization import jsonutils
-from oslotest import base
 from testtools import content
 
+from tests import base
 from tests.functional import server
 
 BIN = os.path.dirname(sys.executable)
@@ -54,7 +66,8 @@ FIXTURES = {
     'environment-elsewhere': ({
         'templates/root.yaml': HOT + 'parameters:\n'
         '  size: {type: number}\nresources:\n'
-        '  net:\n    type: My::Net\n    properties: {size: {get_param: size}}\n'
+        '  net:\n    type: My::Net\n'
+        '    properties: {size: {get_param: size}}\n'
         '  app:\n    type: My::App\n',
         'lib/net.yaml': HOT + 'parameters:\n  size: {type: number}\n'
         'resources:\n' + _value('s', '{get_param: size}'),

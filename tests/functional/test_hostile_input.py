@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """A corpus of hostile requests, each refused in Heat's fault format.
 
 Every case in :data:`CASES` is a request (method, path, headers, body
@@ -24,9 +36,9 @@ from urllib import parse
 import uuid
 
 from oslo_config import cfg
-import testtools
 import webob
 
+from tests import base
 from tests.functional import fixtures
 
 CONF = cfg.CONF
@@ -714,7 +726,7 @@ def _fault_ok(test, res, case_name):
     return fault
 
 
-class HostileInputTest(testtools.TestCase):
+class HostileInputTest(base.TestCase):
     """Each case of CASES is one test, against a project of its own."""
 
     @classmethod

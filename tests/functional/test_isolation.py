@@ -1,7 +1,19 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """Isolation: every route, for every project, role and visibility.
 
 One matrix, built from a small rule table that mirrors the contract
-(CONTRACT.md "Rules", doc/source/user/api.rst):
+(doc/source/user/api.rst, "Policies" and "Errors"):
 
 - a path whose tenant is not the caller's project is 403 for non-admins
   (Heat's check); an admin's request acts in its own project;
@@ -41,9 +53,9 @@ from urllib import parse
 import uuid
 
 import sqlalchemy as sa
-import testtools
 import webob
 
+from tests import base
 from tests.functional import fixtures
 
 HOT = '2021-04-16'
@@ -408,7 +420,7 @@ def describe(cell):
                           cell.path, cell.visibility))
 
 
-class IsolationMatrixTest(testtools.TestCase):
+class IsolationMatrixTest(base.TestCase):
     """One test per cell of the matrix; see the module's docstring."""
 
     def check_cell(self, cell):
@@ -590,7 +602,7 @@ def build_allowed(cell):
             cell.visibility in ('public', 'shared_member'))
 
 
-class BuildIsolationTest(testtools.TestCase):
+class BuildIsolationTest(base.TestCase):
     """OS::Heat::StoredTemplate sees what its stack's project may see.
 
     Validating, previewing or creating a stack that refers to a template
@@ -791,7 +803,7 @@ def consumer_cells():
         yield ConsumerCell(action, caller, role)
 
 
-class ConsumerIsolationTest(testtools.TestCase):
+class ConsumerIsolationTest(base.TestCase):
     """Consumers of other projects are counted, never named."""
 
     def request(self, cell, world, ident):

@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """Isolation through a stack: what another project reaches by nesting.
 
 The isolation matrix (test_isolation) asks the store's routes and
@@ -18,17 +30,18 @@ How B reaches T:
   (``template: <T name>``, ``version: '^1'``): a recorded dependency;
   one wrapper, a major version of it for each T, B asks for T's.
 
-The rule table (CONTRACT.md "Stored templates inside stored templates",
-"Rules"): whether B may create a stack at all is Heat's ``stacks:create``
-policy for B's role (the embedded Heat runs with ``enforce_new_defaults =
-False``, see doc/source/admin/deploy.rst, under which Heat's deprecated
-rule lets a reader create stacks: its cells then answer as a member's);
-a reference computed by a function resolves in B's
-catalog only, so it reaches T only when B may see T (public, or shared
-with B; admins included, as an admin acts in its own project), and a
-name never reaches another project's template; a literal reference
-builds exactly the version it was locked to at publish, whoever builds
-it (A was warned at publish), even after A published a newer one.
+The rule table (doc/source/user/resource.rst, "Stored templates inside
+stored templates"; doc/source/user/api.rst, "Policies"): whether B may
+create a stack at all is Heat's ``stacks:create`` policy for B's role
+(the embedded Heat runs with ``enforce_new_defaults = False``, see
+doc/source/admin/deploy.rst, under which Heat's deprecated rule lets a
+reader create stacks: its cells then answer as a member's); a reference
+computed by a function resolves in B's catalog only, so it reaches T
+only when B may see T (public, or shared with B; admins included, as an
+admin acts in its own project), and a name never reaches another
+project's template; a literal reference builds exactly the version it
+was locked to at publish, whoever builds it (A was warned at publish),
+even after A published a newer one.
 
 What B reads:
 
@@ -62,8 +75,8 @@ import re
 from urllib import parse
 import uuid
 
-import testtools
 
+from tests import base
 from tests.functional import fixtures
 from tests.functional import test_isolation as iso
 from tests.functional import test_trust_boundary as tb
@@ -441,7 +454,7 @@ def describe(cell):
         cell.look, cell.role, cell.path, cell.visibility)
 
 
-class NestedIsolationTest(testtools.TestCase):
+class NestedIsolationTest(base.TestCase):
     """One test per cell; see the module's docstring."""
 
     def check_cell(self, cell):

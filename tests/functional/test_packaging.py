@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """What the built distributions hold, building them quietly, installing them.
 
 The wheel is built from the repository as pip builds it (pbr, in an
@@ -12,12 +24,13 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import tarfile
+import tempfile
 import zipfile
 
 import fixtures
-import testtools
+
+from tests import base
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
@@ -54,7 +67,7 @@ def build_wheel(outdir):
     return glob.glob(os.path.join(outdir, '*.whl'))[0], output
 
 
-class WheelTest(testtools.TestCase):
+class WheelTest(base.TestCase):
 
     @classmethod
     def setUpClass(cls):
@@ -115,7 +128,7 @@ print(json.dumps(found))
 """
 
 
-class InstallTest(testtools.TestCase):
+class InstallTest(base.TestCase):
     """The operator's route (doc/source/admin/deploy.rst), end to end.
 
     Builds the sdist, builds the wheel from it (so the tarball is

@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """The resource type on the embedded Heat with PostgreSQL as its database.
 
 A failed update's rollback is where Heat's database handling matters most
@@ -12,8 +24,8 @@ import threading
 import uuid
 
 import sqlalchemy as sa
-import testtools
 
+from tests import base
 from tests.functional import server as server_mod
 from tests.functional import test_stored_template_resource as resource_tests
 
@@ -57,7 +69,7 @@ def postgres_server():
 
 
 class PostgresStoredTemplateTest(resource_tests.StackTestMixin,
-                                 testtools.TestCase):
+                                 base.TestCase):
 
     def get_server(self):
         server = postgres_server()

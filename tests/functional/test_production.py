@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """The store in a production-shaped Heat, under concurrency.
 
 One deployment per test process (``tools/deploy_production.py``): heat-api
@@ -27,6 +39,7 @@ import sqlalchemy as sa
 import testtools
 from testtools import content
 
+from tests import base
 from tests.functional import server as server_mod
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(
@@ -162,7 +175,11 @@ def run_parallel(fn, jobs, workers):
         return list(pool.map(fn, jobs))
 
 
-class ProductionTest(testtools.TestCase):
+class ProductionTest(base.TestCase):
+
+    # NOTE: the first test of a worker also starts the deployment (up to
+    # 200 s) before waiting on its own stacks.
+    TIMEOUT_SCALING_FACTOR = 2
 
     def setUp(self):
         super().setUp()
@@ -248,8 +265,8 @@ class ProductionTest(testtools.TestCase):
                 'GET', path % quote(constraint))
 
         jobs = list(expected) * 6
-        for constraint, (status, _h, payload) in run_parallel(resolve, jobs,
-                                                             6):
+        for constraint, (status, _h, payload) in run_parallel(
+                resolve, jobs, 6):
             self.assertEqual(200, status, payload)
             self.assertEqual(expected[constraint],
                              payload['stored_template_version']['version'])

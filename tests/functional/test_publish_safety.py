@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """Publishing never fetches a URL, and its cost is bounded.
 
 Each hostile bundle is published in-process against the embedded Heat
@@ -17,9 +29,9 @@ from unittest import mock
 import uuid
 
 from oslo_config import cfg
-import testtools
 import webob
 
+from tests import base
 from tests.functional import fixtures
 
 CONF = cfg.CONF
@@ -73,7 +85,7 @@ def group(type_yaml, count=2):
                 count, type_yaml))
 
 
-class PublishTestBase(testtools.TestCase):
+class PublishTestBase(base.TestCase):
 
     @classmethod
     def setUpClass(cls):

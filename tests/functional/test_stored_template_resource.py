@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """OS::Heat::StoredTemplate on a real embedded Heat, over HTTP.
 
 Each test builds real stacks with real nested stacks; names are unique
@@ -7,9 +19,9 @@ per test so the tests share one server.
 import time
 import uuid
 
-import testtools
 import yaml
 
+from tests import base
 from tests.functional import server as server_mod
 
 HOT = '2018-08-31'
@@ -135,8 +147,7 @@ class StackTestMixin(object):
             template, version), expect=200)[1]['stacks']
 
 
-
-class StoredTemplateResourceTest(StackTestMixin, testtools.TestCase):
+class StoredTemplateResourceTest(StackTestMixin, base.TestCase):
 
     def test_two_resources_exact_and_range_with_files(self):
         pw = self.name('pw')

@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """Trust boundary: a stack reads with its own project's rights only.
 
 Project A owns a private template ``asecret``; project C shares a template
@@ -24,8 +36,8 @@ import time
 import uuid
 
 import sqlalchemy as sa
-import testtools
 
+from tests import base
 from tests.functional import test_isolation as iso
 
 HOT = iso.HOT
@@ -289,7 +301,7 @@ def stored(template, version=None, parameters=None):
     return {'type': 'OS::Heat::StoredTemplate', 'properties': props}
 
 
-class TrustBoundaryTest(testtools.TestCase):
+class TrustBoundaryTest(base.TestCase):
     """Each attack of the probe, kept as a test."""
 
     def setUp(self):
@@ -404,9 +416,9 @@ class TrustBoundaryTest(testtools.TestCase):
     def test_update_after_wrapper_made_private(self):
         a, b = self.world.a, self.world.b
         name = 'wrap%s' % uuid.uuid4().hex[:6]
-        wrapper = a.create_template(name, computed_wrapper(
-            self.world.harmless['id']),
-                                    visibility='public')
+        wrapper = a.create_template(
+            name, computed_wrapper(self.world.harmless['id']),
+            visibility='public')
         stack = b.create_stack(stored(wrapper['id'], '^1',
                                       {'inner': {'get_param': 'inner'}}),
                                {'inner': 'asecret'})
@@ -447,7 +459,7 @@ class TrustBoundaryTest(testtools.TestCase):
         self.assertNotIn(self.world.marker, json.dumps(answer))
 
 
-class DependencyLockTest(testtools.TestCase):
+class DependencyLockTest(base.TestCase):
     """Literal references are recorded at publish and locked."""
 
     def setUp(self):

@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """Tests of bundle parsing, canonical form, references and interface."""
 
 import hashlib
@@ -6,11 +18,11 @@ import os
 
 import fixtures
 from oslo_config import fixture as config_fixture
-from oslotest import base
 
 from heat_store import bundle
 from heat_store.client import bundle as client_bundle
 from heat_store import exception
+from tests import base
 
 ROOT_YAML = """
 heat_template_version: 2018-08-31
@@ -126,8 +138,8 @@ class ExpansionTest(base.BaseTestCase):
     def test_long_string_repeated_by_aliases_refused(self):
         conf = self.useFixture(config_fixture.Config())
         conf.config(max_template_size=10000)
-        text = HOT + 'a: &a %s\nb: [%s]\n' % ('x' * 1000,
-                                               ', '.join(['*a'] * 20))
+        text = HOT + 'a: &a %s\nb: [%s]\n' % (
+            'x' * 1000, ', '.join(['*a'] * 20))
         self.assertLess(len(text), 10000)
         error = self.assertRaises(exception.InvalidBundle,
                                   bundle.check_yaml_expansion, text,

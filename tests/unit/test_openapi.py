@@ -1,16 +1,28 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """The shipped OpenAPI document says what the routes and schemas do."""
 
 import inspect
 import json
 from unittest import mock
 
-from oslotest import base
 
 from heat_store.api import openapi
 from heat_store.api import routes
 from heat_store.api.schemas import stored_template
 from heat_store.api.schemas import stored_template_version
 from heat_store.api import util
+from tests import base
 
 METHODS = ('get', 'put', 'post', 'delete', 'options', 'head', 'patch',
            'trace')

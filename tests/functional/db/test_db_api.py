@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """The store's DB API on SQLite, MariaDB and PostgreSQL.
 
 Each test runs on a fresh database holding Heat's schema and the store's,
@@ -17,7 +29,6 @@ from oslo_config import fixture as config_fixture
 from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import test_fixtures
 from oslo_utils import timeutils
-from oslotest import base as test_base
 import sqlalchemy as sa
 from testtools import content
 
@@ -33,6 +44,7 @@ from heat_store import names
 from heat_store import publishing
 from heat_store import quotas
 from heat_store import versioning
+from tests import base as test_base
 from tests.functional.db import base
 
 HOT = {'heat_template_version': '2018-08-31', 'resources': {}}
@@ -149,7 +161,8 @@ class DBApiTest(object):
     def test_every_creatable_name_is_found_by_name(self):
         """heat_store.names is the one rule telling ids from names: every
         name it lets through is found, locked and deleted by that name,
-        and what it refuses is what the lookups take for an id."""
+        and what it refuses is what the lookups take for an id.
+        """
         rand = random.Random(1)
         hexdigits = '0123456789abcdefABCDEF'
         near_ids = ['ab-cdef0123456789abcdef012345678',  # 31 digits
@@ -391,8 +404,8 @@ class DBApiTest(object):
         random.Random(7).shuffle(shuffled)
         for version in shuffled:
             self.publish(tmpl, version)
-        listed = [v.version for v in db_api.version_get_all(self.ctx,
-                                                             tmpl.id)]
+        listed = [v.version
+                  for v in db_api.version_get_all(self.ctx, tmpl.id)]
         self.assertEqual(SEMVER_ORDER, listed)
         # The same across batch boundaries, whatever the batch size.
         for batch in (1, 2, 3, 5):
@@ -623,7 +636,6 @@ class DBApiTest(object):
         self.assertRaises(exception.VersionInUse, db_api.version_delete,
                           self.ctx, 'web', '1.0.0')
 
-
     def test_deadlocks_are_retried(self):
         # A deadlock victim's transaction is rolled back whole: the
         # writers start again (oslo.db's wrap_db_retry) instead of
@@ -659,7 +671,8 @@ class DBApiTest(object):
 class ForeignKeyTest(object):
     """Where the database enforces foreign keys (MariaDB, PostgreSQL), the
     consumer's key holds the version even when the check before a delete
-    is bypassed or races a stack create."""
+    is bypassed or races a stack create.
+    """
 
     def _pinned(self):
         tmpl = self.make_template('web', first='1.0.0')
@@ -713,7 +726,8 @@ class ForeignKeyTest(object):
 
     def test_consumer_arriving_during_delete_keeps_its_version(self):
         """A stack pins the version between the delete's check and its
-        clean-up of dead references: the new reference must survive."""
+        clean-up of dead references: the new reference must survive.
+        """
         tmpl = self.make_template('web', first='1.0.0')
         version = db_api.version_get(self.ctx, tmpl.id, '1.0.0')
         stack = self.make_stack()
@@ -734,11 +748,11 @@ class ForeignKeyTest(object):
         self.assertEqual(1, self.count('stored_template_version'))
         self.assertEqual(1, self.count('stored_template_consumer'))
 
-
     def test_delete_and_pin_contending_for_locks(self):
         """A version delete and a pin that block each other in the
         database: one wins, the other is told so (409 or not found), a
-        deadlock is retried, and no reference outlives its version."""
+        deadlock is retried, and no reference outlives its version.
+        """
         tmpl = self.make_template('web', first='1.0.0')
         version = db_api.version_get(self.ctx, tmpl.id, '1.0.0')
         stack = self.make_stack()
@@ -784,11 +798,11 @@ class ForeignKeyTest(object):
             self.assertEqual(1, self.count('stored_template_version'))
             self.assertEqual(1, self.count('stored_template_consumer'))
 
-
     def test_summary_counts_a_publish_racing_a_delete(self):
         """A publish commits while a delete of another version of the
         same template is under way: the template's version count and
-        latest version take both into account."""
+        latest version take both into account.
+        """
         tmpl = self.make_template('web', first='1.0.0')
         self.publish(tmpl, '1.1.0')
         real_check = db_api._check_unused
@@ -929,7 +943,8 @@ def _interface(*outputs):
 
 class ConcurrentPublishTest(_Racing):
     """Concurrent publishes to one template: the interface check and the
-    next patch are decided with the insert, under the template's lock."""
+    next patch are decided with the insert, under the template's lock.
+    """
 
     def publish_checked(self, ctx, tmpl, version, outputs):
         prepared = types.SimpleNamespace(
@@ -940,7 +955,8 @@ class ConcurrentPublishTest(_Racing):
 
     def test_neighbours_published_at_once_are_checked(self):
         """1.1.0 (outputs a, b) and 1.2.0 (output a) over 1.0.0 (a):
-        whichever comes second breaks the other, and is refused."""
+        whichever comes second breaks the other, and is refused.
+        """
         tmpl = self.make_template('web')
         self.publish_checked(self.ctx, tmpl, '1.0.0', ['a'])
         racing = [('1.1.0', ['a', 'b']), ('1.2.0', ['a'])]

@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """Resolving costs the same statements, whatever lies above the range.
 
 On SQLite, MariaDB and PostgreSQL: the constraint's bounds narrow the
@@ -7,13 +19,13 @@ database's search, and the result is what the range means.
 from unittest import mock
 import uuid
 
-from oslotest import base as test_base
 import sqlalchemy as sa
 
 from heat.common import context as heat_context
 
 from heat_store.db import api as db_api
 from heat_store import versioning
+from tests import base as test_base
 from tests.functional.db import base
 
 HOT = {'heat_template_version': '2018-08-31', 'resources': {}}

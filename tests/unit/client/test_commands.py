@@ -1,3 +1,15 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """The command sets: their options, their errors, the heat shell wrapper."""
 
 import argparse
@@ -11,7 +23,6 @@ from heatclient import exc as heat_exc
 from heatclient import shell as heat_shell
 from openstackclient import shell as osc_shell
 from osc_lib import exceptions as osc_exc
-from oslotest import base
 
 from heat_store.client import errors
 from heat_store.client.i18n import _
@@ -19,6 +30,7 @@ from heat_store.client import shell as store_shell
 from heat_store.client import sync
 from heat_store.cmd import heat
 from heat_store.osc import stored_template
+from tests import base
 
 GROUP = 'openstack.orchestration.v1'
 PREFIX = 'orchestration_template_store_'
@@ -282,12 +294,14 @@ class HeatShellTest(base.BaseTestCase):
         self.assertEqual(1, exit_code.code)
         self.assertEqual('ERROR: no such template\n', err.getvalue())
 
-    def test_stock_error_is_printed_as_stock_heat_prints_it(self):
+    def test_stock_error_is_printed_as_text(self):
+        # Not as stock heat prints it: the repr of its UTF-8 bytes.
         with mock.patch.object(heat.HeatStoreShell, 'main',
-                               side_effect=heat_exc.CommandError('nope')), \
+                               side_effect=heat_exc.CommandError(
+                                   'You must provide a username ü')), \
                 mock.patch('sys.stderr', new_callable=io.StringIO) as err:
             self.assertRaises(SystemExit, heat.main, ['stack-show', 'x'])
-        self.assertEqual("b'nope'\n", err.getvalue())
+        self.assertEqual('You must provide a username ü\n', err.getvalue())
 
     def test_store_command_turns_faults_into_store_errors(self):
         hc = mock.Mock()

@@ -1,10 +1,22 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
 """The managers send the right requests: exact URLs on a mock client."""
 
 from unittest import mock
 
-from oslotest import base
 
 from heat_store.client import client as store_client
+from tests import base
 
 TEMPLATE = {'id': 'abc', 'name': 'web', 'latest_version': '1.0.0'}
 VERSION = {'id': 'v1', 'template_id': 'abc', 'template_name': 'web',

@@ -1,0 +1,59 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""The base classes of heat-store's tests: each test has a time limit.
+
+As in every OpenStack project (oslotest's OS_TEST_TIMEOUT), a test
+that runs longer than its limit fails with its own name and a
+TimeoutException where it hung, instead of holding a worker, and CI,
+until something else kills it. The limit is OS_TEST_TIMEOUT seconds,
+600 when unset (0 for none), times the class's TIMEOUT_SCALING_FACTOR
+for the few classes whose tests legitimately wait longer (a
+production-shaped deployment, killed engines).
+
+The timeout is gentle: it raises in the test's thread, so cleanups run.
+"""
+
+from oslotest import base as oslotest_base
+from oslotest import timeout
+import testtools
+
+# Seconds a test may run when OS_TEST_TIMEOUT is unset: far above the
+# slowest test (a deployment's first stack), far below CI's own limit.
+DEFAULT_TIMEOUT = 600
+
+
+class Timeout(timeout.Timeout):
+    """oslotest's per-test timeout with heat-store's default limit.
+
+    Also used per test by the gabbi files (inner_fixtures).
+    """
+
+    def __init__(self, scaling_factor=1):
+        super().__init__(default_timeout=DEFAULT_TIMEOUT,
+                         scaling_factor=scaling_factor)
+
+
+class TestCase(testtools.TestCase):
+    """testtools' TestCase with the per-test timeout, and nothing else."""
+
+    TIMEOUT_SCALING_FACTOR = 1
+
+    def setUp(self):
+        super().setUp()
+        self.useFixture(Timeout(self.TIMEOUT_SCALING_FACTOR))
+
+
+class BaseTestCase(oslotest_base.BaseTestCase):
+    """oslotest's BaseTestCase (which sets the timeout) with our default."""
+
+    DEFAULT_TIMEOUT = DEFAULT_TIMEOUT
