@@ -1,3 +1,16 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+
 """upgrade_policy of OS::Heat::StoredTemplate, on the embedded Heat.
 
 PINNED (the default) keeps the resolved version across stack updates
@@ -9,8 +22,7 @@ rolls back to the version pinned before it, whatever the policy.
 
 import uuid
 
-import testtools
-
+from tests import base
 from tests.functional import test_trust_boundary as tb
 
 HOT = tb.HOT
@@ -31,7 +43,7 @@ def resource(name, version, policy=None):
     return {'type': 'OS::Heat::StoredTemplate', 'properties': props}
 
 
-class UpgradePolicyTest(testtools.TestCase):
+class UpgradePolicyTest(base.TestCase):
 
     def setUp(self):
         super().setUp()

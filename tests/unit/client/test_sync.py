@@ -1,3 +1,16 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+
 """sync: tags, their order, source URLs, the plan, and git itself."""
 
 import contextlib
@@ -10,10 +23,10 @@ from unittest import mock
 
 import fixtures
 from heatclient import exc as heat_exc
-from oslotest import base
 
 from heat_store.client import bundle
 from heat_store.client import sync
+from tests import base
 
 GIT_ID = ('-c', 'user.name=test', '-c', 'user.email=test@example.com',
           '-c', 'commit.gpgsign=false', '-c', 'tag.gpgsign=false')
