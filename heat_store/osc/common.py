@@ -36,8 +36,8 @@ TEMPLATE_COLUMNS = ('id', 'name', 'description', 'project_id', 'visibility',
 
 VERSION_COLUMNS = ('id', 'template_id', 'template_name', 'version',
                    'status', 'digest', 'size', 'description', 'parameters',
-                   'outputs', 'warnings', 'source', 'files', 'creation_time',
-                   'updated_time', 'created_by')
+                   'outputs', 'warnings', 'dependencies', 'source', 'files',
+                   'creation_time', 'updated_time', 'created_by')
 
 
 def store(app):
@@ -165,12 +165,23 @@ class DictColumn(columns.FormattableColumn):
                          sorted((self._value or {}).items()))
 
 
+class DependenciesColumn(columns.FormattableColumn):
+    """Each locked reference: as written, and the version it is locked to."""
+
+    def human_readable(self):
+        return '\n'.join(
+            '%s %s -> %s %s' % (d.get('template'), d.get('constraint'),
+                                d.get('template_name'), d.get('version'))
+            for d in self._value or [])
+
+
 TEMPLATE_FORMATTERS = {'tags': ListColumn}
 
 VERSION_FORMATTERS = {
     'parameters': YamlColumn,
     'outputs': YamlColumn,
     'warnings': NewlineListColumn,
+    'dependencies': DependenciesColumn,
     'source': DictColumn,
     'files': NewlineListColumn,
     'created_by': DictColumn,
