@@ -147,20 +147,6 @@ def marked_template(marker):
     return tb.secret_template(marker)
 
 
-def computed_wrapper(default):
-    """Builds the stored template (and version) its parameters name."""
-    return {'heat_template_version': HOT,
-            'parameters': {
-                'inner': {'type': 'string', 'default': default},
-                'constraint': {'type': 'string', 'default': '*'}},
-            'resources': {'built': {
-                'type': 'OS::Heat::StoredTemplate',
-                'properties': {'template': {'get_param': 'inner'},
-                               'version': {'get_param': 'constraint'}}}},
-            'outputs': {'marker': {'value': {
-                'get_attr': ['built', 'marker']}}}}
-
-
 def group_wrapper():
     """A ResourceGroup whose member type and properties are parameters."""
     return {'heat_template_version': HOT,
@@ -254,7 +240,7 @@ class NestedWorld(object):
             'nharmless%s' % suffix, marked_template('harmless'),
             visibility='public')
         self.computed = self.a.create_template(
-            'ncomputed%s' % suffix, computed_wrapper(harmless['id']),
+            'ncomputed%s' % suffix, tb.computed_wrapper(harmless['id']),
             visibility='public')
         self.group = self.a.create_template(
             'ngroup%s' % suffix, group_wrapper(), visibility='public')
