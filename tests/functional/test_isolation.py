@@ -138,6 +138,8 @@ MATRIX_ROUTES = (
           READ, False, 200, True),
     Route('version_dependents', 'GET', '/{t}/versions/{v}/dependents', None,
           None, READ, False, 200, True),
+    Route('version_impact', 'GET', '/{t}/versions/{v}/impact', None, None,
+          READ, False, 200, True),
     # members
     Route('members', 'GET', '/{t}/members', None, None, READ, True, 200,
           True),
