@@ -506,6 +506,9 @@ class IsolationMatrixTest(base.TestCase):
             self.assertIn(world.marker, body['resources'], where)
         elif cell.route == 'version_stacks':
             self.assertEqual({'stacks': []}, body, where)
+        elif cell.route == 'version_impact':
+            self.assertEqual({'impact': [], 'other_consumers': 0}, body,
+                             where)
 
     def restore(self, cell, world, answer, caller):
         """Undo a change the matrix made (a deleted template is built anew)."""
