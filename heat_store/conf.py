@@ -46,6 +46,16 @@ OPTS = [
                       'refused with a 400 instead of waiting for the '
                       'RPC timeout. Keep it below the timeout of the '
                       'proxy in front of heat-api.')),
+    cfg.IntOpt('impact_timeout', default=60, min=1,
+               help=_('Seconds an impact preview request may spend on '
+                      'Heat\'s update previews of the stacks that would '
+                      'move to a version. A stack whose preview does not '
+                      'finish in time is reported with an error; the '
+                      'others are reported as usual. Keep it below the '
+                      'timeout of the proxy in front of heat-api.')),
+    cfg.IntOpt('impact_workers', default=4, min=1,
+               help=_('Update previews one impact request runs at the '
+                      'same time.')),
 ]
 
 

@@ -145,6 +145,33 @@ RESPONSE_SCHEMAS = {
         'dependents': {'type': 'array', 'items': _ref('Dependent')},
         'other_dependents': {'type': 'integer', 'minimum': 0},
     }, required=['dependents', 'other_dependents']),
+    'ImpactResource': _object({
+        'resource_name': _NULLABLE_STRING,
+        'resource_type': _NULLABLE_STRING,
+        'parent_resource': _NULLABLE_STRING,
+    }),
+    'Impact': _object({
+        'stack_id': _STRING,
+        'stack_name': _STRING,
+        'resource_name': _STRING,
+        'current_version': _NULLABLE_STRING,
+        'constraint': _STRING,
+        'upgrade_policy': {'type': ['string', 'null']},
+        'moves_on_update': {'type': 'boolean'},
+        'added': {'type': 'array', 'items': _ref('ImpactResource')},
+        'updated': {'type': 'array', 'items': _ref('ImpactResource')},
+        'replaced': {'type': 'array', 'items': _ref('ImpactResource')},
+        'deleted': {'type': 'array', 'items': _ref('ImpactResource')},
+        'breaks': _object({
+            'outputs': {'type': 'array', 'items': _STRING},
+            'parameters': {'type': 'array', 'items': _STRING},
+        }),
+        'error': _NULLABLE_STRING,
+    }),
+    'ImpactList': _object({
+        'impact': {'type': 'array', 'items': _ref('Impact')},
+        'other_consumers': {'type': 'integer', 'minimum': 0},
+    }),
     'Member': _object({
         'project_id': _STRING,
         'template_id': {'type': 'string', 'format': 'uuid'},
@@ -296,6 +323,11 @@ OPERATIONS = {
         id='listVersionDependents',
         summary='The versions whose bundles are locked to a version.',
         ok=(200, 'DependentList'), errors=(400, 401, 403, 404)),
+    (_V + '/{version}/impact', 'GET'): dict(
+        id='showVersionImpact',
+        summary="Heat's update preview of each of the caller's stacks "
+                "that would move to a version.",
+        ok=(200, 'ImpactList'), errors=(400, 401, 403, 404)),
     (_T + '/{template}/members', 'GET'): dict(
         id='listMembers',
         summary='The projects a stored template is shared with.',

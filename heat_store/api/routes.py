@@ -45,6 +45,7 @@ ROUTES = (
     (versions.create_resource, _VERSION + '/stacks', {'GET': 'stacks'}),
     (versions.create_resource, _VERSION + '/dependents',
      {'GET': 'dependents'}),
+    (versions.create_resource, _VERSION + '/impact', {'GET': 'impact'}),
     (members.create_resource, _TEMPLATE + '/members',
      {'GET': 'index', 'POST': 'create'}),
     (members.create_resource, _TEMPLATE + '/members/{project_id}',

@@ -20,6 +20,7 @@ from heat.common.i18n import _
 from heat_store.api.schemas import stored_template_version as schema
 from heat_store.api import util
 from heat_store import exception
+from heat_store import impact as impact_preview
 from heat_store.objects import stored_template as template_obj
 from heat_store.objects import stored_template_version as version_obj
 from heat_store import policies
@@ -227,6 +228,17 @@ class VersionController(object):
              'links': [{'href': util.version_url(req, t.id, v.version),
                         'rel': 'self'}]}
             for t, v in visible], 'other_dependents': others}
+
+    @heat_util.registered_policy_enforce
+    def impact(self, req, template, version):
+        """Heat's update preview of each stack that would move here.
+
+        Only the caller's stacks are previewed; other projects' are
+        counted. See heat_store.impact.
+        """
+        found = template_obj.StoredTemplate.get(req.context, template)
+        shown = find_version(req.context, found, version, with_bundle=True)
+        return impact_preview.report(req.context, found, shown)
 
 
 def create_resource(options):

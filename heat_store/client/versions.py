@@ -137,6 +137,21 @@ class VersionManager(base.BaseManager):
         body = utils.get_response_body(resp)
         return body['dependents'], body['other_dependents']
 
+    def impact(self, stored_template, version):
+        """Heat's update preview of each stack that would move to a version.
+
+        :rtype: tuple of a list of dicts, one per stack of the caller's
+            project (``stack_id``, ``stack_name``, ``resource_name``,
+            ``current_version``, ``constraint``, ``upgrade_policy``,
+            ``moves_on_update``, ``added``, ``updated``, ``replaced``,
+            ``deleted``, ``breaks``, ``error``), and how many stacks of
+            other projects would move too
+        """
+        resp = self.client.get(self._path(stored_template, version,
+                                          'impact'))
+        body = utils.get_response_body(resp)
+        return body['impact'], body['other_consumers']
+
     def resolve(self, stored_template, constraint=None):
         """The version a stack asking for ``constraint`` would get.
 

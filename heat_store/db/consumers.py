@@ -123,6 +123,25 @@ def visible_consumers(context, version_id):
     return own, others
 
 
+@heat_db_api.context_manager.reader
+def template_consumers(context, template_id):
+    """The live consumer rows of every version of a template.
+
+    Each is ``(row, stack name, version)``, of every project: the caller
+    decides what of other projects it may tell. Read only: what holds
+    nothing is left to ``live_consumers`` to forget.
+    """
+    C = models.StoredTemplateConsumer
+    S = heat_models.Stack
+    V = models.StoredTemplateVersion
+    return context.session.execute(
+        sa.select(C, S.name, V.version).join(
+            S, S.id == C.parent_stack_id).join(
+            V, V.id == C.version_id).where(
+            V.template_id == template_id, _holds(C, S)).order_by(
+            C.created_at, C.id)).all()
+
+
 # Pins, written by the OS::Heat::StoredTemplate resource in heat-engine.
 
 

@@ -11,10 +11,11 @@
 #    under the License.
 
 """openstack orchestration template store version create|list|show|set|
-delete|consumers|dependents"""
+delete|consumers|dependents|impact"""
 
 import logging
 
+from cliff import columns
 from osc_lib.command import command
 from osc_lib import exceptions as exc
 from osc_lib import utils
@@ -257,3 +258,93 @@ class ListDependents(command.Lister):
         columns = ('Template Name', 'Version', 'Status', 'Template ID', 'ID')
         return columns, [utils.get_dict_properties(d, columns)
                          for d in dependents]
+
+
+class ResourcesColumn(columns.FormattableColumn):
+    """Nested resources of a preview: one ``name (type)`` a line."""
+
+    def human_readable(self):
+        lines = ['%s (%s)' % (r.get('resource_name'), r.get('resource_type'))
+                 for r in self._value or []]
+        return '\n'.join(lines)
+
+
+class BreaksColumn(columns.FormattableColumn):
+    def human_readable(self):
+        value = self._value or {}
+        lines = [_('output %s is read but missing') % name
+                 for name in value.get('outputs') or []]
+        lines += [_('parameter %s is required but not passed') % name
+                  for name in value.get('parameters') or []]
+        return '\n'.join(lines)
+
+
+IMPACT_COLUMNS = ('Stack Name', 'Stack ID', 'Resource Name',
+                  'Current Version', 'Constraint', 'Upgrade Policy',
+                  'Moves On Update', 'Added', 'Updated', 'Replaced',
+                  'Deleted', 'Breaks', 'Error')
+IMPACT_FORMATTERS = {'Added': ResourcesColumn, 'Updated': ResourcesColumn,
+                     'Replaced': ResourcesColumn,
+                     'Deleted': ResourcesColumn, 'Breaks': BreaksColumn,
+                     'Error': common.OptionalColumn}
+
+
+class ShowImpact(command.Lister):
+    """Preview what a version would do to the stacks that would move to it
+
+    One row per stack of your project whose constraint admits the version:
+    Heat's update preview of the stack with the resource moved to it (the
+    nested resources added, updated, replaced and deleted) and what would
+    break in the stack (outputs it reads that the version lacks,
+    parameters the version requires that the resource does not pass).
+    Stacks of other projects are only counted.
+    """
+
+    log = logging.getLogger(__name__ + '.ShowImpact')
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        _add_template_and_version(
+            parser, _('An exact version or "latest"'))
+        return parser
+
+    @common.store_errors
+    def take_action(self, parsed_args):
+        self.log.debug('take_action(%s)', parsed_args)
+        progress = _Progress(self.app.stderr)
+        progress.show(_('Previewing the stacks that would move to %(t)s '
+                        '%(v)s ...') % {'t': parsed_args.stored_template,
+                                        'v': parsed_args.version})
+        try:
+            entries, others = common.store(self.app).versions.impact(
+                parsed_args.stored_template, parsed_args.version)
+        finally:
+            progress.clear()
+        if others:
+            self.app.stderr.write(
+                _('%d stack(s) of other projects would move too\n') %
+                others)
+        return IMPACT_COLUMNS, [
+            utils.get_dict_properties(e, IMPACT_COLUMNS,
+                                      formatters=IMPACT_FORMATTERS)
+            for e in entries]
+
+
+class _Progress(object):
+    """One line on stderr while the server previews, on a terminal only."""
+
+    def __init__(self, stream):
+        isatty = getattr(stream, 'isatty', None)
+        self.stream = stream if isatty is not None and isatty() else None
+        self.width = 0
+
+    def show(self, text):
+        if self.stream is not None:
+            self.stream.write(text)
+            self.stream.flush()
+            self.width = len(text)
+
+    def clear(self):
+        if self.stream is not None and self.width:
+            self.stream.write('\r%s\r' % (' ' * self.width))
+            self.stream.flush()

@@ -80,6 +80,9 @@ version_rules = [
     _rule(VERSIONS + ':dependents', base.PROJECT_READER,
           'List the versions whose bundles depend on a version.', 'GET',
           _VERSION + '/dependents'),
+    _rule(VERSIONS + ':impact', base.PROJECT_READER,
+          'Preview what a version would do to the stacks of the project '
+          'that would move to it.', 'GET', _VERSION + '/impact'),
     _rule(VERSIONS + ':resolve', base.PROJECT_READER,
           'Resolve a version constraint.', 'GET', _ONE + '/resolve'),
 ]

@@ -138,6 +138,8 @@ MATRIX_ROUTES = (
           READ, False, 200, True),
     Route('version_dependents', 'GET', '/{t}/versions/{v}/dependents', None,
           None, READ, False, 200, True),
+    Route('version_impact', 'GET', '/{t}/versions/{v}/impact', None, None,
+          READ, False, 200, True),
     # members
     Route('members', 'GET', '/{t}/members', None, None, READ, True, 200,
           True),
@@ -504,6 +506,9 @@ class IsolationMatrixTest(base.TestCase):
             self.assertIn(world.marker, body['resources'], where)
         elif cell.route == 'version_stacks':
             self.assertEqual({'stacks': []}, body, where)
+        elif cell.route == 'version_impact':
+            self.assertEqual({'impact': [], 'other_consumers': 0}, body,
+                             where)
 
     def restore(self, cell, world, answer, caller):
         """Undo a change the matrix made (a deleted template is built anew)."""

@@ -37,7 +37,8 @@ PREFIX = 'orchestration_template_store_'
 OSC_COMMANDS = ('create', 'list', 'show', 'set', 'delete', 'resolve',
                 'download', 'sync', 'version_create', 'version_list',
                 'version_show', 'version_set', 'version_delete',
-                'version_consumers', 'version_dependents')
+                'version_consumers', 'version_dependents',
+                'version_impact')
 HEAT_COMMANDS = ('create', 'list', 'show', 'update', 'delete',
                  'version-create', 'version-list', 'version-show',
                  'version-delete', 'version-deprecate', 'resolve',
@@ -203,6 +204,41 @@ class OSCCommandsTest(base.BaseTestCase):
         http.get.assert_called_once_with(
             '/stored_templates/web/versions'
             '?limit=2&marker=1.1.0&sort_dir=asc')
+
+    def test_version_impact_one_row_per_stack(self):
+        command, parser = self.parser('version_impact')
+        self.app.stderr = io.StringIO()
+        http = self.app.client_manager.orchestration.http_client
+        entry = {'stack_id': 's1', 'stack_name': 'web1',
+                 'resource_name': 'r', 'current_version': '1.0.0',
+                 'constraint': '^1.0', 'upgrade_policy': 'PINNED',
+                 'moves_on_update': False,
+                 'added': [{'resource_name': 'c',
+                            'resource_type': 'OS::Heat::None'}],
+                 'updated': [], 'deleted': [],
+                 'replaced': [{'resource_name': 'a',
+                               'resource_type': 'OS::Nova::Server'}],
+                 'breaks': {'outputs': ['y'], 'parameters': []},
+                 'error': None}
+        http.get.return_value = mock.Mock(
+            headers={'content-type': 'application/json'},
+            json=mock.Mock(return_value={'impact': [entry],
+                                         'other_consumers': 2}))
+        columns, rows = command.take_action(
+            parser.parse_args(['web', '1.1.0']))
+        http.get.assert_called_once_with(
+            '/stored_templates/web/versions/1.1.0/impact')
+        row = dict(zip(columns, rows[0]))
+        self.assertEqual('a (OS::Nova::Server)',
+                         row['Replaced'].human_readable())
+        self.assertEqual([{'resource_name': 'c',
+                           'resource_type': 'OS::Heat::None'}],
+                         row['Added'].machine_readable())
+        self.assertEqual('output y is read but missing',
+                         row['Breaks'].human_readable())
+        # Not a terminal: no progress line, only the count of others.
+        self.assertEqual('2 stack(s) of other projects would move too\n',
+                         self.app.stderr.getvalue())
 
     def test_sync_options(self):
         _command, parser = self.parser('sync')

@@ -149,6 +149,14 @@ class VersionManagerTest(ManagerTestCase):
             '/stored_templates/web/versions/1.2.0/stacks')
         self.assertEqual([{'id': 's1'}], stacks)
 
+    def test_impact(self):
+        self.answer('get', {'impact': [{'stack_id': 's1'}],
+                            'other_consumers': 3})
+        found = self.store.versions.impact('web', '1.2.0')
+        self.http.get.assert_called_once_with(
+            '/stored_templates/web/versions/1.2.0/impact')
+        self.assertEqual(([{'stack_id': 's1'}], 3), found)
+
     def test_resolve_encodes_the_constraint(self):
         self.answer('get', {'stored_template_version': VERSION})
         self.store.versions.resolve('web', '>=1.0.0 <2.0.0 || 3.x')

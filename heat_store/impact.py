@@ -1,0 +1,348 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""What a version would do to the stacks that would move to it.
+
+For each consumer of the caller's project whose constraint admits the
+version and that is not on it yet, Heat's own update preview of the stack
+that holds the resource, with the resource moved to exactly that version
+(the engine's preview machinery, over Heat's RPC), and what of the
+version's interface breaks that stack: outputs it reads that the version
+lacks, parameters the version requires that the resource does not pass.
+
+Previews run on a small thread pool within a time budget
+(``[template_store] impact_timeout``); a consumer whose preview does not
+finish in time, or that Heat refuses, is reported with an error of its own
+so that the others are still reported.
+"""
+
+from concurrent import futures
+import copy
+import time
+
+from oslo_config import cfg
+from oslo_log import log as logging
+import oslo_messaging
+
+from heat.common import exception as heat_exc
+from heat.common.i18n import _
+from heat.common import identifier
+from heat.rpc import api as rpc_api
+from heat.rpc import client as rpc_client
+
+from heat_store import conf  # noqa: F401 - registers [template_store]
+from heat_store.db import consumers
+from heat_store.objects import stored_template_version as version_obj
+from heat_store import versioning
+
+LOG = logging.getLogger(__name__)
+
+PINNED = 'PINNED'
+LATEST_MATCHING = 'LATEST_MATCHING'
+# The resource's own attributes; any other get_attr name is an output.
+OWN_ATTRIBUTES = ('outputs', 'resolved_version', 'template_id', 'digest')
+ACTIONS = ('added', 'updated', 'replaced', 'deleted')
+# What Heat's get_environment shows instead of a hidden parameter's value.
+HIDDEN = '******'
+
+
+class _TimedEngine(rpc_client.EngineClient):
+    """Heat's engine client, each call bounded by the request's deadline.
+
+    The public methods (``get_template``, ``preview_update_stack``...) are
+    Heat's; only the RPC timeout of each call is what is left of the
+    budget, so that no thread outlives the request by more than a call.
+    """
+
+    def __init__(self, deadline):
+        super().__init__()
+        self.deadline = deadline
+
+    def call(self, ctxt, msg, version=None, timeout=None):
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise oslo_messaging.MessagingTimeout()
+        if timeout is not None:
+            left = min(left, timeout)
+        return super().call(ctxt, msg, version=version, timeout=left)
+
+
+# -- which consumers ------------------------------------------------------
+
+
+def _admits(constraint_text, version):
+    try:
+        return versioning.parse_constraint(constraint_text).match(version)
+    except Exception:  # noqa: BLE001 - a row written by an older release
+        LOG.debug('consumer constraint %r does not parse', constraint_text)
+        return False
+
+
+def _by_resource(rows):
+    """One row per resource: its committed pin, else its pending one."""
+    chosen = {}
+    for row, stack_name, current in rows:
+        kept = chosen.get(row.resource_key)
+        if kept is None or (kept[0].state != consumers.PINNED and
+                            row.state == consumers.PINNED):
+            chosen[row.resource_key] = (row, stack_name, current)
+    return list(chosen.values())
+
+
+def candidates(context, template_id, version):
+    """``(own, others)``: the consumers that would move to ``version``.
+
+    ``own`` are ``(row, stack name, current version)`` of the caller's
+    project; ``others`` counts the stacks of other projects.
+    """
+    rows = _by_resource(consumers.template_consumers(context, template_id))
+    moving = [(row, name, current) for row, name, current in rows
+              if current != version and
+              _admits(row.version_constraint, version)]
+    own = [m for m in moving if m[0].project_id == context.project_id]
+    others = len({row.parent_stack_id for row, _n, _c in moving
+                  if row.project_id != context.project_id})
+    return own, others
+
+
+# -- what the parent reads and passes -------------------------------------
+
+
+def _walk(node):
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _walk(value)
+
+
+def outputs_read(parent_template, resource_name):
+    """The names of the stored template's outputs the parent reads.
+
+    ``get_attr: [r, X, ...]`` for any X that is not one of the resource's
+    own attributes, and ``get_attr: [r, outputs, X, ...]``
+    (``Fn::GetAtt`` alike).
+    """
+    read = set()
+    for node in _walk(parent_template):
+        for key in ('get_attr', 'Fn::GetAtt'):
+            args = node.get(key)
+            if not isinstance(args, list) or len(args) < 2:
+                continue
+            if args[0] != resource_name or not isinstance(args[1], str):
+                continue
+            if args[1] == 'outputs':
+                if len(args) > 2 and isinstance(args[2], str):
+                    read.add(args[2])
+            elif args[1] not in OWN_ATTRIBUTES:
+                read.add(args[1])
+    return read
+
+
+def parameters_required(version):
+    """Parameters ``version`` needs a value for: no default anywhere.
+
+    A default in the template, or a value in the stored environment's
+    ``parameter_defaults`` or ``parameters``, counts.
+    """
+    environment = version.environment or {}
+    given = set()
+    for section in ('parameter_defaults', 'parameters'):
+        values = environment.get(section)
+        if isinstance(values, dict):
+            given.update(values)
+    parameters = (version.interface or {}).get('parameters') or {}
+    return {name for name, schema in parameters.items()
+            if 'default' not in (schema or {}) and name not in given}
+
+
+def breaks(parent_template, resource_name, properties, version):
+    """What moving the resource to ``version`` breaks in the parent."""
+    outputs = set((version.interface or {}).get('outputs') or {})
+    missing_outputs = sorted(outputs_read(parent_template, resource_name) -
+                             outputs)
+    passed = properties.get('parameters', {})
+    if isinstance(passed, dict):
+        missing_parameters = sorted(parameters_required(version) -
+                                    set(passed))
+    else:
+        # NOTE: computed by a function: which names it passes is known
+        # only when the stack is updated.
+        missing_parameters = []
+    return {'outputs': missing_outputs, 'parameters': missing_parameters}
+
+
+def _definition(parent_template, resource_name):
+    """The resource's definition and its properties in the parent."""
+    resources = (parent_template.get('resources') or
+                 parent_template.get('Resources') or {})
+    definition = resources.get(resource_name)
+    if not isinstance(definition, dict):
+        return None, None
+    key = 'Properties' if 'Properties' in definition else 'properties'
+    properties = definition.get(key)
+    if not isinstance(properties, dict):
+        properties = {}
+        definition[key] = properties
+    return definition, properties
+
+
+# -- the preview ------------------------------------------------------------
+
+
+def _summary(entries, parent_stack_id):
+    """The nested resources of a preview list: names and types.
+
+    The preview lists the parent's own resources too (the stored
+    template's resource as updated, its siblings unchanged); only those
+    of the stacks below the parent are the stored template's.
+    """
+    found = []
+    for entry in entries:
+        stack = entry.get(rpc_api.RES_STACK_ID) or {}
+        if stack.get('stack_id') == parent_stack_id:
+            continue
+        found.append({
+            'resource_name': entry.get(rpc_api.RES_NAME),
+            'resource_type': entry.get(rpc_api.RES_TYPE),
+            'parent_resource': entry.get(rpc_api.RES_PARENT_RESOURCE),
+        })
+    return sorted(found, key=lambda e: (e['parent_resource'] or '',
+                                        e['resource_name'] or ''))
+
+
+def _environment(engine, context, identity):
+    """The stack's environment without the masks of hidden values.
+
+    The preview runs as ``existing``: the stack's stored environment is
+    its base, so a hidden parameter keeps its real value rather than
+    Heat's mask.
+    """
+    environment = engine.get_environment(context, identity) or {}
+    for section in ('parameters', 'parameter_defaults'):
+        values = environment.get(section)
+        if isinstance(values, dict):
+            environment[section] = {k: v for k, v in values.items()
+                                    if v != HIDDEN}
+    return environment
+
+
+def _entry(row, stack_name):
+    return {
+        'stack_id': row.parent_stack_id,
+        'stack_name': stack_name,
+        'resource_name': row.resource_name,
+        'current_version': None,
+        'constraint': row.version_constraint,
+        'upgrade_policy': None,
+        'moves_on_update': False,
+        'added': [], 'updated': [], 'replaced': [], 'deleted': [],
+        'breaks': {'outputs': [], 'parameters': []},
+        'error': None,
+    }
+
+
+def preview_one(context, engine, template, version, row, stack_name,
+                resolved):
+    """The report on one consumer; an error is reported, not raised."""
+    entry = _entry(row, stack_name)
+    identity = dict(identifier.HeatIdentifier(row.project_id, stack_name,
+                                              row.parent_stack_id))
+    try:
+        parent = engine.get_template(context, identity)
+        moved = copy.deepcopy(parent)
+        definition, properties = _definition(moved, row.resource_name)
+        if definition is None:
+            entry['error'] = _('resource %s is not in the template of its '
+                               'stack') % row.resource_name
+            return entry
+        policy = properties.get('upgrade_policy', PINNED)
+        entry['upgrade_policy'] = policy
+        entry['moves_on_update'] = (policy == LATEST_MATCHING and
+                                    resolved == version.version)
+        entry['breaks'] = breaks(parent, row.resource_name, properties,
+                                 version)
+        properties['template'] = template.id
+        properties['version'] = version.version
+        preview = engine.preview_update_stack(
+            context, identity, moved,
+            params=_environment(engine, context, identity),
+            files=engine.get_files(context, identity),
+            args={rpc_api.PARAM_SHOW_NESTED: True,
+                  rpc_api.PARAM_EXISTING: True})
+    except oslo_messaging.MessagingTimeout:
+        entry['error'] = timeout_message()
+        return entry
+    except (heat_exc.HeatException, oslo_messaging.RemoteError) as error:
+        entry['error'] = _first_line(error)
+        return entry
+    except Exception as error:  # noqa: BLE001 - one consumer, not the rest
+        LOG.exception('impact preview of stack %s', row.parent_stack_id)
+        entry['error'] = _first_line(error)
+        return entry
+    for action in ACTIONS:
+        entry[action] = _summary(preview.get(action) or [],
+                                 row.parent_stack_id)
+    return entry
+
+
+def _first_line(error):
+    # Remote errors carry the engine's traceback after their message.
+    text = str(error).split('\n')[0]
+    return text or type(error).__name__.replace('_Remote', '')
+
+
+def timeout_message():
+    return _('the preview did not finish within the %d seconds allowed '
+             '(impact_timeout)') % cfg.CONF.template_store.impact_timeout
+
+
+def report(context, template, version):
+    """``{"impact": [...], "other_consumers": N}`` for one version."""
+    own, others = candidates(context, template.id, version.version)
+    budget = cfg.CONF.template_store.impact_timeout
+    deadline = time.monotonic() + budget
+    engine = _TimedEngine(deadline)
+    resolved = {}
+    for row, _name, current in own:
+        text = row.version_constraint
+        if text not in resolved:
+            match = version_obj.StoredTemplateVersion.resolve(
+                context, template.id, versioning.parse_constraint(text))
+            resolved[text] = match.version if match is not None else None
+    entries = []
+    if own:
+        pool = futures.ThreadPoolExecutor(
+            max_workers=cfg.CONF.template_store.impact_workers,
+            thread_name_prefix='impact')
+        try:
+            jobs = [pool.submit(preview_one, context, engine, template,
+                                version, row, name,
+                                resolved[row.version_constraint])
+                    for row, name, _current in own]
+            futures.wait(jobs, timeout=max(0, deadline - time.monotonic()))
+            for job, (row, name, current) in zip(jobs, own):
+                if job.done() and not job.cancelled():
+                    entry = job.result()
+                else:
+                    job.cancel()
+                    entry = _entry(row, name)
+                    entry['error'] = timeout_message()
+                entry['current_version'] = current
+                entries.append(entry)
+        finally:
+            # Running previews end with their RPC call's timeout, at the
+            # deadline; the ones not started never start.
+            pool.shutdown(wait=False, cancel_futures=True)
+    return {'impact': entries, 'other_consumers': others}
