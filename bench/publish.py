@@ -212,7 +212,7 @@ def validation_share(args):
     import json
     import webob
 
-    from heat_store import embedded
+    from heat_store.dev import embedded
     from heat_store import publishing
     from heat_store import validation
 

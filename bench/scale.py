@@ -13,7 +13,7 @@
 """Scale of listing and resolving: 1,000 vs 100,000 stored templates, and
 10 vs 1,000 versions of one template.
 
-Runs Heat's API app in this process (``heat_store.embedded.EmbeddedHeat``,
+Runs Heat's API app in this process (``heat_store.dev.embedded.EmbeddedHeat``,
 SQLite in a temporary directory, no engine: no request here needs one) and
 calls it as WSGI (``webob.Request.blank``), so the figures are the store's
 and the database's, without HTTP. The rows are written straight into the
@@ -276,7 +276,7 @@ def main():
     from heat.db import api as heat_db_api
 
     from heat_store.db import models
-    from heat_store import embedded
+    from heat_store.dev import embedded
 
     scratch = None
     if args.database:

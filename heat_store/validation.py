@@ -194,11 +194,22 @@ def unavailable_type_warnings(context, engine, templates, environment=None,
             except heat_exc.HeatException as error:
                 # Heat raises what its validation finds in a resource.
                 result = {'Error': str(error)}
-            except _ENGINE_READ_ERRORS:
+            except _ENGINE_READ_ERRORS as error:
+                # Not a missing service: the bundle's own validation
+                # reports this type, with its place in the template.
+                LOG.debug('probe of resource type %s: the engine cannot '
+                          'read it (%s: %s); left to the bundle validation',
+                          type_name, type(error).__name__,
+                          str(error).split('\n')[0])
                 continue
             line = _unavailable_line(result)
             if line:
                 warnings.append(line)
+            elif isinstance(result, dict) and result.get('Error'):
+                # Not a missing service either: left to the bundle's own
+                # validation, which says where in the template it is.
+                LOG.debug('probe of resource type %s: %s', type_name,
+                          result['Error'])
     except oslo_messaging.MessagingTimeout:
         raise budget.exceeded()
     return warnings
@@ -299,10 +310,14 @@ def _engine_error(context, engine, budget, tmpl, env, files, ignorable,
     except heat_exc.HeatException as error:
         # The engine raises some of its findings (an unknown resource type
         # in a nested template) instead of answering them.
+        LOG.debug('the engine raised %s while validating: %s',
+                  type(error).__name__, error)
         result = {'Error': str(error)}
     except _ENGINE_READ_ERRORS as error:
         # A shape the engine did not expect; the remote message is all
         # there is to say where.
+        LOG.debug('the engine could not read a template (%s): %s',
+                  type(error).__name__, error)
         result = {'Error': _('the engine cannot read it (%(type)s: '
                              '%(error)s)') % {
             'type': type(error).__name__.replace('_Remote', ''),

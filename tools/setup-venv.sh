@@ -47,7 +47,7 @@ if [[ ! -f $stamp ]] || ! grep -qx "$sum" "$stamp"; then
     quiet_pip install -q "${args[@]}"
     # Heat's libraries warn about eventlet on import: show them only if
     # the import fails.
-    if ! out=$("$venv/bin/python" -c 'import heat_store.embedded' 2>&1); then
+    if ! out=$("$venv/bin/python" -c 'import heat_store.dev.embedded' 2>&1); then
         echo "$out" >&2
         exit 1
     fi

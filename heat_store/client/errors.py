@@ -12,9 +12,12 @@
 
 """The message for the user of whatever went wrong in a store command."""
 
+import logging
 from urllib import error as url_error
 
 from heatclient import exc as heat_exc
+
+LOG = logging.getLogger(__name__)
 
 PREFIX = 'ERROR: '
 
@@ -81,8 +84,12 @@ def failures(func, calls):
         try:
             func(*call)
         except Exception as error:
+            # Broad on purpose: message() is the one list of the errors a
+            # command expects; anything else is raised as it is.
             text = message(error)
             if text is None:
                 raise
+            LOG.debug('%s%r failed', getattr(func, '__name__', func), call,
+                      exc_info=True)
             found.append(text)
     return found

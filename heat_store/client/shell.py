@@ -20,6 +20,7 @@ v1 ``Client`` and reaches the store through the same managers as the
 """
 
 import functools
+import logging
 import sys
 
 from heatclient.common import http
@@ -33,6 +34,8 @@ from heat_store.client import errors
 from heat_store.client.i18n import _
 from heat_store.client import sync
 from heat_store.client import versions
+
+LOG = logging.getLogger(__name__)
 
 DEFAULT_FIRST_VERSION = '1.0.0'
 TEMPLATE_FIELDS = ('id', 'name', 'description', 'project_id', 'visibility',
@@ -61,9 +64,12 @@ def _store_command(func):
         except StoreCommandError:
             raise
         except Exception as error:
+            # Broad on purpose: errors.message() is the one list of the
+            # errors a command expects; anything else is raised as it is.
             text = errors.message(error)
             if text is None:
                 raise
+            LOG.debug('%s failed', func.__name__, exc_info=True)
             raise StoreCommandError(text)
     return wrapper
 

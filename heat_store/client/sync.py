@@ -33,6 +33,7 @@ outside the tree. Both are removed whatever happens.
 
 import collections
 import contextlib
+import logging
 import os
 import pathlib
 import posixpath
@@ -47,6 +48,8 @@ from heat_store.client import bundle
 from heat_store.client import errors
 from heat_store.client.i18n import _
 from heat_store import references
+
+LOG = logging.getLogger(__name__)
 
 GIT = 'git'
 # The schemes a version's source.url may have (the API's schema).
@@ -422,6 +425,9 @@ def _sync_tag(git_dir, url, tag, template, environments, known, publisher,
         with checkout(git_dir, tag.commit) as tree:
             loaded = load(tree, template, environments)
     except Exception as error:
+        # Broad on purpose: one tag's failure is its row, not the end of
+        # the sync; _message() raises what no command expects.
+        LOG.debug('tag %s: loading failed', tag.name, exc_info=True)
         return row(FAILED, _message(error, tree))
     digest = loaded.digest()
     if tag.version in known:
@@ -434,6 +440,8 @@ def _sync_tag(git_dir, url, tag, template, environments, known, publisher,
     try:
         digest = publisher.publish(fields) or digest
     except Exception as error:
+        # Broad on purpose, as above: the failure is this tag's row.
+        LOG.debug('tag %s: publishing failed', tag.name, exc_info=True)
         return row(FAILED, _message(error, None))
     known[tag.version] = (digest, tag.commit)
     return row(PUBLISHED, digest)

@@ -23,12 +23,15 @@ costs (pip lets two distributions write the same script).
 """
 
 import argparse
+import logging
 import sys
 
 from heatclient import shell as heat_shell
 
 from heat_store.client.i18n import _
 from heat_store.client import shell as store_shell
+
+LOG = logging.getLogger(__name__)
 
 # The API versions whose shell the store's commands extend.
 STORE_VERSIONS = ('1',)
@@ -80,8 +83,11 @@ def main(args=None):
         print(str(error), file=sys.stderr)
         sys.exit(1)
     except Exception as error:
+        # Broad on purpose, as heatclient's own main(): whatever went
+        # wrong is one line for the user, the traceback with --debug.
         if debug:
             raise
+        LOG.debug('heat failed', exc_info=True)
         print(str(error), file=sys.stderr)
         sys.exit(1)
 

@@ -59,6 +59,10 @@ def main(argv=None):
     try:
         CONF.command.func()
     except Exception as exc:  # noqa: BLE001 - one line for the operator
+        # Broad on purpose: any failure of a command is one line on
+        # stderr and exit status 1; the traceback is logged (--debug).
+        logging.getLogger(__name__).debug('heat-store-manage failed',
+                                          exc_info=True)
         sys.stderr.write('ERROR: %s\n' % exc)
         return 1
     return 0

@@ -58,6 +58,8 @@ def store_errors(take_action):
         try:
             return take_action(self, parsed_args)
         except Exception as error:
+            # Broad on purpose: errors.message() is the one list of the
+            # errors a command expects; anything else is raised as it is.
             text = errors.message(error)
             if text is None:
                 raise

@@ -348,7 +348,16 @@ class StoredTemplate(stack_resource.StackResource):
         super().validate_template()
         try:
             requested = self._requested()
-        except Exception:  # noqa: BLE001 - not resolvable before create
+        except Exception as error:  # noqa: BLE001 - see below
+            # NOTE: the properties may hold intrinsic functions (get_param,
+            # get_attr, ...) that only resolve once the stack exists, and
+            # Heat's function resolution raises whatever the function
+            # raises (HeatException subclasses, KeyError, TypeError, ...).
+            # The reference is then resolved at create, where any error is
+            # reported; here it is only logged.
+            LOG.debug('%s: the template reference cannot be resolved '
+                      'before create (%s: %s); resolved at create',
+                      self.name, type(error).__name__, error)
             return
         if (all(isinstance(v, str) for v in requested) and
                 not self._judged_later()):

@@ -78,7 +78,7 @@ def embedded_heat():
     with _lock:
         if not _heat:
             from heat_store import conf  # noqa: F401
-            from heat_store import embedded
+            from heat_store.dev import embedded
             from oslo_config import cfg
 
             data_dir = tempfile.mkdtemp(prefix='heat-store-test-')

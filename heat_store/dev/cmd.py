@@ -64,8 +64,8 @@ def main(argv=None):
     warnings.filterwarnings('ignore', message=r'(?s).*Eventlet is deprecated')
     started = time.monotonic()
 
-    from heat_store import embedded
-    from heat_store import wsgi_server
+    from heat_store.dev import embedded
+    from heat_store.dev import wsgi_server
 
     heat = embedded.EmbeddedHeat(args.data_dir, host=args.host,
                                  port=args.port, auth=args.auth,

@@ -41,7 +41,7 @@ except backend.exceptions.BackendAlreadySelected:
     if backend.get_backend_type() != backend.BackendType.THREADING:
         raise RuntimeError(
             'oslo.service chose the %s backend before the embedded Heat '
-            'was imported; import heat_store.embedded first' %
+            'was imported; import heat_store.dev.embedded first' %
             backend.get_backend_type().name)
 
 from oslo_config import cfg  # noqa: E402
@@ -52,9 +52,10 @@ LOG = logging.getLogger(__name__)
 CONF = cfg.CONF
 
 PROJECT = 'admin'
-# The directory to name in heat.conf's ``plugin_dirs``.
-PLUGIN_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                          'plugin')
+# The directory to name in heat.conf's ``plugin_dirs``: heat_store/plugin,
+# beside this subpackage.
+PLUGIN_DIR = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'plugin')
 
 # Heat's tables with integer keys that Heat deletes by remembered id.
 AUTOINCREMENT_TABLES = ('raw_template_files', 'raw_template',
