@@ -32,6 +32,7 @@ from heat.common import template_format
 
 from heat_store import exception
 from heat_store import references
+from heat_store import versioning
 
 cfg.CONF.import_opt('max_template_size', 'heat.common.config')
 cfg.CONF.import_opt('max_nested_stack_depth', 'heat.common.config')
@@ -1226,7 +1227,6 @@ def interface_breaks(old_interface, new_interface, parameter_defaults=None):
 
 STORED_TEMPLATE_TYPE = 'OS::Heat::StoredTemplate'
 STORED_TEMPLATE_PROPERTIES = ('template', 'version')
-DEFAULT_CONSTRAINT = 'latest'
 
 
 def stored_template_references(template):
@@ -1254,7 +1254,7 @@ def literal_reference(props):
     template = props.get('template')
     constraint = props.get('version')
     if constraint is None:
-        constraint = DEFAULT_CONSTRAINT
+        constraint = versioning.LATEST
     if isinstance(template, str) and isinstance(constraint, str):
         return template, constraint
     return None

@@ -35,8 +35,6 @@ from heat_store import versioning
 
 CONF = cfg.CONF
 
-FIRST_VERSION = '1.0.0'
-
 
 @dataclasses.dataclass
 class PreparedVersion(object):
@@ -132,7 +130,7 @@ def create_template(context, values, tags, prepared=None):
     if prepared is not None:
         first = prepared.for_template(
             values.get('visibility') or 'private',
-            prepared.version or FIRST_VERSION)
+            prepared.version or versioning.FIRST_VERSION)
     return template_obj.StoredTemplate.create(context, values, tags, first)
 
 

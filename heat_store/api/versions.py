@@ -28,7 +28,6 @@ from heat_store.policies import stored_templates as policy
 from heat_store import publishing
 from heat_store import versioning
 
-LATEST = 'latest'
 # Versions page as the template list does, by keyset: the marker is the
 # last version of the previous page, in semver order.
 LIST_PARAMS = ('constraint', 'status', 'limit', 'marker', 'sort_dir')
@@ -108,9 +107,10 @@ def _owned(req, template):
 
 def find_version(context, template, version, with_bundle=False):
     """A version by its number, or the one ``latest`` resolves to."""
-    if version == LATEST:
+    if version == versioning.LATEST:
         found = version_obj.StoredTemplateVersion.resolve(
-            context, template.id, versioning.parse_constraint(LATEST))
+            context, template.id,
+            versioning.parse_constraint(versioning.LATEST))
         if found is not None and with_bundle:
             found = version_obj.StoredTemplateVersion.get_by_id(
                 context, found.id, with_bundle=True)
@@ -195,7 +195,7 @@ class VersionController(object):
     @heat_util.registered_policy_enforce
     def resolve(self, req, template):
         util.allowed_params(req, ('version',))
-        text = req.params.get('version', LATEST)
+        text = req.params.get('version', versioning.LATEST)
         constraint = versioning.parse_constraint(text)
         found = template_obj.StoredTemplate.get(req.context, template)
         resolved = version_obj.StoredTemplateVersion.resolve(

@@ -37,7 +37,6 @@ from heat_store.client import versions
 
 LOG = logging.getLogger(__name__)
 
-DEFAULT_FIRST_VERSION = '1.0.0'
 TEMPLATE_FIELDS = ('id', 'name', 'description', 'project_id', 'visibility',
                    'tags', 'latest_version', 'version_count',
                    'creation_time', 'updated_time')
@@ -158,7 +157,7 @@ def _version_fields(args, loaded, version=None, description=None):
            help=_('private (default), shared or public.'))
 @utils.arg('--first-version', metavar='<VERSION>',
            help=_('Version of the bundle given with -f or -u (default: '
-                  '%s).') % DEFAULT_FIRST_VERSION)
+                  '%s).') % versions.FIRST_VERSION)
 @_store_command
 def do_template_store_create(store, args, hc):
     """Create a stored template, publishing a first version from files."""
@@ -168,7 +167,7 @@ def do_template_store_create(store, args, hc):
     loaded = _load(hc, args, required=False)
     if loaded is not None:
         fields['version'] = _version_fields(
-            args, loaded, args.first_version or DEFAULT_FIRST_VERSION)
+            args, loaded, args.first_version or versions.FIRST_VERSION)
     elif args.first_version:
         _fail(_('--first-version needs -f or -u'))
     _print_template(store.stored_templates.create(**fields))

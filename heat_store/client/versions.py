@@ -20,6 +20,9 @@ from heatclient.common import utils
 from heat_store.client import common
 
 LATEST = 'latest'
+# What a new stored template's first version is when none is given; the
+# server has the same default (heat_store.versioning.FIRST_VERSION).
+FIRST_VERSION = '1.0.0'
 
 # An exact semantic version (build metadata allowed here only so that the
 # server, not the client, explains why it refuses it), with the leading

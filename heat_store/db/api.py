@@ -587,7 +587,7 @@ def _refresh_summary(context, template):
         sa.select(sa.func.count()).select_from(V).where(
             V.template_id == template.id))
     latest = versioning.resolve(
-        versioning.parse_constraint('latest'),
+        versioning.parse_constraint(versioning.LATEST),
         _iter_versions(context, template.id, 'active'), presorted=True)
     template.latest_version = latest.version if latest else None
     template.updated_at = timeutils.utcnow()

@@ -25,9 +25,9 @@ from heat_store.client import common as client_common
 from heat_store.client import errors
 from heat_store.client.i18n import _
 from heat_store.client import sync
+from heat_store.client import versions
 from heat_store.osc import common
 
-DEFAULT_FIRST_VERSION = '1.0.0'
 SORT_KEYS = ('name', 'creation_time', 'updated_time')
 REPUBLISH = {
     'command': 'openstack orchestration template store version create '
@@ -72,7 +72,7 @@ class CreateStoredTemplate(command.ShowOne):
             '--first-version',
             metavar='<version>',
             help=_('Version of the bundle given with --template (default: '
-                   '%s)') % DEFAULT_FIRST_VERSION)
+                   '%s)') % versions.FIRST_VERSION)
         common.add_bundle_arguments(parser, required=False)
         return parser
 
@@ -89,7 +89,7 @@ def _create(app, args):
     if args.template:
         loaded = common.load_bundle(app, args)
         fields['version'] = common.version_fields(
-            args, loaded, version=args.first_version or DEFAULT_FIRST_VERSION)
+            args, loaded, version=args.first_version or versions.FIRST_VERSION)
     elif args.environment or args.first_version:
         raise exc.CommandError(_('ERROR: --environment and --first-version '
                                  'need --template'))

@@ -103,7 +103,7 @@ class StoredTemplate(stack_resource.StackResource):
             _('Exact version or npm-style constraint; by default the '
               'latest active version.'),
             required=False,
-            default='latest',
+            default=versioning.LATEST,
             update_allowed=True,
             constraints=[constraints.Length(min=1, max=255)],
         ),
@@ -178,7 +178,7 @@ class StoredTemplate(stack_resource.StackResource):
 
     def _requested(self, props=None):
         props = props or self.properties
-        return props[self.TEMPLATE], props[self.VERSION] or 'latest'
+        return props[self.TEMPLATE], props[self.VERSION] or versioning.LATEST
 
     def _locked(self, template_ref, constraint_text):
         """The version a lock of an enclosing bundle gives this reference.
