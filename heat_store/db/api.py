@@ -14,7 +14,7 @@
 
 Every public function is one transaction (its enginefacade decorator);
 private helpers run inside the caller's. Queries are scoped here: what a
-project may see is decided by :func:`_visible`, and nowhere else.
+project may see is decided by :func:`_visibility_parts`, and nowhere else.
 """
 
 import itertools
@@ -52,14 +52,24 @@ def _visible(context, query, global_tenant=False, project_id=None):
     """
     if global_tenant:
         return query
+    return query.where(sa.or_(*_visibility_parts(context, project_id)))
+
+
+def _visibility_parts(context, project_id=None):
+    """What a project sees, as disjoint conditions: the one visibility rule.
+
+    Its own templates, others' public ones, and others' shared ones it is
+    a member of. :func:`_visible` takes them together; a page of the
+    catalog reads each from its own index (``template_get_all``).
+    """
     T = models.StoredTemplate
     project = project_id or context.project_id
     shared_with = sa.select(models.StoredTemplateMember.template_id).where(
         models.StoredTemplateMember.project_id == project)
-    return query.where(sa.or_(
-        T.project_id == project,
-        T.visibility == 'public',
-        sa.and_(T.visibility == 'shared', T.id.in_(shared_with))))
+    return [T.project_id == project,
+            sa.and_(T.visibility == 'public', T.project_id != project),
+            sa.and_(T.visibility == 'shared', T.project_id != project,
+                    T.id.in_(shared_with))]
 
 
 def _tag_filter(query, tags, match_all, negate):
@@ -182,18 +192,6 @@ def template_get_all(context, filters=None, sort_keys=None, sort_dir='asc',
         sa.select(T).join(candidates, T.id == candidates.c.id), T, limit,
         keys, sort_dir=sort_dir)
     return context.session.scalars(page).all()
-
-
-def _visibility_parts(context):
-    """What a project sees, as disjoint conditions (see ``_visible``)."""
-    T = models.StoredTemplate
-    project = context.project_id
-    shared_with = sa.select(models.StoredTemplateMember.template_id).where(
-        models.StoredTemplateMember.project_id == project)
-    return [T.project_id == project,
-            sa.and_(T.visibility == 'public', T.project_id != project),
-            sa.and_(T.visibility == 'shared', T.project_id != project,
-                    T.id.in_(shared_with))]
 
 
 # A project's usage (quotas)
