@@ -96,15 +96,6 @@ def serialize_version(req, template, version, dependencies=None):
     return body
 
 
-def _owned(req, template):
-    found = template_obj.StoredTemplate.get(req.context, template)
-    if found.project_id != req.context.project_id:
-        raise exception.heat_exc.Forbidden(
-            action=_('publishing to stored template %s of another project')
-            % found.name)
-    return found
-
-
 def find_version(context, template, version, with_bundle=False):
     """A version by its number, or the one ``latest`` resolves to."""
     if version == versioning.LATEST:
@@ -157,7 +148,8 @@ class VersionController(object):
     @heat_util.registered_policy_enforce
     def create(self, req, template, body=None):
         body = util.require_body(req, body, schema.POST_VERSION)
-        found = _owned(req, template)
+        found = template_obj.StoredTemplate.get_owned(req.context,
+                                                      template)
         prepared = publishing.prepare(req.context, body)
         version = publishing.publish(req.context, found, prepared)
         found = template_obj.StoredTemplate.get(req.context, found.id)

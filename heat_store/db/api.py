@@ -108,6 +108,12 @@ def template_get(context, ident, global_tenant=False):
     return _get_template(context, ident, global_tenant)
 
 
+@context_manager.reader
+def template_get_owned(context, ident):
+    """A template the caller may change (see :func:`_get_owned`)."""
+    return _get_owned(context, ident)
+
+
 def _get_owned(context, ident):
     """A template the caller may change: visible and of its own project."""
     template = _get_template(context, ident)

@@ -47,6 +47,12 @@ class StoredTemplate(base.StoreObject):
             context, db_api.template_get(context, ident, global_tenant))
 
     @classmethod
+    def get_owned(cls, context, ident):
+        """One the caller may change: 403 for another project's."""
+        return cls._from_db_object(
+            context, db_api.template_get_owned(context, ident))
+
+    @classmethod
     def get_all(cls, context, **kwargs):
         return [cls._from_db_object(context, t)
                 for t in db_api.template_get_all(context, **kwargs)]
