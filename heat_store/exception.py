@@ -17,10 +17,9 @@ class *name*, walking up its base classes until a name is in its error
 map. Every exception here therefore derives from the Heat exception whose
 status it should answer with: ``Invalid`` (400), ``EntityNotFound`` (404),
 ``StackExists`` (409). A store exception with a base outside that map would
-become a 500. Quota errors are webob errors (413), which Heat passes on.
+become a 500. Quota errors (413, which no Heat exception maps to) are
+answered by the API layer (``heat_store.api.util.Resource.dispatch``).
 """
-
-import webob.exc
 
 from heat.common import exception as heat_exc
 from heat.common.i18n import _
@@ -106,8 +105,11 @@ class VersionDependedOn(Conflict):
                 "%(detail)s; delete or republish them first.")
 
 
-class QuotaExceeded(webob.exc.HTTPRequestEntityTooLarge):
-    """413 with the quota that was hit."""
+class QuotaExceeded(heat_exc.HeatException):
+    """Over one of the project's quotas.
 
-    def __init__(self, message):
-        super().__init__(detail=message)
+    Heat's FaultWrapper maps no exception to 413: the API layer answers
+    it (``heat_store.api.faults.QuotaExceeded``), so that the DB layer
+    raises no HTTP error.
+    """
+    msg_fmt = _("%(reason)s")

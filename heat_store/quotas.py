@@ -24,7 +24,7 @@ CONF = cfg.CONF
 
 def _check(limit, current, adding, message):
     if limit >= 0 and current + adding > limit:
-        raise exception.QuotaExceeded(message % {'limit': limit})
+        raise exception.QuotaExceeded(reason=message % {'limit': limit})
 
 
 def check_template_count(context, current):

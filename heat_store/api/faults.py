@@ -25,6 +25,17 @@ import webob.exc
 from heat.common.i18n import _
 
 
+class QuotaExceeded(webob.exc.HTTPRequestEntityTooLarge):
+    """413 with the quota that was hit (``exception.QuotaExceeded``).
+
+    Named as the store's exception, since Heat's fault body names the
+    exception's class as the error's type.
+    """
+
+    def __init__(self, message):
+        super().__init__(detail=message)
+
+
 class MethodNotAllowed(object):
     def __init__(self, allowed):
         self.allowed = allowed

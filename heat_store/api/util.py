@@ -25,6 +25,7 @@ from heat.common import serializers
 from heat.common import timeutils as heat_timeutils
 from heat.common import wsgi
 
+from heat_store.api import faults
 from heat_store.api.schemas import common
 from heat_store import conf  # noqa: F401 - registers [template_store]
 from heat_store import exception
@@ -306,6 +307,12 @@ class Resource(wsgi.Resource):
     A query string that is not UTF-8, and NUL in the query or the path,
     are 400 with a message, before anything reads them.
     """
+
+    def dispatch(self, obj, action, *args, **kwargs):
+        try:
+            return super().dispatch(obj, action, *args, **kwargs)
+        except exception.QuotaExceeded as error:
+            raise faults.QuotaExceeded(str(error))
 
     def get_action_args(self, request_environment):
         args = super().get_action_args(request_environment)
