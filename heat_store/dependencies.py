@@ -23,7 +23,7 @@ the catalog of the project that owns the stack.
 from heat.common.i18n import _
 
 from heat_store import bundle
-from heat_store.db import consumers
+from heat_store.db import api as db_api
 from heat_store import exception
 from heat_store import versioning
 
@@ -50,8 +50,8 @@ def resolve(context, template, children):
                                                                 children):
         try:
             constraint = versioning.parse_constraint(constraint_text)
-            used, version = consumers.resolve_in_project(context, ref,
-                                                         constraint)
+            used, version = db_api.reference_resolve(context, ref,
+                                                     constraint)
         except exception.StoredTemplateNotFound:
             raise exception.InvalidBundle(reason=_(
                 "%(file)s: %(where)s uses stored template '%(ref)s', which "

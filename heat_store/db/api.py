@@ -30,6 +30,7 @@ from sqlalchemy import orm
 from heat.common.i18n import _
 from heat.db import api as heat_db_api
 
+from heat_store.db import consumers
 from heat_store.db import models
 from heat_store import exception
 from heat_store import names
@@ -318,7 +319,6 @@ def _check_unused(context, version_ids, what):
     """409 while any of the versions has consumers."""
     if not version_ids:
         return
-    from heat_store.db import consumers  # noqa: circular at import time
     live = consumers.live_consumers(context, version_ids)
     if live:
         raise consumers.in_use_error(context, what, live)
@@ -569,12 +569,36 @@ def version_get(context, template_id, version, with_bundle=False):
 
 @context_manager.reader
 def version_get_by_id(context, version_id, with_bundle=False):
+    return _get_version_by_id(context, version_id, with_bundle)
+
+
+def _get_version_by_id(context, version_id, with_bundle=False):
     V = models.StoredTemplateVersion
     query = sa.select(V).where(V.id == version_id)
     if with_bundle:
         query = query.options(orm.undefer(V.template), orm.undefer(V.files),
                               orm.undefer(V.environment))
     return context.session.scalars(query).first()
+
+
+@context_manager.reader
+def reference_resolve(context, ident, constraint):
+    """The template the caller's project may see, and its version to build.
+
+    What a stack's reference (or a bundle's, at publish) gets: returns
+    ``(template, version)`` with the version's bundle loaded; version is
+    None when no active version matches. Raises StoredTemplateNotFound
+    when the project may not see the template. No other project's
+    catalog is ever searched.
+    """
+    template = _get_template(context, ident)
+    version = versioning.resolve(
+        constraint, _iter_versions(context, template.id, 'active',
+                                   constraint),
+        presorted=True)
+    if version is not None:
+        version = _get_version_by_id(context, version.id, with_bundle=True)
+    return template, version
 
 
 @context_manager.reader
@@ -785,7 +809,6 @@ def member_delete(context, template_ident, project_id):
 
 @context_manager.reader
 def version_consumers(context, version_id):
-    from heat_store.db import consumers
     return consumers.visible_consumers(context, version_id)
 
 

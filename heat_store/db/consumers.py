@@ -146,27 +146,6 @@ def template_consumers(context, template_id):
 
 
 @heat_db_api.context_manager.reader
-def resolve_in_project(context, ident, constraint):
-    """The template the caller's project may see, and its version to build.
-
-    Returns ``(template, version)``; version is None when no active
-    version matches. Raises StoredTemplateNotFound when the project may
-    not see the template. No other project's catalog is ever searched.
-    """
-    from heat_store.db import api as db_api
-
-    template = db_api._get_template(context, ident)
-    from heat_store import versioning
-    version = versioning.resolve(
-        constraint, db_api._iter_versions(context, template.id,
-                                          'active', constraint),
-        presorted=True)
-    if version is not None:
-        version = _with_bundle(context, version.id)
-    return template, version
-
-
-@heat_db_api.context_manager.reader
 def locked_version(context, stack_id, owner_id, parent_resource_name,
                    template_id, version):
     """The locked version a nested reference builds, or ``(None, None)``.

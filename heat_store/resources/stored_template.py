@@ -229,7 +229,7 @@ class StoredTemplate(stack_resource.StackResource):
             locked = self._locked(template_ref, constraint_text)
             if locked is not None:
                 return locked
-            template, version = consumers.resolve_in_project(
+            template, version = db_api.reference_resolve(
                 self.context, template_ref, constraint)
         except store_exception.StoredTemplateNotFound:
             raise exception.StackValidationFailed(message=_(

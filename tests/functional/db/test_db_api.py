@@ -354,11 +354,11 @@ class DBApiTest(object):
         self.assertRaises(exception.StoredTemplateNotFound,
                           db_api.template_delete, stranger, private.id)
         # The engine resolves as the stack's project, and only as it.
-        tmpl, _v = consumers.resolve_in_project(
+        tmpl, _v = db_api.reference_resolve(
             member, shared.id, versioning.parse_constraint('latest'))
         self.assertEqual(shared.id, tmpl.id)
         self.assertRaises(exception.StoredTemplateNotFound,
-                          consumers.resolve_in_project, stranger, shared.id,
+                          db_api.reference_resolve, stranger, shared.id,
                           versioning.parse_constraint('latest'))
 
     def test_membership_is_idempotent_and_removable(self):
@@ -482,7 +482,7 @@ class DBApiTest(object):
         self.assertEqual('2.0.0', db_api.template_get(
             self.ctx, tmpl.id).latest_version)
         # ... and the engine sees the same, with the bundle loaded.
-        _t, version = consumers.resolve_in_project(
+        _t, version = db_api.reference_resolve(
             self.ctx, 'web', versioning.parse_constraint('^1.2'))
         self.assertEqual('1.9.1', version.version)
         self.assertEqual(HOT, version.template)
