@@ -201,8 +201,15 @@ class VersionController(object):
     def stacks(self, req, template, version):
         found = template_obj.StoredTemplate.get(req.context, template)
         shown = find_version(req.context, found, version)
-        return {'stacks': version_obj.StoredTemplateVersion.consumers(
-            req.context, shown.id)}
+        return {'stacks': [
+            {'id': consumer.parent_stack_id, 'stack_name': name,
+             'resource_name': consumer.resource_name,
+             'nested_stack_id': consumer.stack_id,
+             'root_stack_id': consumer.root_stack_id,
+             'creation_time': util.isotime(consumer.created_at)}
+            for consumer, name in
+            version_obj.StoredTemplateVersion.consumers(req.context,
+                                                        shown.id)]}
 
     @heat_util.registered_policy_enforce
     def dependents(self, req, template, version):

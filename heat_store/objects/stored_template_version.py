@@ -136,14 +136,7 @@ class StoredTemplateVersion(base.StoreObject):
     def consumers(cls, context, version_id):
         """The caller's stacks built from this version.
 
-        Each is ``{"id", "stack_name", "resource_name", "nested_stack_id",
-        "root_stack_id", "creation_time"}``.
+        ``[(consumer row, stack name)]``; the API layer formats them.
         """
         own, _others = db_api.version_consumers(context, version_id)
-        return [{'id': c.parent_stack_id, 'stack_name': name,
-                 'resource_name': c.resource_name,
-                 'nested_stack_id': c.stack_id,
-                 'root_stack_id': c.root_stack_id,
-                 'creation_time': c.created_at.strftime('%Y-%m-%dT%H:%M:%SZ')
-                 if c.created_at else None}
-                for c, name in own]
+        return own
