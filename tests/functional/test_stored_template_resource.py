@@ -116,9 +116,17 @@ class StackTestMixin(object):
 
     def wait(self, name, expect_status, timeout=90):
         deadline = time.monotonic() + timeout
+        # NOTE: a failed update shows UPDATE_FAILED for a moment before
+        # Heat starts the rollback: when a rollback is expected, that is
+        # not the end yet.
+        rolling_back = expect_status.startswith('ROLLBACK')
         while time.monotonic() < deadline:
             stack = self.show_stack(name)
-            if not stack['stack_status'].endswith('IN_PROGRESS'):
+            status = stack['stack_status']
+            if rolling_back and status == 'UPDATE_FAILED':
+                time.sleep(0.1)
+                continue
+            if not status.endswith('IN_PROGRESS'):
                 self.assertEqual(expect_status, stack['stack_status'],
                                  stack['stack_status_reason'])
                 return stack
