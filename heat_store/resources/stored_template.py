@@ -497,8 +497,18 @@ class StoredTemplate(stack_resource.StackResource):
     def get_attribute(self, key, *path):
         if key in self.ATTRIBUTES:
             return super().get_attribute(key, *path)
-        # Any other name is one of the stored template's outputs.
-        return attributes.select_from_attribute(self.get_output(key), path)
+        # Any other name is one of the stored template's outputs, read with
+        # StackResource.get_output (its cache and OUTPUT_ERROR handling);
+        # a name the version has no output of is an invalid attribute, as
+        # for a provider template.
+        if self.resource_id is None:
+            return None
+        try:
+            return attributes.select_from_attribute(self.get_output(key),
+                                                    path)
+        except exception.NotFound:
+            raise exception.InvalidTemplateAttribute(resource=self.name,
+                                                     key=key)
 
     def _resolve_attribute(self, name):
         if name == self.OUTPUTS:

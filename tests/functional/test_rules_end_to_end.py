@@ -59,6 +59,28 @@ class RulesEndToEndTest(base.TestCase):
         shown = p.expect(200, 'GET', '/stored_templates/%s' % self.name)
         self.assertEqual('1.0.0', shown['stored_template']['latest_version'])
 
+    def test_an_output_the_version_lacks_is_an_invalid_attribute(self):
+        p = self.project
+        p.create_template(self.name, tb.secret_template('v1.0.0'))
+        name = 'st%s' % uuid.uuid4().hex[:10]
+        created = p.expect(201, 'POST', '/stacks', {
+            'stack_name': name,
+            'template': {'heat_template_version': HOT,
+                         'resources': {'top': tb.stored(self.name)},
+                         'outputs': {
+                             'good': {'value': {
+                                 'get_attr': ['top', 'marker']}},
+                             'bad': {'value': {
+                                 'get_attr': ['top', 'nope']}}}}})
+        stack = p.wait(name, created['stack']['id'])
+        self.assertEqual('CREATE_COMPLETE', stack['stack_status'],
+                         stack['stack_status_reason'])
+        outputs = {o['output_key']: o for o in stack['outputs']}
+        self.assertEqual('v1.0.0', outputs['good']['output_value'])
+        self.assertIsNone(outputs['bad']['output_value'])
+        self.assertIn('The Referenced Attribute (top nope) is incorrect',
+                      outputs['bad']['output_error'])
+
     def test_digest_follows_a_file_alone(self):
         p = self.project
         template, files = with_file('echo one\n')
