@@ -281,28 +281,6 @@ class Caller(tb.Project):
     def call(self, method, path, body=None, query=None, role=None):
         return super().call(method, path, body, query, role or self.role)
 
-    def everything_seen(self):
-        """All B reads of its project's stacks, nested ones included.
-
-        Heat lists an admin every project's stacks (Heat's own rule, not
-        the store's); other projects' stacks are no business of this cell.
-        """
-        _status, listed = self.call('GET', '/stacks',
-                                    query={'show_nested': 'true'})
-        stacks = [s for s in listed['stacks']
-                  if s.get('project', self.id) == self.id]
-        texts = [json.dumps(stacks)]
-        for stack in stacks:
-            base = '/stacks/%s/%s' % (stack['stack_name'], stack['id'])
-            for suffix, query in (('', None), ('/template', None),
-                                  ('/environment', None), ('/files', None),
-                                  ('/resources', {'nested_depth': 5}),
-                                  ('/events', {'nested_depth': 5})):
-                status, payload = self.call('GET', base + suffix,
-                                            query=query)
-                texts.append('%s %s' % (status, json.dumps(payload)))
-        return '\n'.join(texts)
-
 
 def request(world, visibility, path, ref):
     """``(top resource, stack parameters)``: B's stack reaching ``ref``.

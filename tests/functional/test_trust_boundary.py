@@ -233,12 +233,17 @@ class Project(object):
         return outputs.get('all') or {}
 
     def everything_seen(self):
-        """All B can read of its stacks: bodies, templates, events."""
-        texts = []
+        """All this project reads of its stacks, nested ones included.
+
+        Heat lists an admin every project's stacks (Heat's own rule, not
+        the store's): only this project's are read.
+        """
         _status, listed = self.call('GET', '/stacks',
                                     query={'show_nested': 'true'})
-        texts.append(json.dumps(listed))
-        for stack in listed['stacks']:
+        stacks = [s for s in listed['stacks']
+                  if s.get('project', self.id) == self.id]
+        texts = [json.dumps(stacks)]
+        for stack in stacks:
             base = '/stacks/%s/%s' % (stack['stack_name'], stack['id'])
             for suffix, query in (('', None), ('/template', None),
                                   ('/environment', None), ('/files', None),
