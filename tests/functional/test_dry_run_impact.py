@@ -26,6 +26,7 @@ there.
 """
 
 import copy
+import json
 import uuid
 
 from oslo_config import cfg
@@ -90,6 +91,8 @@ class DryRunImpactTest(base.TestCase):
 
         self.assertEqual(before, row_counts())
         self.assertEqual(['1.0.0'], self.versions())
+        # What carried the bundle to the engine never comes back.
+        self.assertNotIn(candidate.PREFIX, json.dumps(answer))
         shown = answer['stored_template_version']
         self.assertEqual((None, '1.1.0', self.template_id, ['x']),
                          (shown['id'], shown['version'],
@@ -272,6 +275,10 @@ class CandidateAttackTest(base.TestCase):
             'stack_name': 'st%s' % uuid.uuid4().hex[:10],
             'template': self.moved(), 'files': self.candidate()})
         self.assertNotHonoured(other)
+        # Nor Heat's preview of a new stack: only an update preview.
+        self.assertNotHonoured(self.owner.call('POST', '/stacks/preview', {
+            'stack_name': 'st%s' % uuid.uuid4().hex[:10],
+            'template': self.moved(), 'files': self.candidate()}))
         self.assertEqual(before, row_counts())
 
         mine = self.stack(self.owner, consumer(self.name, '^1.0'))
