@@ -86,6 +86,10 @@ def _key():
                     hashlib.sha256).digest()
 
 
+def _compact(data):
+    return json.dumps(data, separators=(',', ':'))
+
+
 def _signature(fields):
     text = json.dumps(fields, sort_keys=True, separators=(',', ':'))
     return hmac.new(_key(), text.encode('utf-8'),
@@ -103,10 +107,11 @@ def pack(project_id, template_id, version, template, files, environment,
               'version': version, 'digest': digest,
               'locks': [list(lock) for lock in locks],
               'expires': int(time.time() + lifetime) + 1}
-    entries = {MANIFEST: json.dumps(dict(fields,
-                                         signature=_signature(fields))),
-               TEMPLATE: json.dumps(template),
-               ENVIRONMENT: json.dumps(environment or {})}
+    # NOTE: compact, as Heat holds each file to max_template_size.
+    entries = {MANIFEST: _compact(dict(fields,
+                                       signature=_signature(fields))),
+               TEMPLATE: _compact(template),
+               ENVIRONMENT: _compact(environment or {})}
     for path, text in files.items():
         entries[FILES + path] = text
     return entries

@@ -130,6 +130,53 @@ class DryRunImpactTest(base.TestCase):
                                  % self.name)
         self.assertEqual(real['impact'], dry['impact'])
 
+    def test_child_files_and_environment_reach_the_preview(self):
+        def bundle_of(inner):
+            root = {'heat_template_version': test_impact.HOT,
+                    'parameters': {'greeting': {'type': 'string'}},
+                    'resources': {'kid': {
+                        'type': 'nested/child.yaml',
+                        'properties': {'text': {'get_param': 'greeting'}}}}}
+            child = ('heat_template_version: %s\n'
+                     'parameters: {text: {type: string}}\n'
+                     'resources:\n'
+                     '  %s:\n'
+                     '    type: OS::Heat::Value\n'
+                     '    properties: {value: {get_file: data.txt}}\n' %
+                     (test_impact.HOT, inner))
+            return {'template': root,
+                    'files': {'nested/child.yaml': child,
+                              'nested/data.txt': 'data\n'},
+                    'environment': {'parameter_defaults': {
+                        'greeting': 'hi'}}}
+
+        name = 'kids%s' % uuid.uuid4().hex[:8]
+        self.owner.expect(201, 'POST', '/stored_templates', {
+            'name': name, 'version': dict(bundle_of('inner'),
+                                          version='1.0.0')})
+        mine = self.stack(self.owner, consumer(name, '^1.0'))
+        # NOTE: Heat's preview shows the resource as it is, outputs
+        # included, and Heat caches the attribute values of the nested
+        # stack's resources the first time any call shows its outputs
+        # (GET /stacks/... does it too): a cache of the stack as it is,
+        # not the dry run's. Show it first, so that the count below
+        # measures the dry run alone.
+        links = self.owner.expect(200, 'GET', '/stacks/%s/%s/resources/r'
+                                  % (mine['stack_name'], mine['id']))[
+            'resource']['links']
+        nested, = [link['href'] for link in links if link['rel'] == 'nested']
+        self.owner.expect(200, 'GET', nested[nested.index('/stacks/'):])
+        before = row_counts()
+        answer = self.dry_run(dict(bundle_of('renamed'), version='1.1.0',
+                                   impact=True), template=name)
+        self.assertEqual(before, row_counts())
+        entry, = answer['impact']
+        self.assertEqual((mine['id'], None),
+                         (entry['stack_id'], entry['error']))
+        self.assertEqual(([('renamed', 'OS::Heat::Value')],
+                          [('inner', 'OS::Heat::Value')]),
+                         (names(entry['added']), names(entry['deleted'])))
+
     def test_a_dry_run_refuses_as_a_publish_does(self):
         before = row_counts()
         # The interface check: y is gone.
