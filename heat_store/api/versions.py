@@ -116,6 +116,87 @@ def find_version(context, template, version, with_bundle=False):
     return found
 
 
+def _enforce(req, action):
+    """A second policy of a request (as registered_policy_enforce does)."""
+    allowed = req.context.policy.enforce(
+        context=req.context, action=action,
+        scope=policy.VERSIONS,
+        target={'project_id': req.context.project_id},
+        is_registered_policy=True)
+    if not allowed:
+        raise webob.exc.HTTPForbidden()
+
+
+def serialize_unpublished(req, template, prepared, version):
+    """A version as it would be published; it has no id yet."""
+    values = prepared.for_template(template.visibility, version)
+    interface = prepared.interface or {}
+    source = prepared.source or {}
+    return {
+        'id': None,
+        'template_id': template.id,
+        'template_name': template.name,
+        'version': version,
+        'status': 'active',
+        'digest': prepared.digest,
+        'size': prepared.size,
+        'description': prepared.description,
+        'parameters': interface.get('parameters', {}),
+        'outputs': interface.get('outputs', {}),
+        'warnings': values['warnings'],
+        'dependencies': [_serialize_dependency(req, {
+            'template_id': used.id, 'template_name': used.name,
+            'template': dep['template_ref'],
+            'constraint': dep['version_constraint'],
+            'version': locked.version, 'digest': locked.digest})
+            for dep, used, locked in prepared.dependencies],
+        'source': ({'url': source.get('url'),
+                    'revision': source.get('revision')}
+                   if source.get('url') or source.get('revision')
+                   else None),
+        'creation_time': None,
+        'updated_time': None,
+        'created_by': {'user_id': req.context.user_id,
+                       'project_id': req.context.project_id},
+        'links': [{'href': util.template_url(req, template),
+                   'rel': 'stored_template'}],
+    }
+
+
+class _Unpublished(object):
+    """What impact reads of a version, for one not published."""
+
+    def __init__(self, version, prepared):
+        self.version = version
+        self.interface = prepared.interface
+        self.environment = prepared.environment
+
+
+def _dry_run(req, template, prepared, with_impact):
+    """Judge ``prepared`` as a publish would; write nothing.
+
+    With ``with_impact``, the impact report of the unpublished version:
+    Heat previews each consumer with the bundle carried in the preview's
+    files (heat_store.candidate).
+    """
+    version = publishing.dry_run(req.context, template, prepared)
+    answer = util.DryRun(stored_template_version=serialize_unpublished(
+        req, template, prepared, version))
+    if with_impact:
+        lifetime = CONF.template_store.impact_timeout
+        files = candidate.pack(
+            req.context.project_id, template.id, version, prepared.template,
+            prepared.files, prepared.environment, prepared.digest,
+            [(dep['template_ref'], dep['version_constraint'], used.id,
+              locked.version)
+             for dep, used, locked in prepared.dependencies],
+            lifetime)
+        answer.update(impact_preview.report(
+            req.context, template, _Unpublished(version, prepared),
+            candidate_files=files))
+    return answer
+
+
 class VersionController(object):
     """The versions of one stored template."""
 
@@ -251,87 +332,6 @@ class VersionController(object):
         found = template_obj.StoredTemplate.get(req.context, template)
         shown = find_version(req.context, found, version, with_bundle=True)
         return impact_preview.report(req.context, found, shown)
-
-
-def _enforce(req, action):
-    """A second policy of a request (as registered_policy_enforce does)."""
-    allowed = req.context.policy.enforce(
-        context=req.context, action=action,
-        scope=VersionController.REQUEST_SCOPE,
-        target={'project_id': req.context.project_id},
-        is_registered_policy=True)
-    if not allowed:
-        raise webob.exc.HTTPForbidden()
-
-
-def serialize_unpublished(req, template, prepared, version):
-    """A version as it would be published; it has no id yet."""
-    values = prepared.for_template(template.visibility, version)
-    interface = prepared.interface or {}
-    source = prepared.source or {}
-    return {
-        'id': None,
-        'template_id': template.id,
-        'template_name': template.name,
-        'version': version,
-        'status': 'active',
-        'digest': prepared.digest,
-        'size': prepared.size,
-        'description': prepared.description,
-        'parameters': interface.get('parameters', {}),
-        'outputs': interface.get('outputs', {}),
-        'warnings': values['warnings'],
-        'dependencies': [_serialize_dependency(req, {
-            'template_id': used.id, 'template_name': used.name,
-            'template': dep['template_ref'],
-            'constraint': dep['version_constraint'],
-            'version': locked.version, 'digest': locked.digest})
-            for dep, used, locked in prepared.dependencies],
-        'source': ({'url': source.get('url'),
-                    'revision': source.get('revision')}
-                   if source.get('url') or source.get('revision')
-                   else None),
-        'creation_time': None,
-        'updated_time': None,
-        'created_by': {'user_id': req.context.user_id,
-                       'project_id': req.context.project_id},
-        'links': [{'href': util.template_url(req, template),
-                   'rel': 'stored_template'}],
-    }
-
-
-class _Unpublished(object):
-    """What impact reads of a version, for one not published."""
-
-    def __init__(self, version, prepared):
-        self.version = version
-        self.interface = prepared.interface
-        self.environment = prepared.environment
-
-
-def _dry_run(req, template, prepared, with_impact):
-    """Judge ``prepared`` as a publish would; write nothing.
-
-    With ``with_impact``, the impact report of the unpublished version:
-    Heat previews each consumer with the bundle carried in the preview's
-    files (heat_store.candidate).
-    """
-    version = publishing.dry_run(req.context, template, prepared)
-    answer = util.DryRun(stored_template_version=serialize_unpublished(
-        req, template, prepared, version))
-    if with_impact:
-        lifetime = CONF.template_store.impact_timeout
-        files = candidate.pack(
-            req.context.project_id, template.id, version, prepared.template,
-            prepared.files, prepared.environment, prepared.digest,
-            [(dep['template_ref'], dep['version_constraint'], used.id,
-              locked.version)
-             for dep, used, locked in prepared.dependencies],
-            lifetime)
-        answer.update(impact_preview.report(
-            req.context, template, _Unpublished(version, prepared),
-            candidate_files=files))
-    return answer
 
 
 def create_resource(options):

@@ -83,24 +83,30 @@ class CreateVersion(command.ShowOne):
                                        version=parsed_args.version,
                                        description=parsed_args.description)
         versions = common.store(self.app).versions
-        if not parsed_args.dry_run:
-            version = versions.create(parsed_args.stored_template, **fields)
-            return common.version_columns_and_row(version)
-        progress = _Progress(self.app.stderr)
-        if parsed_args.impact:
-            progress.show(_('Previewing the stacks that would move to the '
-                            'new version ...'))
-        try:
-            version, entries, others = versions.dry_run(
-                parsed_args.stored_template, impact=parsed_args.impact,
-                **fields)
-        finally:
-            progress.clear()
-        columns, row = common.version_columns_and_row(version)
-        if not parsed_args.impact:
-            return columns, row
-        return (columns + ('impact', 'other_consumers'),
-                row + (ImpactColumn(entries), others))
+        if parsed_args.dry_run:
+            return _dry_run(versions, self.app.stderr,
+                            parsed_args.stored_template,
+                            parsed_args.impact, fields)
+        version = versions.create(parsed_args.stored_template, **fields)
+        return common.version_columns_and_row(version)
+
+
+def _dry_run(versions, stderr, stored_template, with_impact, fields):
+    """The version as it would be published, and its impact report."""
+    progress = _Progress(stderr)
+    if with_impact:
+        progress.show(_('Previewing the stacks that would move to the new '
+                        'version ...'))
+    try:
+        version, entries, others = versions.dry_run(
+            stored_template, impact=with_impact, **fields)
+    finally:
+        progress.clear()
+    columns, row = common.version_columns_and_row(version)
+    if not with_impact:
+        return columns, row
+    return (columns + ('impact', 'other_consumers'),
+            row + (ImpactColumn(entries), others))
 
 
 class ListVersion(command.Lister):
