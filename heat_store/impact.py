@@ -39,6 +39,7 @@ from heat.common import identifier
 from heat.rpc import api as rpc_api
 from heat.rpc import client as rpc_client
 
+from heat_store import candidate
 from heat_store import conf  # noqa: F401 - registers [template_store]
 from heat_store.db import consumers
 from heat_store.objects import stored_template_version as version_obj
@@ -254,8 +255,12 @@ def _entry(row, stack_name):
 
 
 def preview_one(context, engine, template, version, row, stack_name,
-                resolved):
-    """The report on one consumer; an error is reported, not raised."""
+                resolved, extra_files=None):
+    """The report on one consumer; an error is reported, not raised.
+
+    ``extra_files`` go into the preview's files map: an unpublished
+    version (heat_store.candidate) for a dry run.
+    """
     entry = _entry(row, stack_name)
     identity = dict(identifier.HeatIdentifier(row.project_id, stack_name,
                                               row.parent_stack_id))
@@ -275,10 +280,15 @@ def preview_one(context, engine, template, version, row, stack_name,
                                  version)
         properties['template'] = template.id
         properties['version'] = version.version
+        files = engine.get_files(context, identity) or {}
+        # NOTE: the stack's own files never carry a candidate into it.
+        files = {k: v for k, v in files.items()
+                 if not k.startswith(candidate.PREFIX)}
+        files.update(extra_files or {})
         preview = engine.preview_update_stack(
             context, identity, moved,
             params=_environment(engine, context, identity),
-            files=engine.get_files(context, identity),
+            files=files,
             args={rpc_api.PARAM_SHOW_NESTED: True,
                   rpc_api.PARAM_EXISTING: True})
     except oslo_messaging.MessagingTimeout:
@@ -308,19 +318,37 @@ def timeout_message():
              '(impact_timeout)') % cfg.CONF.template_store.impact_timeout
 
 
-def report(context, template, version):
-    """``{"impact": [...], "other_consumers": N}`` for one version."""
+def _resolution(context, template, text, unpublished):
+    """The version ``text`` resolves to, with ``unpublished`` among them."""
+    constraint = versioning.parse_constraint(text)
+    match = version_obj.StoredTemplateVersion.resolve(context, template.id,
+                                                      constraint)
+    found = match.version if match is not None else None
+    if unpublished is not None and constraint.match(unpublished) and (
+            found is None or versioning.sort_key(unpublished) >
+            versioning.sort_key(found)):
+        return unpublished
+    return found
+
+
+def report(context, template, version, candidate_files=None):
+    """``{"impact": [...], "other_consumers": N}`` for one version.
+
+    With ``candidate_files`` (heat_store.candidate), ``version`` is not
+    published: it has ``version``, ``interface`` and ``environment``, and
+    the engine previews it from those files.
+    """
     own, others = candidates(context, template.id, version.version)
     budget = cfg.CONF.template_store.impact_timeout
     deadline = time.monotonic() + budget
     engine = _TimedEngine(deadline)
+    unpublished = version.version if candidate_files is not None else None
     resolved = {}
     for row, _name, current in own:
         text = row.version_constraint
         if text not in resolved:
-            match = version_obj.StoredTemplateVersion.resolve(
-                context, template.id, versioning.parse_constraint(text))
-            resolved[text] = match.version if match is not None else None
+            resolved[text] = _resolution(context, template, text,
+                                         unpublished)
     entries = []
     if own:
         pool = futures.ThreadPoolExecutor(
@@ -329,7 +357,8 @@ def report(context, template, version):
         try:
             jobs = [pool.submit(preview_one, context, engine, template,
                                 version, row, name,
-                                resolved[row.version_constraint])
+                                resolved[row.version_constraint],
+                                candidate_files)
                     for row, name, _current in own]
             futures.wait(jobs, timeout=max(0, deadline - time.monotonic()))
             for job, (row, name, current) in zip(jobs, own):

@@ -208,3 +208,14 @@ def publish(context, template, prepared):
     values = prepared.for_template(template.visibility, prepared.version)
     return version_obj.StoredTemplateVersion.create(
         context, template.id, values, check=interface_check(prepared))
+
+
+def dry_run(context, template, prepared):
+    """What :func:`publish` would decide, writing nothing.
+
+    Returns the version number the publish would create; refuses as it
+    would (an existing version, an interface break, a quota).
+    """
+    values = prepared.for_template(template.visibility, prepared.version)
+    return version_obj.StoredTemplateVersion.check_create(
+        context, template.id, values, check=interface_check(prepared))

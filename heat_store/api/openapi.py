@@ -198,6 +198,18 @@ RESPONSE_SCHEMAS = {
                  'description': 'A template, as Heat parsed it.'},
 }
 
+# What a dry run of a publish answers: the version as it would be (no id
+# yet), and with "impact", the impact report of it.
+RESPONSE_SCHEMAS['UnpublishedVersion'] = dict(
+    RESPONSE_SCHEMAS['StoredTemplateVersion'],
+    properties=dict(RESPONSE_SCHEMAS['StoredTemplateVersion']['properties'],
+                    id={'type': 'null'}))
+RESPONSE_SCHEMAS['VersionDryRun'] = _object({
+    'stored_template_version': _ref('UnpublishedVersion'),
+    'impact': {'type': 'array', 'items': _ref('Impact')},
+    'other_consumers': {'type': 'integer', 'minimum': 0},
+}, required=['stored_template_version'])
+
 ERRORS = {
     400: 'The request is malformed or refused: a bad parameter, body, '
          'template bundle, version or constraint.',
@@ -293,6 +305,10 @@ OPERATIONS = {
     (_V, 'POST'): dict(
         id='publishVersion', summary='Publish a version.',
         body='VersionPublish', ok=(201, 'VersionOne'),
+        dry_run=(200, 'VersionDryRun',
+                 'With "dry_run": true, nothing was written: the version '
+                 'as it would be published, and with "impact": true, the '
+                 'impact report of it.'),
         errors=(400, 401, 403, 404, 409, 413, 415)),
     (_T + '/{template}/resolve', 'GET'): dict(
         id='resolveVersion',
@@ -366,6 +382,11 @@ def _responses(meta):
             'description': 'The URL of what was created.',
             'schema': {'type': 'string'}}}
     responses = {str(status): ok}
+    if meta.get('dry_run'):
+        status, schema, text = meta['dry_run']
+        responses[str(status)] = {
+            'description': text,
+            'content': {'application/json': {'schema': _ref(schema)}}}
     for code in meta['errors']:
         responses[str(code)] = {'$ref': '#/components/responses/E%d' % code}
     return responses

@@ -219,11 +219,17 @@ def version_url(req, template_id, version):
     return '%s/%s/versions/%s' % (base_url(req), template_id, version)
 
 
+class DryRun(dict):
+    """The answer of a create that created nothing: 200, no Location."""
+
+
 class ResponseSerializer(serializers.JSONResponseSerializer):
     """JSON responses; ``create`` answers 201 with a Location header."""
 
     def create(self, response, result):
         self.default(response, result)
+        if isinstance(result, DryRun):
+            return
         response.status_int = 201
         (entity,) = result.values()
         for link in entity.get('links', ()):

@@ -12,6 +12,7 @@
 
 """Versions: ``/v1/{tenant_id}/stored_templates/{template}/versions``."""
 
+from oslo_config import cfg
 import webob.exc
 
 from heat.api.openstack.v1 import util as heat_util
@@ -19,6 +20,7 @@ from heat.common.i18n import _
 
 from heat_store.api.schemas import stored_template_version as schema
 from heat_store.api import util
+from heat_store import candidate
 from heat_store import exception
 from heat_store import impact as impact_preview
 from heat_store.objects import stored_template as template_obj
@@ -31,6 +33,7 @@ from heat_store import versioning
 # Versions page as the template list does, by keyset: the marker is the
 # last version of the previous page, in semver order.
 LIST_PARAMS = ('constraint', 'status', 'limit', 'marker', 'sort_dir')
+CONF = cfg.CONF
 
 
 def _serialize_dependency(req, dependency):
@@ -113,6 +116,87 @@ def find_version(context, template, version, with_bundle=False):
     return found
 
 
+def _enforce(req, action):
+    """A second policy of a request (as registered_policy_enforce does)."""
+    allowed = req.context.policy.enforce(
+        context=req.context, action=action,
+        scope=policy.VERSIONS,
+        target={'project_id': req.context.project_id},
+        is_registered_policy=True)
+    if not allowed:
+        raise webob.exc.HTTPForbidden()
+
+
+def serialize_unpublished(req, template, prepared, version):
+    """A version as it would be published; it has no id yet."""
+    values = prepared.for_template(template.visibility, version)
+    interface = prepared.interface or {}
+    source = prepared.source or {}
+    return {
+        'id': None,
+        'template_id': template.id,
+        'template_name': template.name,
+        'version': version,
+        'status': 'active',
+        'digest': prepared.digest,
+        'size': prepared.size,
+        'description': prepared.description,
+        'parameters': interface.get('parameters', {}),
+        'outputs': interface.get('outputs', {}),
+        'warnings': values['warnings'],
+        'dependencies': [_serialize_dependency(req, {
+            'template_id': used.id, 'template_name': used.name,
+            'template': dep['template_ref'],
+            'constraint': dep['version_constraint'],
+            'version': locked.version, 'digest': locked.digest})
+            for dep, used, locked in prepared.dependencies],
+        'source': ({'url': source.get('url'),
+                    'revision': source.get('revision')}
+                   if source.get('url') or source.get('revision')
+                   else None),
+        'creation_time': None,
+        'updated_time': None,
+        'created_by': {'user_id': req.context.user_id,
+                       'project_id': req.context.project_id},
+        'links': [{'href': util.template_url(req, template),
+                   'rel': 'stored_template'}],
+    }
+
+
+class _Unpublished(object):
+    """What impact reads of a version, for one not published."""
+
+    def __init__(self, version, prepared):
+        self.version = version
+        self.interface = prepared.interface
+        self.environment = prepared.environment
+
+
+def _dry_run(req, template, prepared, with_impact):
+    """Judge ``prepared`` as a publish would; write nothing.
+
+    With ``with_impact``, the impact report of the unpublished version:
+    Heat previews each consumer with the bundle carried in the preview's
+    files (heat_store.candidate).
+    """
+    version = publishing.dry_run(req.context, template, prepared)
+    answer = util.DryRun(stored_template_version=serialize_unpublished(
+        req, template, prepared, version))
+    if with_impact:
+        lifetime = CONF.template_store.impact_timeout
+        files = candidate.pack(
+            req.context.project_id, template.id, version, prepared.template,
+            prepared.files, prepared.environment, prepared.digest,
+            [(dep['template_ref'], dep['version_constraint'], used.id,
+              locked.version)
+             for dep, used, locked in prepared.dependencies],
+            lifetime)
+        answer.update(impact_preview.report(
+            req.context, template, _Unpublished(version, prepared),
+            candidate_files=files))
+    return answer
+
+
 class VersionController(object):
     """The versions of one stored template."""
 
@@ -147,10 +231,20 @@ class VersionController(object):
 
     @heat_util.registered_policy_enforce
     def create(self, req, template, body=None):
-        body = util.require_body(req, body, schema.POST_VERSION)
+        body = dict(util.require_body(req, body, schema.POST_VERSION))
+        dry_run = body.pop('dry_run', False)
+        with_impact = body.pop('impact', False)
+        if with_impact and not dry_run:
+            raise exception.InvalidRequest(reason=_(
+                'impact previews a version that is not published: it '
+                'needs "dry_run": true'))
+        if with_impact:
+            _enforce(req, 'impact')
         found = template_obj.StoredTemplate.get_owned(req.context,
                                                       template)
         prepared = publishing.prepare(req.context, body)
+        if dry_run:
+            return _dry_run(req, found, prepared, with_impact)
         version = publishing.publish(req.context, found, prepared)
         found = template_obj.StoredTemplate.get(req.context, found.id)
         return {'stored_template_version': serialize_version(req, found,

@@ -32,6 +32,7 @@ from heat_store.client import client as store_client
 from heat_store.client import common
 from heat_store.client import errors
 from heat_store.client.i18n import _
+from heat_store.client import impact
 from heat_store.client import sync
 from heat_store.client import versions
 
@@ -267,13 +268,55 @@ def do_template_store_delete(store, args, hc):
 @_bundle_args
 @utils.arg('--description', metavar='<DESCRIPTION>',
            help=_('Description of the version.'))
+@utils.arg('--dry-run', default=False, action='store_true',
+           help=_('Judge the version as a publish would, and publish '
+                  'nothing.'))
+@utils.arg('--impact', default=False, action='store_true',
+           help=_('With --dry-run: also preview what the version would do '
+                  'to each of your stacks that would move to it.'))
 @_store_command
 def do_template_store_version_create(store, args, hc):
-    """Publish a version of a stored template from local files."""
+    """Publish a version of a stored template from local files.
+
+    With --dry-run the server judges the version as it would publish it
+    and writes nothing; --impact adds its impact report.
+    """
+    if args.impact and not args.dry_run:
+        _fail(_('--impact previews a version that is not published: add '
+                '--dry-run'))
     loaded = _load(hc, args, required=True)
-    _print_version(store.versions.create(
-        args.template, **_version_fields(args, loaded, args.version,
-                                         args.description)))
+    fields = _version_fields(args, loaded, args.version, args.description)
+    if not args.dry_run:
+        _print_version(store.versions.create(args.template, **fields))
+        return
+    version, entries, others = store.versions.dry_run(
+        args.template, impact=args.impact, **fields)
+    _print_version(version)
+    if args.impact:
+        _print_impact(entries, others)
+
+
+def _print_impact(entries, others):
+    print(_('Stacks that would move: %d') % len(entries or []))
+    for line in impact.lines(entries):
+        print(line)
+    if others:
+        print(_('%d stack(s) of other projects would move too') % others)
+
+
+@utils.arg('template', metavar='<NAME or ID>',
+           help=_('Name or ID of the stored template.'))
+@utils.arg('version', metavar='<VERSION>',
+           help=_('An exact version or "latest".'))
+@_store_command
+def do_template_store_version_impact(store, args, hc):
+    """Preview what a version would do to the stacks that would move to it.
+
+    For each stack of your project whose constraint admits the version:
+    Heat's update preview with the resource moved to it, and what would
+    break in the stack. Stacks of other projects are only counted.
+    """
+    _print_impact(*store.versions.impact(args.template, args.version))
 
 
 @utils.arg('template', metavar='<NAME or ID>',

@@ -95,6 +95,26 @@ class VersionManager(base.BaseManager):
                                 data=common.drop_unset(kwargs))
         return self._version(utils.get_response_body(resp))
 
+    def dry_run(self, stored_template, impact=False, **kwargs):
+        """Judge a version as a publish would, and write nothing.
+
+        :param kwargs: as for :meth:`create`
+        :param impact: also the impact report of the version, as
+            :meth:`impact` gives it for a published one
+        :rtype: tuple of the version as it would be published (a
+            :class:`StoredTemplateVersion` with no ``id``), and with
+            ``impact`` the list of impact entries and the count of other
+            projects' stacks that would move (else None and None)
+        """
+        data = common.drop_unset(kwargs)
+        data['dry_run'] = True
+        if impact:
+            data['impact'] = True
+        resp = self.client.post(self._path(stored_template), data=data)
+        body = utils.get_response_body(resp)
+        return (self._version(body), body.get('impact'),
+                body.get('other_consumers'))
+
     def update(self, stored_template, version, **kwargs):
         """Change a version's ``status`` or ``description``.
 

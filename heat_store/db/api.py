@@ -658,6 +658,35 @@ def version_create(context, template_id, values, check=None):
     return _insert_version(context, template, values)
 
 
+@context_manager.reader
+def version_create_check(context, template_id, values, check=None):
+    """What :func:`version_create` would decide, writing nothing.
+
+    The same decisions (the next patch, a version that exists, ``check``,
+    the version and bytes quotas) on what is committed now, without the
+    locks: a publish that follows decides again under them. Returns the
+    version it would create.
+    """
+    T = models.StoredTemplate
+    template = context.session.scalars(
+        sa.select(T).where(T.id == template_id)).first()
+    if template is None:
+        raise exception.StoredTemplateNotFound(template_id)
+    version = values['version']
+    if version is None:
+        highest = next(_iter_versions(context, template.id), None)
+        version = str(versioning.next_patch(
+            [highest.version] if highest is not None else []))
+    elif _get_version(context, template.id, version) is not None:
+        raise exception.VersionExists(version=version, name=template.name)
+    if check is not None:
+        check(version, *_neighbours(context, template.id, version))
+    quotas.check_version_count(context, template.version_count)
+    quotas.check_bytes(context, _project_bytes(context, template.project_id),
+                       values['size'])
+    return version
+
+
 def _neighbours(context, template_id, version):
     """The versions next to ``version`` in its major: below, above."""
     V = models.StoredTemplateVersion

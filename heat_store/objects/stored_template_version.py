@@ -94,6 +94,12 @@ class StoredTemplateVersion(base.StoreObject):
             context, template_id, values, check))
 
     @classmethod
+    def check_create(cls, context, template_id, values, check=None):
+        """What ``create`` would decide, writing nothing: the version."""
+        return db_api.version_create_check(context, template_id, values,
+                                           check)
+
+    @classmethod
     def update(cls, context, template_ident, version, values):
         return cls._from_db_object(context, db_api.version_update(
             context, template_ident, version, values))

@@ -21,6 +21,7 @@ from osc_lib import exceptions as exc
 from osc_lib import utils
 
 from heat_store.client.i18n import _
+from heat_store.client import impact
 from heat_store.osc import common
 from heat_store.osc import stored_template
 
@@ -38,7 +39,13 @@ def _add_template_and_version(parser, version_help, nargs=None):
 
 
 class CreateVersion(command.ShowOne):
-    """Publish a version of a stored template from local files"""
+    """Publish a version of a stored template from local files
+
+    With --dry-run, the server judges the version as it would publish it
+    (validation, interface check, quotas) and writes nothing; --impact
+    adds the impact report of the unpublished version: Heat's update
+    preview of each of your stacks that would move to it.
+    """
 
     log = logging.getLogger(__name__ + '.CreateVersion')
 
@@ -52,18 +59,54 @@ class CreateVersion(command.ShowOne):
             '--description',
             metavar='<description>',
             help=_('Description of the version, e.g. what changed'))
+        parser.add_argument(
+            '--dry-run',
+            action='store_true',
+            help=_('Judge the version as a publish would, and publish '
+                   'nothing'))
+        parser.add_argument(
+            '--impact',
+            action='store_true',
+            help=_('With --dry-run: also preview what the version would '
+                   'do to each of your stacks that would move to it'))
         return parser
 
     @common.store_errors
     def take_action(self, parsed_args):
         self.log.debug('take_action(%s)', parsed_args)
+        if parsed_args.impact and not parsed_args.dry_run:
+            raise exc.CommandError(_('ERROR: --impact previews a version '
+                                     'that is not published: add '
+                                     '--dry-run'))
         loaded = common.load_bundle(self.app, parsed_args)
-        version = common.store(self.app).versions.create(
-            parsed_args.stored_template,
-            **common.version_fields(parsed_args, loaded,
-                                    version=parsed_args.version,
-                                    description=parsed_args.description))
+        fields = common.version_fields(parsed_args, loaded,
+                                       version=parsed_args.version,
+                                       description=parsed_args.description)
+        versions = common.store(self.app).versions
+        if parsed_args.dry_run:
+            return _dry_run(versions, self.app.stderr,
+                            parsed_args.stored_template,
+                            parsed_args.impact, fields)
+        version = versions.create(parsed_args.stored_template, **fields)
         return common.version_columns_and_row(version)
+
+
+def _dry_run(versions, stderr, stored_template, with_impact, fields):
+    """The version as it would be published, and its impact report."""
+    progress = _Progress(stderr)
+    if with_impact:
+        progress.show(_('Previewing the stacks that would move to the new '
+                        'version ...'))
+    try:
+        version, entries, others = versions.dry_run(
+            stored_template, impact=with_impact, **fields)
+    finally:
+        progress.clear()
+    columns, row = common.version_columns_and_row(version)
+    if not with_impact:
+        return columns, row
+    return (columns + ('impact', 'other_consumers'),
+            row + (ImpactColumn(entries), others))
 
 
 class ListVersion(command.Lister):
@@ -271,12 +314,14 @@ class ResourcesColumn(columns.FormattableColumn):
 
 class BreaksColumn(columns.FormattableColumn):
     def human_readable(self):
-        value = self._value or {}
-        lines = [_('output %s is read but missing') % name
-                 for name in value.get('outputs') or []]
-        lines += [_('parameter %s is required but not passed') % name
-                  for name in value.get('parameters') or []]
-        return '\n'.join(lines)
+        return '\n'.join(impact.break_lines(self._value))
+
+
+class ImpactColumn(columns.FormattableColumn):
+    """An impact report in one field: a paragraph per stack."""
+
+    def human_readable(self):
+        return '\n'.join(impact.lines(self._value))
 
 
 IMPACT_COLUMNS = ('Stack Name', 'Stack ID', 'Resource Name',

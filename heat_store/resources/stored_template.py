@@ -12,7 +12,9 @@
 
 """OS::Heat::StoredTemplate: a nested stack built from the template store."""
 
+import inspect
 import json
+import sys
 import time
 
 from oslo_log import log as logging
@@ -28,6 +30,7 @@ from heat.engine import support
 from heat.rpc import api as rpc_api
 
 from heat_store import bundle
+from heat_store import candidate as candidate_mod
 from heat_store.db import api as db_api
 from heat_store.db import consumers
 from heat_store import exception as store_exception
@@ -45,6 +48,26 @@ POLL_MAX_DELAY = 0.2
 POLL_BUDGET = 0.9
 
 PIN_KEY = 'stored_template_pin'
+
+
+def _previewing():
+    """Whether this thread is inside Heat's ``preview_update_stack``.
+
+    Only that engine call may build a version that is not published
+    (heat_store.candidate); a create, an update or a validation never
+    does, whatever the stack's files hold. The test is by the code
+    object of the engine's method, which no request can forge.
+    """
+    # NOTE: imported here: the engine's service module loads the resource
+    # plugins, this one included.
+    from heat.engine import service
+    code = inspect.unwrap(service.EngineService.preview_update_stack).__code__
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code is code:
+            return True
+        frame = frame.f_back
+    return False
 
 
 class StoredTemplate(stack_resource.StackResource):
@@ -224,6 +247,9 @@ class StoredTemplate(stack_resource.StackResource):
         exactly the locked version; any other resolves in the catalog of
         the project that owns the stack, and nowhere else.
         """
+        found = self._candidate(template_ref, constraint_text)
+        if found is not None:
+            return found
         try:
             constraint = versioning.parse_constraint(constraint_text)
             locked = self._locked(template_ref, constraint_text)
@@ -245,6 +271,29 @@ class StoredTemplate(stack_resource.StackResource):
                 'matches "%(c)s".') % {
                 'res': self.name, 't': template_ref, 'c': constraint_text})
         return template, version
+
+    def _candidate(self, template_ref, constraint_text):
+        """The unpublished version a dry run previews, or None.
+
+        Honoured only while Heat previews an update, for the project of
+        the stack and exactly the template id and version it was made
+        for (see heat_store.candidate); the template must still be the
+        project's own, as for a publish.
+        """
+        files = self.stack.t.files
+        if candidate_mod.MANIFEST not in files or not _previewing():
+            return None
+        found = candidate_mod.unpack(files, self.context.project_id,
+                                     template_ref, constraint_text)
+        if found is None:
+            return None
+        try:
+            template = db_api.template_get_owned(self.context,
+                                                 found.template_id)
+        except (store_exception.StoredTemplateNotFound,
+                exception.Forbidden):
+            return None
+        return template, found
 
     def _committed_pin(self):
         rows = consumers.pins(self.context, self._resource_key())
@@ -290,14 +339,15 @@ class StoredTemplate(stack_resource.StackResource):
     def _engine_bundle(self):
         """(template, files, environment) as the engine builds them."""
         template, version = self._current_target()
-        if self._engine_cache is None or self._engine_cache[0] != version.id:
+        key = version.id or version.digest
+        if self._engine_cache is None or self._engine_cache[0] != key:
             files = version.files or {}
             env = version.environment or {}
             children = bundle.check_references(version.template, files, env)
             root, files, env, children = bundle.engine_bundle(
                 version.template, files, env, children)
             self._lock_references(version, root, files, children)
-            self._engine_cache = (version.id, (root, files, env, children))
+            self._engine_cache = (key, (root, files, env, children))
         return self._engine_cache[1]
 
     def _lock_references(self, version, root, files, children):
@@ -306,10 +356,13 @@ class StoredTemplate(stack_resource.StackResource):
         Each becomes the id and exact version it resolved to at publish;
         the nested resource finds the lock through this stack's records.
         """
-        deps = db_api.version_dependencies(self.context, [version.id])
-        locks = {(dep.template_ref, dep.version_constraint):
-                 (dep.depends_on_template_id, locked.version)
-                 for dep, _t, locked in deps[version.id]}
+        if isinstance(version, candidate_mod.Candidate):
+            locks = version.locks
+        else:
+            deps = db_api.version_dependencies(self.context, [version.id])
+            locks = {(dep.template_ref, dep.version_constraint):
+                     (dep.depends_on_template_id, locked.version)
+                     for dep, _t, locked in deps[version.id]}
         if not locks:
             return
         bundle.lock_references(root, locks)

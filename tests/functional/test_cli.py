@@ -431,3 +431,86 @@ class HeatShellTest(CLITestCase):
     def tearDown(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
         super().tearDown()
+
+
+def _lib(names, outputs):
+    return yaml.safe_dump({
+        'heat_template_version': '2018-08-31',
+        'resources': {n: {'type': 'OS::Heat::RandomString',
+                          'properties': {'length': 4}} for n in names},
+        'outputs': {o: {'value': o} for o in outputs}})
+
+
+class DryRunImpactTest(CLITestCase):
+    """version create --dry-run --impact, in both command sets.
+
+    Stacks on ^1.0 (LATEST_MATCHING, reading y), ~1.0.0 and 1.0.0; the
+    unpublished 1.1.0 renames b to c and drops y.
+    """
+
+    def consumer(self, name, constraint, policy=None, reads=None):
+        props = {'template': name, 'version': constraint}
+        if policy:
+            props['upgrade_policy'] = policy
+        template = {'heat_template_version': '2018-08-31',
+                    'resources': {'r': {'type': 'OS::Heat::StoredTemplate',
+                                        'properties': props}}}
+        if reads:
+            template['outputs'] = {'read': {'value': {
+                'get_attr': ['r', reads]}}}
+        stack = {'name': 'dry-%s' % os.urandom(4).hex(), 'id': None}
+        code, _headers, body = self.server.request('POST', '/stacks', {
+            'stack_name': stack['name'], 'template': template})
+        self.assertEqual(201, code, body)
+        stack['id'] = body['stack']['id']
+        self.assertEqual('CREATE_COMPLETE', self.wait_stack(
+            '%(name)s/%(id)s' % stack, ('CREATE_COMPLETE', 'CREATE_FAILED')))
+        return stack
+
+    def test_dry_run_impact_in_both_command_sets(self):
+        name = 'cli-dry-%s' % os.urandom(3).hex()
+        for file_name, text in (('v1.yaml', _lib('ab', 'xy')),
+                                ('v11.yaml', _lib('ac', 'x'))):
+            with open(os.path.join(self.tmp, file_name), 'w') as f:
+                f.write(text)
+        self.store('create', name, '-t', os.path.join(self.tmp, 'v1.yaml'))
+        caret = self.consumer(name, '^1.0', 'LATEST_MATCHING', reads='y')
+        self.consumer(name, '~1.0.0')
+        self.consumer(name, '1.0.0')
+        new = os.path.join(self.tmp, 'v11.yaml')
+
+        shown = self.store_json('version', 'create', name, '1.1.0', '-t', new,
+                                '--force', '--dry-run', '--impact')
+        self.assertEqual((None, '1.1.0', 0),
+                         (shown['id'], shown['version'],
+                          shown['other_consumers']))
+        self.assertEqual([caret['id']],
+                         [e['stack_id'] for e in shown['impact']])
+        entry = shown['impact'][0]
+        self.assertEqual(
+            ([('c', 'OS::Heat::RandomString')],
+             [('b', 'OS::Heat::RandomString')], ['y'], None),
+            ([(r['resource_name'], r['resource_type'])
+              for r in entry['added']],
+             [(r['resource_name'], r['resource_type'])
+              for r in entry['deleted']],
+             entry['breaks']['outputs'], entry['error']))
+        # Without --force the interface check refuses, as a publish would.
+        self.assert_error(self.store('version', 'create', name, '1.1.0',
+                                     '-t', new, '--dry-run', ok=False),
+                          'breaks the interface')
+
+        legacy = self.heat('template-store-version-create', name, '1.1.0',
+                           '-f', new, '--force', '--dry-run', '--impact').out
+        self.assertIn('Stacks that would move: 1', legacy)
+        self.assertIn('%s (%s), resource r: 1.0.0 on "^1.0", '
+                      'LATEST_MATCHING, moves on its next update' % (
+                          caret['name'], caret['id']), legacy)
+        self.assertIn('  added c (OS::Heat::RandomString)', legacy)
+        self.assertIn('  deleted b (OS::Heat::RandomString)', legacy)
+        self.assertIn('  output y is read but missing', legacy)
+
+        self.assertEqual(['1.0.0'], [v['Version'] for v in self.store_json(
+            'version', 'list', name)])
+        self.assertIn('Stacks that would move: 0', self.heat(
+            'template-store-version-impact', name, '1.0.0').out)

@@ -124,6 +124,9 @@ MATRIX_ROUTES = (
           True),
     Route('publish', 'POST', '/{t}/versions', None,
           {'template': 'PUBLISHED'}, WRITE, True, 201, True),
+    Route('publish_dry_run', 'POST', '/{t}/versions', None,
+          {'template': 'PUBLISHED', 'dry_run': True, 'impact': True},
+          WRITE, True, 200, True),
     Route('resolve', 'GET', '/{t}/resolve', {'version': '^1'}, None, READ,
           False, 200, True),
     Route('version_show', 'GET', '/{t}/versions/{v}', None, None, READ,
@@ -445,6 +448,9 @@ class IsolationMatrixTest(base.TestCase):
         if answer.status >= 400 and writes:
             self.assertEqual(before, db_state(world.projects()),
                              '%s; the refused request wrote' % where)
+        if cell.route == 'publish_dry_run':
+            self.assertEqual(before, db_state(world.projects()),
+                             '%s; the dry run wrote' % where)
         if not sees(cell, world):
             self.check_no_leak(world, answer, sent, where)
             if route.ghost:
@@ -506,6 +512,12 @@ class IsolationMatrixTest(base.TestCase):
             self.assertIn(world.marker, body['resources'], where)
         elif cell.route == 'version_stacks':
             self.assertEqual({'stacks': []}, body, where)
+        elif cell.route == 'publish_dry_run':
+            shown = body['stored_template_version']
+            self.assertEqual(
+                (world.id, None, [], 0),
+                (shown['template_id'], shown['id'], body['impact'],
+                 body['other_consumers']), where)
         elif cell.route == 'version_impact':
             self.assertEqual({'impact': [], 'other_consumers': 0}, body,
                              where)

@@ -302,6 +302,49 @@ class ProductionTest(base.TestCase):
         self.assertIn(shown['id'], self.dep.log('heat-engine-1.log') +
                       self.dep.log('heat-engine-2.log'))
 
+    def row_counts(self):
+        engine = self.dep.db()
+        try:
+            with engine.connect() as conn:
+                return {table: conn.execute(sa.select(
+                    sa.func.count()).select_from(sa.table(table))).scalar()
+                    for table in sa.inspect(conn).get_table_names()}
+        finally:
+            engine.dispose()
+
+    def test_dry_run_impact_previews_on_the_engines_and_writes_nothing(self):
+        # heat-api carries the unpublished bundle to whichever engine
+        # takes the preview, over RabbitMQ; nothing is stored anywhere.
+        name = self.name('dry')
+        self.create_template(name)
+        stack = self.name('dry-stack')
+        body = self.stack_body(stack, name, '^1')
+        body['template']['resources']['w']['properties'][
+            'upgrade_policy'] = 'LATEST_MATCHING'
+        self.api('POST', '/stacks', body, expect=201)
+        _status, shown = self.wait_stack(stack, ('CREATE_COMPLETE',))
+        renamed = dict(CHILD, resources={'pw2': CHILD['resources']['pw']},
+                       outputs={})
+        before = self.row_counts()
+        _s, answer = self.api(
+            'POST', '/stored_templates/%s/versions' % name,
+            {'version': '1.1.0', 'template': renamed, 'force': True,
+             'dry_run': True, 'impact': True}, expect=200)
+        self.assertEqual(before, self.row_counts())
+        self.assertEqual([shown['id']],
+                         [e['stack_id'] for e in answer['impact']])
+        entry = answer['impact'][0]
+        self.assertEqual(
+            (None, ['pw2'], ['pw'], ['password']),
+            (entry['error'], [r['resource_name'] for r in entry['added']],
+             [r['resource_name'] for r in entry['deleted']],
+             entry['breaks']['outputs']))
+        _s, versions = self.api('GET', '/stored_templates/%s/versions' %
+                                name, expect=200)
+        self.assertEqual(['1.0.0'], [
+            v['version'] for v in versions['stored_template_versions']])
+        self.assertNoServerErrors('/stored_templates/%s' % name)
+
     # -- concurrency -------------------------------------------------------
 
     def test_concurrent_publishes_lose_and_duplicate_nothing(self):

@@ -22,7 +22,7 @@ POST_TEMPLATE = {
         'description': common.DESCRIPTION,
         'tags': common.TAGS,
         'visibility': common.VISIBILITY,
-        'version': stored_template_version.POST_VERSION,
+        'version': stored_template_version.FIRST_VERSION,
     },
     'required': ['name'],
     'additionalProperties': False,

@@ -23,7 +23,7 @@ SOURCE_URL = {'type': ['string', 'null'], 'maxLength': 1024,
               'pattern': r'^(https?|git|ssh|file)://\S+$',
               'description': 'an https, http, git, ssh or file URL'}
 
-POST_VERSION = {
+FIRST_VERSION = {
     'type': 'object',
     'properties': {
         'version': {'type': 'string', 'minLength': 1, 'maxLength': 64},
@@ -49,6 +49,15 @@ POST_VERSION = {
     'required': ['template'],
     'additionalProperties': False,
 }
+
+# A publish; the first version of a new template (FIRST_VERSION) has no
+# dry run.
+POST_VERSION = dict(FIRST_VERSION, properties=dict(
+    FIRST_VERSION['properties'],
+    # Judge the version as a publish would, and write nothing: 200.
+    dry_run={'type': 'boolean'},
+    # With dry_run: also the impact report of the unpublished version.
+    impact={'type': 'boolean'}))
 
 PATCH_VERSION = {
     'type': 'object',

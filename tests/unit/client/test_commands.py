@@ -16,9 +16,11 @@ import argparse
 import importlib.metadata
 import io
 import json
+import os
 from unittest import mock
 from urllib import error as url_error
 
+import fixtures
 from heatclient import exc as heat_exc
 from heatclient import shell as heat_shell
 from openstackclient import shell as osc_shell
@@ -42,7 +44,7 @@ OSC_COMMANDS = ('create', 'list', 'show', 'set', 'delete', 'resolve',
 HEAT_COMMANDS = ('create', 'list', 'show', 'update', 'delete',
                  'version-create', 'version-list', 'version-show',
                  'version-delete', 'version-deprecate', 'resolve',
-                 'download', 'sync')
+                 'download', 'sync', 'version-impact')
 
 
 def fault(code, message):
@@ -141,6 +143,57 @@ class OSCCommandsTest(base.BaseTestCase):
         args = parser.parse_args(['web', '--template', 'web.yaml'])
         self.assertIsNone(args.version)
         self.assertRaises(SystemExit, parser.parse_args, ['web'])
+
+    def test_version_create_dry_run_impact(self):
+        command, parser = self.parser('version_create')
+        self.app.stderr = io.StringIO()
+        path = os.path.join(self.useFixture(fixtures.TempDir()).path,
+                            'web.yaml')
+        with open(path, 'w') as f:
+            f.write('heat_template_version: 2021-04-16\n')
+        http = self.app.client_manager.orchestration.http_client
+        entry = {'stack_id': 's1', 'stack_name': 'web1',
+                 'resource_name': 'r', 'current_version': '1.0.0',
+                 'constraint': '^1.0', 'upgrade_policy': 'LATEST_MATCHING',
+                 'moves_on_update': True,
+                 'added': [{'resource_name': 'c',
+                            'resource_type': 'OS::Heat::None'}],
+                 'updated': [], 'deleted': [], 'replaced': [],
+                 'breaks': {'outputs': ['y'], 'parameters': []},
+                 'error': None}
+        http.post.return_value = mock.Mock(
+            headers={'content-type': 'application/json'},
+            json=mock.Mock(return_value={
+                'stored_template_version': {'id': None,
+                                            'version': '1.1.0'},
+                'impact': [entry], 'other_consumers': 0}))
+        columns, row = command.take_action(parser.parse_args(
+            ['web', '1.1.0', '-t', path, '--dry-run', '--impact']))
+        ((url,), kwargs), = http.post.call_args_list
+        self.assertEqual('/stored_templates/web/versions', url)
+        self.assertEqual((True, True, '1.1.0'),
+                         (kwargs['data']['dry_run'], kwargs['data']['impact'],
+                          kwargs['data']['version']))
+        shown = dict(zip(columns, row))
+        self.assertEqual((None, '1.1.0', 0),
+                         (shown['id'], shown['version'],
+                          shown['other_consumers']))
+        self.assertEqual([entry], shown['impact'].machine_readable())
+        self.assertEqual(
+            'web1 (s1), resource r: 1.0.0 on "^1.0", LATEST_MATCHING, '
+            'moves on its next update\n'
+            '  added c (OS::Heat::None)\n'
+            '  output y is read but missing',
+            shown['impact'].human_readable())
+
+    def test_version_create_impact_needs_dry_run(self):
+        command, parser = self.parser('version_create')
+        error = self.assertRaises(
+            osc_exc.CommandError, command.take_action,
+            parser.parse_args(['web', '-t', 'web.yaml', '--impact']))
+        self.assertIn('--dry-run', str(error))
+        http = self.app.client_manager.orchestration.http_client
+        http.post.assert_not_called()
 
     def test_version_set_deprecate_and_activate_exclude_each_other(self):
         _command, parser = self.parser('version_set')

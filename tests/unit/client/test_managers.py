@@ -157,6 +157,32 @@ class VersionManagerTest(ManagerTestCase):
             '/stored_templates/web/versions/1.2.0/impact')
         self.assertEqual(([{'stack_id': 's1'}], 3), found)
 
+    def test_dry_run(self):
+        self.answer('post', {'stored_template_version': {'id': None,
+                                                         'version': '1.1.0'},
+                             'impact': [{'stack_id': 's1'}],
+                             'other_consumers': 2})
+        version, entries, others = self.store.versions.dry_run(
+            'web', impact=True, version='1.1.0', template={'a': 1},
+            description=None)
+        self.http.post.assert_called_once_with(
+            '/stored_templates/web/versions',
+            data={'version': '1.1.0', 'template': {'a': 1},
+                  'dry_run': True, 'impact': True})
+        self.assertEqual(('1.1.0', None, [{'stack_id': 's1'}], 2),
+                         (version.version, version.id, entries, others))
+
+    def test_dry_run_without_impact(self):
+        self.answer('post', {'stored_template_version': {'id': None,
+                                                         'version': '1.0.1'}})
+        version, entries, others = self.store.versions.dry_run(
+            'web', template={'a': 1})
+        self.http.post.assert_called_once_with(
+            '/stored_templates/web/versions',
+            data={'template': {'a': 1}, 'dry_run': True})
+        self.assertEqual(('1.0.1', None, None), (version.version, entries,
+                                                 others))
+
     def test_resolve_encodes_the_constraint(self):
         self.answer('get', {'stored_template_version': VERSION})
         self.store.versions.resolve('web', '>=1.0.0 <2.0.0 || 3.x')

@@ -1,0 +1,367 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""A dry run of a publish, with its impact report, on the embedded Heat.
+
+``lib`` 1.0.0 has resources ``a`` and ``b`` and outputs ``x`` and ``y``;
+three stacks use it on ``^1.0`` (LATEST_MATCHING, reading ``y``),
+``~1.0.0`` and ``1.0.0``. A dry run of 1.1.0, which renames ``b`` to ``c``
+and drops ``y``, reports Heat's preview of exactly the ``^1.0`` stack, and
+afterwards there is no 1.1.0 and no row of any table changed.
+
+The engine previews the unpublished bundle from the preview's files
+(heat_store.candidate); the attacks on that carriage are kept here: a
+forged, tampered, expired or replayed candidate, another project's, and a
+real create or update that carries a good one are all as if it were not
+there.
+"""
+
+import copy
+import json
+import uuid
+
+from oslo_config import cfg
+import sqlalchemy as sa
+
+from heat.common import context as heat_context
+from heat.db import api as heat_db_api
+
+from heat_store import bundle
+from heat_store import candidate
+from tests import base
+from tests.functional import test_impact
+from tests.functional import test_trust_boundary as tb
+
+lib = test_impact.lib
+consumer = test_impact.consumer
+names = test_impact.names
+
+
+def row_counts():
+    """The rows of every table of the database: store's and Heat's."""
+    engine = heat_db_api.get_engine()
+    ctx = heat_context.get_admin_context()
+    tables = sa.inspect(engine).get_table_names()
+    with heat_db_api.context_manager.reader.using(ctx) as session:
+        return {table: session.scalar(sa.select(sa.func.count()).select_from(
+            sa.table(table))) for table in tables}
+
+
+class DryRunImpactTest(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.owner = tb.Project('owner')
+        self.name = 'lib%s' % uuid.uuid4().hex[:8]
+        self.template_id = self.owner.create_template(
+            self.name, lib('ab', 'xy'))['id']
+
+    stack = test_impact.ImpactTest.stack
+
+    def dry_run(self, body, status=200, project=None, template=None):
+        body = dict(body, dry_run=True)
+        return (project or self.owner).expect(
+            status, 'POST', '/stored_templates/%s/versions' % (
+                template or self.name), body)
+
+    def versions(self):
+        return [v['version'] for v in self.owner.expect(
+            200, 'GET', '/stored_templates/%s/versions' % self.name)[
+            'stored_template_versions']]
+
+    def test_dry_run_impact_of_an_unpublished_version(self):
+        caret = self.stack(self.owner, consumer(
+            self.name, '^1.0', 'LATEST_MATCHING', reads='y'))
+        self.stack(self.owner, consumer(self.name, '~1.0.0'))
+        self.stack(self.owner, consumer(self.name, '1.0.0'))
+        before = row_counts()
+
+        answer = self.dry_run({'version': '1.1.0', 'impact': True,
+                               'force': True,
+                               'template': lib('ac', 'x', a_length=8)})
+
+        self.assertEqual(before, row_counts())
+        self.assertEqual(['1.0.0'], self.versions())
+        # What carried the bundle to the engine never comes back.
+        self.assertNotIn(candidate.PREFIX, json.dumps(answer))
+        shown = answer['stored_template_version']
+        self.assertEqual((None, '1.1.0', self.template_id, ['x']),
+                         (shown['id'], shown['version'],
+                          shown['template_id'], sorted(shown['outputs'])))
+        self.assertEqual(bundle.digest(lib('ac', 'x', a_length=8), {}, {}),
+                         shown['digest'])
+        self.assertEqual(0, answer['other_consumers'])
+        self.assertEqual([caret['id']],
+                         [e['stack_id'] for e in answer['impact']])
+        entry = answer['impact'][0]
+        self.assertIsNone(entry['error'])
+        self.assertEqual(('1.0.0', '^1.0', 'LATEST_MATCHING', True),
+                         (entry['current_version'], entry['constraint'],
+                          entry['upgrade_policy'],
+                          entry['moves_on_update']))
+        self.assertEqual([('c', 'OS::Heat::RandomString')],
+                         names(entry['added']))
+        self.assertEqual([('b', 'OS::Heat::RandomString')],
+                         names(entry['deleted']))
+        self.assertEqual([('a', 'OS::Heat::RandomString')],
+                         names(entry['replaced']))
+        self.assertEqual({'outputs': ['y'], 'parameters': []},
+                         entry['breaks'])
+
+    def test_the_dry_run_reports_what_the_published_version_reports(self):
+        self.stack(self.owner, consumer(self.name, '^1.0', reads='y'))
+        new = lib('ac', 'x', a_length=8)
+        dry = self.dry_run({'version': '1.1.0', 'impact': True,
+                            'force': True, 'template': new})
+        self.owner.expect(201, 'POST', '/stored_templates/%s/versions' %
+                          self.name, {'version': '1.1.0', 'template': new,
+                                      'force': True})
+        real = self.owner.expect(200, 'GET',
+                                 '/stored_templates/%s/versions/1.1.0/impact'
+                                 % self.name)
+        self.assertEqual(real['impact'], dry['impact'])
+
+    def test_child_files_and_environment_reach_the_preview(self):
+        def bundle_of(inner):
+            root = {'heat_template_version': test_impact.HOT,
+                    'parameters': {'greeting': {'type': 'string'}},
+                    'resources': {'kid': {
+                        'type': 'nested/child.yaml',
+                        'properties': {'text': {'get_param': 'greeting'}}}}}
+            child = ('heat_template_version: %s\n'
+                     'parameters: {text: {type: string}}\n'
+                     'resources:\n'
+                     '  %s:\n'
+                     '    type: OS::Heat::Value\n'
+                     '    properties: {value: {get_file: data.txt}}\n' %
+                     (test_impact.HOT, inner))
+            return {'template': root,
+                    'files': {'nested/child.yaml': child,
+                              'nested/data.txt': 'data\n'},
+                    'environment': {'parameter_defaults': {
+                        'greeting': 'hi'}}}
+
+        name = 'kids%s' % uuid.uuid4().hex[:8]
+        self.owner.expect(201, 'POST', '/stored_templates', {
+            'name': name, 'version': dict(bundle_of('inner'),
+                                          version='1.0.0')})
+        mine = self.stack(self.owner, consumer(name, '^1.0'))
+        # NOTE: Heat's preview shows the resource as it is, outputs
+        # included, and Heat caches the attribute values of the nested
+        # stack's resources the first time any call shows its outputs
+        # (GET /stacks/... does it too): a cache of the stack as it is,
+        # not the dry run's. Show it first, so that the count below
+        # measures the dry run alone.
+        links = self.owner.expect(200, 'GET', '/stacks/%s/%s/resources/r'
+                                  % (mine['stack_name'], mine['id']))[
+            'resource']['links']
+        nested, = [link['href'] for link in links if link['rel'] == 'nested']
+        self.owner.expect(200, 'GET', nested[nested.index('/stacks/'):])
+        before = row_counts()
+        answer = self.dry_run(dict(bundle_of('renamed'), version='1.1.0',
+                                   impact=True), template=name)
+        self.assertEqual(before, row_counts())
+        entry, = answer['impact']
+        self.assertEqual((mine['id'], None),
+                         (entry['stack_id'], entry['error']))
+        self.assertEqual(([('renamed', 'OS::Heat::Value')],
+                          [('inner', 'OS::Heat::Value')]),
+                         (names(entry['added']), names(entry['deleted'])))
+
+    def test_a_dry_run_refuses_as_a_publish_does(self):
+        before = row_counts()
+        # The interface check: y is gone.
+        self.dry_run({'version': '1.1.0', 'template': lib('ac', 'x')}, 409)
+        self.dry_run({'version': '1.1.0', 'impact': True,
+                      'template': lib('ac', 'x')}, 409)
+        # An existing version.
+        self.dry_run({'version': '1.0.0', 'template': lib('ab', 'xy')}, 409)
+        # The engine's validation.
+        broken = lib('ab', 'xy')
+        broken['resources']['a']['type'] = 'OS::No::Such'
+        self.dry_run({'version': '1.1.0', 'template': broken}, 400)
+        # A file the server would have to fetch.
+        fetches = lib('ab', 'xy')
+        fetches['resources']['a']['type'] = 'http://169.254.169.254/x.yaml'
+        self.dry_run({'version': '1.1.0', 'template': fetches}, 400)
+        # impact is for a dry run only.
+        self.owner.expect(400, 'POST', '/stored_templates/%s/versions' %
+                          self.name, {'version': '1.1.0', 'impact': True,
+                                      'template': lib('ab', 'xy')})
+        # A first version has no dry run.
+        self.owner.expect(400, 'POST', '/stored_templates', {
+            'name': 'n%s' % uuid.uuid4().hex[:8], 'version': {
+                'template': lib('ab', 'xy'), 'dry_run': True}})
+        self.assertEqual(before, row_counts())
+        self.assertEqual(['1.0.0'], self.versions())
+
+    def test_the_next_patch_and_quotas_as_a_publish(self):
+        answer = self.dry_run({'template': lib('ab', 'xyz')})
+        self.assertEqual('1.0.1',
+                         answer['stored_template_version']['version'])
+        self.assertNotIn('impact', answer)
+        cfg.CONF.set_override('max_versions_per_template', 1,
+                              group='template_store')
+        self.addCleanup(cfg.CONF.clear_override,
+                        'max_versions_per_template', group='template_store')
+        self.dry_run({'template': lib('ab', 'xyz')}, 413)
+
+    def test_only_the_owner_dry_runs(self):
+        member = tb.Project('member')
+        self.owner.expect(200, 'PATCH', '/stored_templates/%s' % self.name,
+                          {'visibility': 'shared'})
+        self.owner.expect(201, 'POST', '/stored_templates/%s/members' %
+                          self.name, {'project_id': member.id})
+        before = row_counts()
+        self.dry_run({'template': lib('ab', 'xyz'), 'impact': True}, 403,
+                     project=member, template=self.template_id)
+        # Not visible at all: 404, as if it did not exist.
+        self.dry_run({'template': lib('ab', 'xyz'), 'impact': True}, 404,
+                     project=tb.Project('stranger'),
+                     template=self.template_id)
+        self.assertEqual(before, row_counts())
+
+
+class CandidateAttackTest(base.TestCase):
+    """The candidate carriage, attacked through Heat's own API.
+
+    Each attack sends the reserved keys in a stack's files as a user can:
+    a good candidate (signed here, as heat-api signs it) is honoured by
+    Heat's update preview of its own project's stack, and by nothing else.
+    """
+
+    def setUp(self):
+        super().setUp()
+        self.owner = tb.Project('owner')
+        self.name = 'lib%s' % uuid.uuid4().hex[:8]
+        self.template_id = self.owner.create_template(
+            self.name, lib('ab', 'xy'))['id']
+        self.new = lib('ac', 'x', a_length=8)
+
+    stack = test_impact.ImpactTest.stack
+
+    def candidate(self, project=None, version='1.1.0', template=None,
+                  lifetime=60, template_id=None):
+        new = template or self.new
+        return candidate.pack(
+            (project or self.owner).id, template_id or self.template_id,
+            version, new, {}, {}, bundle.digest(new, {}, {}), [], lifetime)
+
+    def moved(self, version='1.1.0', template_id=None):
+        return consumer(template_id or self.template_id, version, reads='x')
+
+    def heat_preview(self, project, stack, files):
+        return project.call('PATCH', '/stacks/%s/%s/preview' % (
+            stack['stack_name'], stack['id']),
+            {'template': self.moved(), 'files': files},
+            query={'show_nested': 'True'})
+
+    def assertNotHonoured(self, answer):
+        status, payload = answer
+        self.assertEqual(400, status, payload)
+        self.assertIn('no active version', payload['error']['message'])
+
+    def test_heat_previews_a_good_candidate_of_its_own_project(self):
+        # The control: what every attack below must not get.
+        mine = self.stack(self.owner, consumer(self.name, '^1.0'))
+        status, payload = self.heat_preview(self.owner, mine,
+                                            self.candidate())
+        self.assertEqual(200, status, payload)
+        added = [r['resource_name'] for r in payload['resource_changes'][
+            'added']]
+        self.assertIn('c', added)
+
+    def test_forged_tampered_or_expired_candidates_are_ignored(self):
+        mine = self.stack(self.owner, consumer(self.name, '^1.0'))
+        forged = self.candidate()
+        manifest = candidate.json.loads(forged[candidate.MANIFEST])
+        manifest['signature'] = '0' * 64
+        forged[candidate.MANIFEST] = candidate.json.dumps(manifest)
+        self.assertNotHonoured(self.heat_preview(self.owner, mine, forged))
+
+        tampered = self.candidate()
+        other_content = copy.deepcopy(self.new)
+        other_content['resources']['d'] = other_content['resources']['c']
+        tampered[candidate.TEMPLATE] = candidate.json.dumps(other_content)
+        self.assertNotHonoured(self.heat_preview(self.owner, mine, tampered))
+
+        expired = self.candidate(lifetime=-3600)
+        self.assertNotHonoured(self.heat_preview(self.owner, mine, expired))
+
+        # Made for another version than the one the resource asks for.
+        self.assertNotHonoured(self.heat_preview(
+            self.owner, mine, self.candidate(version='1.2.0')))
+
+    def test_another_project_can_neither_replay_nor_impersonate(self):
+        self.owner.expect(200, 'PATCH', '/stored_templates/%s' % self.name,
+                          {'visibility': 'shared'})
+        other = tb.Project('other')
+        self.owner.expect(201, 'POST', '/stored_templates/%s/members' %
+                          self.name, {'project_id': other.id})
+        theirs = self.stack(other, consumer(self.template_id, '^1.0'))
+        # The owner's candidate, replayed by another project.
+        self.assertNotHonoured(self.heat_preview(other, theirs,
+                                                 self.candidate()))
+        # Signed for the other project, but of a template it does not own:
+        # only an owner previews an unpublished version of a template.
+        self.assertNotHonoured(self.heat_preview(
+            other, theirs, self.candidate(project=other)))
+
+    def test_a_real_create_or_update_never_honours_a_candidate(self):
+        before = row_counts()
+        other = self.owner.call('POST', '/stacks', {
+            'stack_name': 'st%s' % uuid.uuid4().hex[:10],
+            'template': self.moved(), 'files': self.candidate()})
+        self.assertNotHonoured(other)
+        # Nor Heat's preview of a new stack: only an update preview.
+        self.assertNotHonoured(self.owner.call('POST', '/stacks/preview', {
+            'stack_name': 'st%s' % uuid.uuid4().hex[:10],
+            'template': self.moved(), 'files': self.candidate()}))
+        self.assertEqual(before, row_counts())
+
+        mine = self.stack(self.owner, consumer(self.name, '^1.0'))
+        for method in ('PUT', 'PATCH'):
+            answer = self.owner.call(
+                method, '/stacks/%s/%s' % (mine['stack_name'], mine['id']),
+                {'template': self.moved(), 'files': self.candidate(),
+                 'parameters': {}})
+            self.assertNotHonoured(answer)
+        shown = self.owner.expect(200, 'GET', '/stacks/%s/%s' % (
+            mine['stack_name'], mine['id']))['stack']
+        self.assertEqual(
+            ('CREATE_COMPLETE', [{'output_key': 'version',
+                                  'output_value': '1.0.0'}]),
+            (shown['stack_status'],
+             [{k: o[k] for k in ('output_key', 'output_value')}
+              for o in shown['outputs']]))
+        self.assertEqual(['1.0.0'], [v['version'] for v in self.owner.expect(
+            200, 'GET', '/stored_templates/%s/versions' % self.name)[
+            'stored_template_versions']])
+
+    def test_a_dry_run_never_sends_the_stacks_own_reserved_keys(self):
+        # A stack that carries the keys itself (a good candidate, say)
+        # gets the dry run's candidate in the preview, never its own.
+        name = 'st%s' % uuid.uuid4().hex[:10]
+        created = self.owner.expect(201, 'POST', '/stacks', {
+            'stack_name': name,
+            'template': consumer(self.name, '^1.0', 'LATEST_MATCHING'),
+            'files': self.candidate(template=lib('ab', 'xy', a_length=9))})
+        stack = self.owner.wait(name, created['stack']['id'])
+        self.assertEqual('CREATE_COMPLETE', stack['stack_status'])
+        answer = self.owner.expect(
+            200, 'POST', '/stored_templates/%s/versions' % self.name,
+            {'version': '1.1.0', 'dry_run': True, 'impact': True,
+             'force': True, 'template': self.new})
+        entries = [e for e in answer['impact']
+                   if e['stack_id'] == created['stack']['id']]
+        self.assertEqual([('c', 'OS::Heat::RandomString')],
+                         names(entries[0]['added']))
