@@ -33,14 +33,18 @@ is the child's entry point.
 import argparse
 import grp
 import json
+import logging
 import os
 import pwd
 import secrets
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+
+LOG = logging.getLogger(__name__)
 
 REGION = 'RegionOne'
 DOMAIN = 'Default'
@@ -393,8 +397,9 @@ class DevKeystone(object):
                 self._set_up = True
             self.write_clouds()
         except BaseException:
-            # Leave no Keystone behind a start that failed; the error
-            # itself goes on to the caller.
+            # Leave no Keystone behind a start that failed (interrupted
+            # included); the error itself goes on to the caller.
+            LOG.warning('Keystone did not start; stopping its process')
             self.stop()
             raise
         return self
@@ -434,6 +439,16 @@ def serve(host, port):
     sys.argv = sys.argv[:1]
     app = keystone_wsgi.initialize_public_application()
     server = wsgi_server.make_server(host, port, app)
+    parent = os.getppid()
+
+    def watch_parent():
+        # A parent killed outright (SIGKILL) cannot stop its Keystone:
+        # leave with it.
+        while os.getppid() == parent:
+            time.sleep(1)
+        server.shutdown()
+
+    threading.Thread(target=watch_parent, daemon=True).start()
     try:
         server.serve_forever(poll_interval=0.2)
     finally:
@@ -455,6 +470,9 @@ def main(argv=None):
     warnings.filterwarnings('ignore', message=r'(?s).*Eventlet is deprecated')
 
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+    # Ctrl-C reaches the whole process group: heat-store-dev stops
+    # Keystone itself once Heat has stopped.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     serve(args.host, args.port)
     return 0
 
