@@ -174,22 +174,32 @@ class KeystoneStack(object):
         return json.loads(text) if text else None
 
     def project_id(self, name):
+        """The id of a project of the development cloud, by name."""
         if name not in self._ids:
-            # Projects are looked up as the admin, who needs admin's id
-            # first: ask with an unscoped token's view of the catalog.
-            status, headers, text = _http(
-                'POST', self.auth_url + '/auth/tokens', {'auth': {
-                    'identity': {'methods': ['password'], 'password': {
-                        'user': {'name': 'admin',
-                                 'domain': {'id': 'default'},
-                                 'password': self.passwords['admin']}}},
-                    'scope': {'project': {
-                        'name': name, 'domain': {'id': 'default'}}}}})
-            if status != 201:
-                raise RuntimeError('project %s: %s %s' % (name, status,
-                                                          text))
-            self._ids[name] = json.loads(text)['token']['project']['id']
+            if name == 'admin':
+                # The admin's own project, from a token scoped by name.
+                status, _headers, text = _http(
+                    'POST', self.auth_url + '/auth/tokens', {'auth': {
+                        'identity': {'methods': ['password'], 'password': {
+                            'user': {'name': 'admin',
+                                     'domain': {'id': 'default'},
+                                     'password': self.passwords['admin']}}},
+                        'scope': {'project': {
+                            'name': name, 'domain': {'id': 'default'}}}}})
+                if status != 201:
+                    raise RuntimeError('project %s: %s %s' % (name, status,
+                                                              text))
+                self._ids[name] = json.loads(text)['token']['project']['id']
+            else:
+                [project] = self.keystone('GET', '/projects?name=%s' %
+                                          name)['projects']
+                self._ids[name] = project['id']
         return self._ids[name]
+
+    def user_id_of(self, name):
+        """The id of a user of the development cloud (``demo``...)."""
+        [user] = self.keystone('GET', '/users?name=%s' % name)['users']
+        return user['id']
 
     def role_id(self, name):
         key = 'role:%s' % name

@@ -167,15 +167,27 @@ for _cell in key_cells():
 # -- the trust boundary -------------------------------------------------------
 
 class KeystoneProject(tb.Project):
-    """tb.Project as a real Keystone project, called with real tokens."""
+    """tb.Project as a real Keystone project, called with real tokens.
 
-    def __init__(self, label):
+    A new project, where the test users hold their roles; or, with
+    ``user``, an existing project (by name) that user alone calls.
+    """
+
+    def __init__(self, label, user=None):
         self.label = label
-        self.id = cloud().new_project(label)
+        self.user = user
+        if user is None:
+            self.id = cloud().new_project(label)
+        else:
+            self.id = cloud().project_id(label)
 
     def call(self, method, path, body=None, query=None, role='member'):
+        token = None
+        if self.user is not None:
+            token = cloud().token(self.user, self.id)
         status, _headers, text = cloud().call(
-            method, '/v1/%s%s' % (self.id, path), self.id, role, body, query)
+            method, '/v1/%s%s' % (self.id, path), self.id, role, body, query,
+            token=token)
         return status, (json.loads(text) if text else None)
 
 
@@ -256,12 +268,14 @@ class KeystoneStackTest(base.TestCase):
                 {'id': stack_id}).one()
 
     def test_member_builds_stored_template_and_nested_stack(self):
-        p = self.project
-        p.create_template('kschild', CHILD)
+        # The demo member of the demo project, as heat-store-demo is.
+        p = KeystoneProject('demo', user='demo')
+        p.created_name = 'kschild%s' % uuid.uuid4().hex[:6]
+        p.create_template(p.created_name, CHILD)
         name = 'ks%s' % uuid.uuid4().hex[:8]
         created = p.expect(201, 'POST', '/stacks', {
             'stack_name': name,
-            'template': both_kinds_of_nesting('kschild')})
+            'template': both_kinds_of_nesting(p.created_name)})
         stack = p.wait(name, created['stack']['id'])
         self.assertEqual('CREATE_COMPLETE', stack['stack_status'],
                          stack['stack_status_reason'])
@@ -274,21 +288,23 @@ class KeystoneStackTest(base.TestCase):
         trust_id, trustor, password, username = self.user_creds(
             stack['id'])
         self.assertTrue(trust_id)
-        self.assertEqual(cloud().user_id('member'), trustor)
+        self.assertEqual(cloud().user_id_of('demo'), trustor)
         self.assertEqual((None, None), (password, username))
         # The stored template's stack is a nested stack; OS::Heat::Stack
         # made a top-level stack through Heat's API with the member's
         # trust. Both are the project's own, each with a project of its
         # own in the stack user domain.
-        listed = p.expect(200, 'GET', '/stacks',
-                          query={'show_nested': 'true'})['stacks']
+        listed = [s for s in p.expect(200, 'GET', '/stacks', query={
+            'show_nested': 'true'})['stacks']
+            if s['stack_name'].startswith(name)]
+        self.assertEqual(3, len(listed), listed)
         by_name = {s['stack_name'].rsplit('-', 1)[0]: s for s in listed}
         self.assertEqual(stack['id'], by_name[name + '-stored']['parent'],
                          listed)
         self.assertIsNone(by_name[name + '-nested']['parent'], listed)
         for shown in listed:
             self.assertIn('/v1/%s/' % p.id, shown['links'][0]['href'])
-            self.assertEqual('kt-member', shown['stack_owner'])
+            self.assertEqual('demo', shown['stack_owner'])
             self.assertTrue(shown['stack_user_project_id'], shown)
         # And the member deletes it all again, through the trust.
         p.expect(204, 'DELETE', '/stacks/%s/%s' % (name, stack['id']))
