@@ -149,7 +149,9 @@ def throughput(args, target):
             client.check('POST', '/stored_templates', {
                 'name': name, 'version': dict(bundle(0), version='1.0.0')})
             publishers.append(Publisher(client, name))
-        run_clients(publishers[:1], 2)          # warm-up
+        # Warm-up: every client once, and so every heat-api worker of a
+        # deployment.
+        run_clients(publishers, 2)
         for p in publishers:
             p.latencies = []
         totals = {1: [0, 0.0], CLIENTS: [0, 0.0]}
