@@ -14,6 +14,13 @@
 
 Each script prints the machine and date it ran on, then every figure on a
 line of its own, ``name: value``. A watchdog bounds every script in time.
+
+What a script measures is its target: by default an embedded
+``heat-store-dev`` (one process, SQLite) started for the run; with
+``--deployment DIR`` the production-shaped deployment of
+``tools/deploy_production.py`` in DIR (heat-api under gunicorn, several
+heat-engine processes, MariaDB, RabbitMQ), the one running there or one
+started for the run and stopped at its end.
 """
 
 import datetime
@@ -21,6 +28,7 @@ import http.client
 import json
 import os
 import platform
+import secrets
 import statistics
 import subprocess
 import sys
@@ -33,6 +41,16 @@ if REPO not in sys.path:
     sys.path.insert(0, REPO)
 
 HOT = '2018-08-31'
+DEPLOY_TOOL = os.path.join(REPO, 'tools', 'deploy_production.py')
+DEPLOYMENT_STATE = 'deployment.json'
+
+
+def run_tag():
+    """A suffix that keeps one run's names apart from an earlier run's.
+
+    A deployment outlives a run: its stored templates and stacks stay.
+    """
+    return secrets.token_hex(3)
 
 
 def _cpu_model():
@@ -127,7 +145,8 @@ def print_ratio(label, value, target=None, comparison='<='):
 class Client(object):
     """A small JSON-over-HTTP client, one connection per request.
 
-    The embedded server speaks HTTP/1.0 and closes each connection.
+    The embedded server speaks HTTP/1.0 and closes each connection; so do
+    gunicorn's sync workers of a deployment.
     """
 
     def __init__(self, root, project='admin'):
@@ -135,6 +154,15 @@ class Client(object):
         self.host = parsed.hostname
         self.port = parsed.port
         self.prefix = '/v1/%s' % project
+
+    @classmethod
+    def for_endpoint(cls, endpoint):
+        """A client of ``http://host:port/v1/{project}``."""
+        parsed = urllib.parse.urlsplit(endpoint)
+        version, project = parsed.path.strip('/').split('/')
+        if version != 'v1':
+            raise ValueError('not a Heat v1 endpoint: %s' % endpoint)
+        return cls('%s://%s' % (parsed.scheme, parsed.netloc), project)
 
     def request(self, method, path, body=None, raw=False, timeout=120):
         conn = http.client.HTTPConnection(self.host, self.port,
@@ -178,6 +206,159 @@ def start_server(extra_args=()):
     print('server start (s): %.2f' % (time.monotonic() - started))
     sys.stdout.flush()
     return server
+
+
+def add_run_options(parser, budget):
+    """``--budget`` (seconds) and ``--deployment DIR``."""
+    parser.add_argument('--budget', type=int, default=budget,
+                        help='give up after this many seconds (default '
+                             '%d)' % budget)
+    parser.add_argument(
+        '--deployment', metavar='DIR', type=os.path.abspath,
+        help='measure the production-shaped deployment in DIR '
+             '(tools/deploy_production.py: gunicorn heat-api, several '
+             'heat-engine, MariaDB, RabbitMQ): the one running there, or '
+             'one started now and stopped at the end. Default: an embedded '
+             'heat-store-dev (one process, SQLite)')
+
+
+class EmbeddedTarget(object):
+    """``heat-store-dev --no-leaf-sleep`` in a subprocess, for one run."""
+
+    kind = 'embedded'
+    # Its data goes with it: nothing of the run outlives it.
+    outlives_run = False
+
+    def __init__(self, extra_args=()):
+        self.extra_args = tuple(extra_args)
+        self.server = None
+
+    def open(self):
+        print('target: embedded heat-store-dev (one process, SQLite)')
+        self.server = start_server(self.extra_args)
+        return self
+
+    def client(self):
+        return Client(self.server.root)
+
+    def stop(self):
+        if self.server is not None:
+            self.server.stop()
+
+
+def _deploy_tool(args, timeout):
+    return subprocess.run([sys.executable, DEPLOY_TOOL] + list(args),
+                          capture_output=True, text=True, timeout=timeout)
+
+
+class DeploymentTarget(object):
+    """The deployment of ``tools/deploy_production.py`` in a directory.
+
+    One found running there is used and left running; one this run starts
+    is stopped by :meth:`stop` (processes, database and vhost; the
+    configuration and logs stay in the directory).
+    """
+
+    kind = 'deployment'
+    # Seconds the tool may take to start one (it cleans up after itself).
+    start_timeout = 150
+
+    def __init__(self, directory):
+        self.dir = directory
+        # Set once this run has started it (and is to stop it).
+        self.created = False
+        self.info = None
+
+    @property
+    def outlives_run(self):
+        return not self.created
+
+    def state_path(self):
+        return os.path.join(self.dir, DEPLOYMENT_STATE)
+
+    def open(self):
+        if os.path.exists(self.state_path()):
+            result = _deploy_tool(['status', '--dir', self.dir], 60)
+            if result.returncode:
+                raise RuntimeError(
+                    'the deployment in %s is not whole (stop it, or name '
+                    'another directory):\n%s%s' % (
+                        self.dir, result.stdout, result.stderr[-2000:]))
+        else:
+            # Set first: a watchdog that fires during start still stops it.
+            self.created = True
+            started = time.monotonic()
+            result = _deploy_tool(
+                ['start', '--dir', self.dir, '--json',
+                 '--timeout', str(self.start_timeout)],
+                self.start_timeout + 60)
+            if result.returncode:
+                raise RuntimeError('the deployment did not start:\n%s%s' % (
+                    result.stdout, result.stderr[-6000:]))
+            print('deployment start (s): %.2f' % (time.monotonic() -
+                                                  started))
+        with open(self.state_path()) as f:
+            self.info = json.load(f)
+        for line in self.describe():
+            print(line)
+        sys.stdout.flush()
+        return self
+
+    def describe(self):
+        info = self.info
+        return [
+            'target: deployment in %s (%s)' % (
+                self.dir, 'started for this run' if self.created
+                else 'found running, left running'),
+            'deployment heat-api: gunicorn, %d sync workers' %
+            info['api_workers'],
+            'deployment heat-engine: %d processes, num_engine_workers 1' %
+            info['engines'],
+            'deployment database: %s' % self._database_version(),
+            'deployment messaging: RabbitMQ, vhost %s' % info['vhost'],
+        ]
+
+    def _database_version(self):
+        import sqlalchemy as sa
+        engine = sa.create_engine(self.info['database'],
+                                  poolclass=sa.pool.NullPool)
+        try:
+            with engine.connect() as conn:
+                return 'MySQL/MariaDB %s' % conn.exec_driver_sql(
+                    'SELECT VERSION()').scalar()
+        except Exception as exc:  # noqa: BLE001 - a label only
+            return 'MySQL/MariaDB (version unknown: %s)' % (
+                str(exc).splitlines()[0])
+        finally:
+            engine.dispose()
+
+    def client(self):
+        return Client.for_endpoint(self.info['endpoint'])
+
+    def stop(self):
+        if not self.created:
+            return
+        self.created = False
+        result = _deploy_tool(['stop', '--dir', self.dir], 180)
+        sys.stdout.write('deployment stopped%s\n' % (
+            '' if result.returncode == 0 else
+            ' with errors:\n' + result.stderr[-2000:]))
+        sys.stdout.flush()
+
+
+def target_for(args, extra_args=()):
+    """The target ``args`` (with :func:`add_run_options`) names."""
+    if getattr(args, 'deployment', None):
+        return DeploymentTarget(args.deployment)
+    return EmbeddedTarget(extra_args)
+
+
+def begin(script, args, extra_args=()):
+    """Arm the watchdog, print the machine; the target, not yet opened."""
+    target = target_for(args, extra_args)
+    watchdog(args.budget, target.stop)
+    print_machine(script)
+    return target
 
 
 def read_status(pid, key):

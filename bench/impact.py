@@ -12,14 +12,16 @@
 
 """Impact preview of a version for 1, 10 and 50 consumer stacks.
 
-One server (``heat-store-dev --no-leaf-sleep``, default ``[template_store]
-impact_timeout`` and ``impact_workers``). For each consumer count N, a
-stored template of its own (so that the count is exact) is published as
-1.0.0 (an ``OS::Heat::RandomString`` and an ``OS::Heat::None``), N stacks
-are created each with one ``OS::Heat::StoredTemplate`` on ``^1.0`` (a few
-at a time, each waited for until CREATE_COMPLETE), then 1.1.0 is published
-with the RandomString's length changed (Heat previews it as replaced), so
-that each preview has work to do.
+One server (``heat-store-dev --no-leaf-sleep``, or with ``--deployment DIR``
+the production-shaped deployment there; default ``[template_store]
+impact_timeout`` and ``impact_workers`` either way). For each consumer
+count N, a stored template of its own (so that the count is exact) is
+published as 1.0.0 (an ``OS::Heat::RandomString`` and an
+``OS::Heat::None``), N stacks are created each with one
+``OS::Heat::StoredTemplate`` on ``^1.0`` (a few at a time, each waited for
+until CREATE_COMPLETE), then 1.1.0 is published with the RandomString's
+length changed (Heat previews it as replaced), so that each preview has
+work to do.
 
 Then ``GET .../versions/1.1.0/impact`` is timed, the counts alternating in
 each round. Every answer is checked: N consumers, none with an error, each
@@ -27,6 +29,7 @@ showing the replaced resource; a run that fails the check stops the script
 rather than print a figure. Per consumer is the request's time / N.
 
     .venv/bin/python bench/impact.py [--counts 1,10,50] [--rounds 5]
+        [--deployment DIR]
 """
 
 import argparse
@@ -82,8 +85,12 @@ def wait_created(client, path, timeout):
 
 
 def create_consumers(client, template, count, batch):
-    """``count`` stacks on ``^1.0`` of ``template``, ``batch`` at a time."""
+    """``count`` stacks on ``^1.0`` of ``template``, ``batch`` at a time.
+
+    Returns their paths.
+    """
     names = ['%s-st%d' % (template, i) for i in range(count)]
+    paths = []
     for start in range(0, count, batch):
         errors = []
 
@@ -91,8 +98,9 @@ def create_consumers(client, template, count, batch):
             try:
                 body, _loc = client.check('POST', '/stacks',
                                           consumer_body(template, name))
-                wait_created(client, '/stacks/%s/%s' % (
-                    name, body['stack']['id']), 120)
+                path = '/stacks/%s/%s' % (name, body['stack']['id'])
+                paths.append(path)
+                wait_created(client, path, 120)
             except Exception as exc:  # noqa: BLE001 - raised below
                 errors.append(exc)
 
@@ -104,6 +112,7 @@ def create_consumers(client, template, count, batch):
             thread.join()
         if errors:
             raise errors[0]
+    return paths
 
 
 def check_report(report, count):
@@ -138,7 +147,7 @@ def time_impact(client, template, count):
     return elapsed
 
 
-def main():
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--counts', default='1,10,50',
                         help='consumer counts, the first the reference '
@@ -149,19 +158,14 @@ def main():
                         help='untimed requests per count first (default 1)')
     parser.add_argument('--batch', type=int, default=5,
                         help='stacks created at a time (default 5)')
-    parser.add_argument('--budget', type=int, default=1200,
-                        help='give up after this many seconds')
-    args = parser.parse_args()
+    _common.add_run_options(parser, budget=1200)
+    return parser.parse_args(argv)
+
+
+def main():
+    args = parse_args()
     counts = [int(c) for c in args.counts.split(',')]
-
-    server = None
-
-    def cleanup():
-        if server is not None:
-            server.stop()
-
-    _common.watchdog(args.budget, cleanup)
-    _common.print_machine('impact')
+    target = _common.begin('impact', args)
     print('consumer counts: %s; %d timed requests each (alternating, '
           'after %d warm-up each)' % (', '.join(map(str, counts)),
                                       args.rounds, args.warmup))
@@ -169,18 +173,20 @@ def main():
     sys.stdout.flush()
     # futurist imports eventlet, which warns on import.
     warnings.filterwarnings('ignore', message=r'(?s).*Eventlet is deprecated')
-    server = _common.start_server()
+    tag = _common.run_tag()
     try:
-        client = _common.Client(server.root)
+        client = target.open().client()
         templates = {}
+        stacks = []
         for count in counts:
-            name = 'bench-impact-%d' % count
+            name = 'bench-impact-%s-%d' % (tag, count)
             templates[count] = name
             client.check('POST', '/stored_templates', {
                 'name': name, 'version': {'version': '1.0.0',
                                           'template': library(8)}})
             started = time.monotonic()
-            create_consumers(client, name, count, args.batch)
+            stacks.extend(create_consumers(client, name, count,
+                                           args.batch))
             print('create %d consumer stacks (s): %.1f' %
                   (count, time.monotonic() - started))
             client.check('POST', '/stored_templates/%s/versions' % name,
@@ -205,8 +211,13 @@ def main():
             _common.print_ratio(
                 'ratio per consumer %d/%d (median)' % (count, reference),
                 per_consumer[count] / per_consumer[reference], 1.0)
+        if target.outlives_run:
+            # Deleted, not waited for; the stored templates stay (each
+            # is in use until its consumers are gone).
+            for path in stacks:
+                client.check('DELETE', path)
     finally:
-        server.stop()
+        target.stop()
 
 
 if __name__ == '__main__':

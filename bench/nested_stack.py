@@ -21,11 +21,12 @@ Four kinds of stack, each holding the same one-resource bundle
 - stack:    ``OS::Heat::Stack`` with the child inlined as a string;
 - flat:     the RandomString resource directly in the stack.
 
-One server (``heat-store-dev --no-leaf-sleep``), kinds alternating in each
-round, each run timed from the create request until the stack is
-CREATE_COMPLETE, then from the delete request until it is gone.
+One server (``heat-store-dev --no-leaf-sleep``, or with ``--deployment DIR``
+the production-shaped deployment there), kinds alternating in each round,
+each run timed from the create request until the stack is CREATE_COMPLETE,
+then from the delete request until it is gone.
 
-    .venv/bin/python bench/nested_stack.py [--runs 12]
+    .venv/bin/python bench/nested_stack.py [--runs 12] [--deployment DIR]
 """
 
 import argparse
@@ -51,13 +52,13 @@ KINDS = ('stored', 'provider', 'stack', 'flat')
 POLL = 0.01
 
 
-def stack_body(kind, name):
+def stack_body(kind, name, child_name):
     hot = {'heat_template_version': _common.HOT}
     files = {}
     if kind == 'stored':
         hot['resources'] = {'child': {
             'type': 'OS::Heat::StoredTemplate',
-            'properties': {'template': 'bench-child', 'version': '^1'}}}
+            'properties': {'template': child_name, 'version': '^1'}}}
     elif kind == 'provider':
         hot['resources'] = {'child': {'type': 'child.yaml'}}
         files = {'child.yaml': CHILD}
@@ -89,9 +90,10 @@ def wait_status(client, path, done, timeout):
     raise RuntimeError('%s: not done in %ds' % (path, timeout))
 
 
-def one_run(client, kind, name):
+def one_run(client, kind, name, child_name):
     started = time.monotonic()
-    body, _loc = client.check('POST', '/stacks', stack_body(kind, name))
+    body, _loc = client.check('POST', '/stacks',
+                              stack_body(kind, name, child_name))
     path = '/stacks/%s/%s' % (name, body['stack']['id'])
     wait_status(client, path, ('CREATE_COMPLETE',), 60)
     created = time.monotonic()
@@ -101,32 +103,28 @@ def one_run(client, kind, name):
     return created - started, deleted - created, deleted - started
 
 
-def main():
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--runs', type=int, default=12,
                         help='timed runs of each kind (default 12, >= 10 '
                              'for the published figures)')
     parser.add_argument('--warmup', type=int, default=1,
                         help='untimed runs of each kind first (default 1)')
-    parser.add_argument('--budget', type=int, default=900,
-                        help='give up after this many seconds')
-    args = parser.parse_args()
+    _common.add_run_options(parser, budget=900)
+    return parser.parse_args(argv)
 
-    server = None
 
-    def cleanup():
-        if server is not None:
-            server.stop()
-
-    _common.watchdog(args.budget, cleanup)
-    _common.print_machine('nested_stack')
+def main():
+    args = parse_args()
+    target = _common.begin('nested_stack', args)
     print('runs per kind: %d (alternating, after %d warm-up each)' %
           (args.runs, args.warmup))
-    server = _common.start_server()
+    tag = _common.run_tag()
+    child_name = 'bench-child-%s' % tag
     try:
-        client = _common.Client(server.root)
+        client = target.open().client()
         client.check('POST', '/stored_templates', {
-            'name': 'bench-child', 'version': {'template': CHILD}})
+            'name': child_name, 'version': {'template': CHILD}})
         times = {k: [] for k in KINDS}
         creates = {k: [] for k in KINDS}
         deletes = {k: [] for k in KINDS}
@@ -135,7 +133,8 @@ def main():
             order = KINDS[rnd % 4:] + KINDS[:rnd % 4]
             for kind in order:
                 c, d, total = one_run(client, kind,
-                                      'bench-%s-%d' % (kind, rnd))
+                                      'bench-%s-%s-%d' % (kind, tag, rnd),
+                                      child_name)
                 if rnd >= args.warmup:
                     creates[kind].append(c)
                     deletes[kind].append(d)
@@ -154,8 +153,10 @@ def main():
                             medians['stored'] / medians['stack'])
         _common.print_ratio('ratio provider/flat (median create+delete)',
                             medians['provider'] / medians['flat'])
+        if target.outlives_run:
+            client.check('DELETE', '/stored_templates/%s' % child_name)
     finally:
-        server.stop()
+        target.stop()
 
 
 if __name__ == '__main__':

@@ -13,10 +13,12 @@
 """Publishing throughput with 1 and 8 concurrent clients, and the share of a
 publish's time that validation takes.
 
-Throughput: a ``heat-store-dev`` server in a subprocess; each client is a
-thread publishing explicit versions over HTTP to its own stored template
-(``POST .../versions``), one after another. Rounds alternate 1 client and
-8 clients; versions per second is versions published / wall time.
+Throughput: a ``heat-store-dev`` server in a subprocess (or with
+``--deployment DIR`` the production-shaped deployment there); each client
+is a thread publishing explicit versions over HTTP to its own stored
+template (``POST .../versions``), one after another. Rounds alternate 1
+client and 8 clients; versions per second is versions published / wall
+time.
 
 Validation share, two ways:
 
@@ -27,10 +29,14 @@ Validation share, two ways:
 - over HTTP: the publish beside Heat's ``POST /validate`` of the same
   root template, files and environment, alternating.
 
+With ``--deployment`` the in-process share is not taken: it times
+functions inside one process, which a deployment spreads over several.
+
 The bundle: a root template with four resources, one of them a child
 template from the files map, and an environment.
 
     .venv/bin/python bench/publish.py [--versions 24] [--rounds 2]
+        [--deployment DIR]
 """
 
 import argparse
@@ -133,17 +139,19 @@ def run_clients(publishers, per_client):
     return elapsed
 
 
-def throughput(args):
-    server = _common.start_server()
+def throughput(args, target):
+    tag = _common.run_tag()
     try:
-        client = _common.Client(server.root)
+        client = target.open().client()
         publishers = []
         for i in range(CLIENTS):
-            name = 'bench-pub-%d' % i
+            name = 'bench-pub-%s-%d' % (tag, i)
             client.check('POST', '/stored_templates', {
                 'name': name, 'version': dict(bundle(0), version='1.0.0')})
             publishers.append(Publisher(client, name))
-        run_clients(publishers[:1], 2)          # warm-up
+        # Warm-up: every client once, and so every heat-api worker of a
+        # deployment.
+        run_clients(publishers, 2)
         for p in publishers:
             p.latencies = []
         totals = {1: [0, 0.0], CLIENTS: [0, 0.0]}
@@ -202,8 +210,11 @@ def throughput(args):
             scale=1000.0, fmt='%.1f')['median']
         _common.print_ratio('ratio heat POST /validate / publish (median)',
                             val / pub)
+        if target.outlives_run:
+            for p in publishers:
+                client.check('DELETE', '/stored_templates/%s' % p.name)
     finally:
-        server.stop()
+        target.stop()
 
 
 def validation_share(args):
@@ -278,7 +289,7 @@ def validation_share(args):
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
-def main():
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--versions', type=int, default=24,
                         help='versions per round, in all (default 24)')
@@ -287,13 +298,19 @@ def main():
     parser.add_argument('--validations', type=int, default=20,
                         help='publishes timed for the validation share '
                              '(default 20)')
-    parser.add_argument('--budget', type=int, default=900,
-                        help='give up after this many seconds')
-    args = parser.parse_args()
-    _common.watchdog(args.budget)
-    _common.print_machine('publish')
-    throughput(args)
-    validation_share(args)
+    _common.add_run_options(parser, budget=900)
+    return parser.parse_args(argv)
+
+
+def main():
+    args = parse_args()
+    target = _common.begin('publish', args)
+    throughput(args, target)
+    if args.deployment:
+        print('validation share: not taken with --deployment (in process '
+              'only)')
+    else:
+        validation_share(args)
 
 
 if __name__ == '__main__':

@@ -16,10 +16,13 @@ The same ~100 KB template (OS::Heat::None resources with long property
 values and output descriptions) is published as a stored version and created as
 a stack; then ``GET .../stored_templates/{t}/versions/{v}/template`` and
 Heat's ``GET /stacks/{name}/{id}/template`` are requested alternately on
-one server, each request timed by the client (a new connection each, as
-the embedded server speaks HTTP/1.0).
+one server (or with ``--deployment DIR`` the production-shaped deployment
+there, its heat-api workers taking the requests as they come), each request
+timed by the client (a new connection each, as the embedded server speaks
+HTTP/1.0).
 
     .venv/bin/python bench/serve_template.py [--requests 300]
+        [--deployment DIR]
 """
 
 import argparse
@@ -69,37 +72,32 @@ def timed_get(client, path):
     return elapsed, body
 
 
-def main():
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--requests', type=int, default=300,
                         help='timed requests of each kind (default 300)')
     parser.add_argument('--size', type=int, default=100 * 1024,
                         help='template size in bytes (default 102400)')
-    parser.add_argument('--budget', type=int, default=600,
-                        help='give up after this many seconds')
-    args = parser.parse_args()
+    _common.add_run_options(parser, budget=600)
+    return parser.parse_args(argv)
 
-    server = None
 
-    def cleanup():
-        if server is not None:
-            server.stop()
-
-    _common.watchdog(args.budget, cleanup)
-    _common.print_machine('serve_template')
-    server = _common.start_server()
+def main():
+    args = parse_args()
+    target = _common.begin('serve_template', args)
+    name = 'bench-big-%s' % _common.run_tag()
     try:
-        client = _common.Client(server.root)
+        client = target.open().client()
         hot = big_template(args.size)
         print('template resources: %d' % len(hot['resources']))
         print('template size (bytes, compact JSON): %d' %
               len(json.dumps(hot, separators=(',', ':'))))
         client.check('POST', '/stored_templates', {
-            'name': 'bench-big', 'version': {'version': '1.0.0',
-                                             'template': hot}})
+            'name': name, 'version': {'version': '1.0.0',
+                                      'template': hot}})
         body, _loc = client.check('POST', '/stacks', {
-            'stack_name': 'bench-big', 'template': hot})
-        stack_path = '/stacks/bench-big/%s' % body['stack']['id']
+            'stack_name': name, 'template': hot})
+        stack_path = '/stacks/%s/%s' % (name, body['stack']['id'])
         deadline = time.monotonic() + 300
         while True:
             _s, shown, _l = client.request('GET', stack_path)
@@ -111,8 +109,8 @@ def main():
                     status, shown['stack'].get('stack_status_reason')))
             time.sleep(0.2)
 
-        paths = {'store': '/stored_templates/bench-big/versions/1.0.0/'
-                          'template',
+        paths = {'store': '/stored_templates/%s/versions/1.0.0/template'
+                          % name,
                  'heat': stack_path + '/template'}
         sizes = {}
         for kind, path in paths.items():
@@ -138,8 +136,11 @@ def main():
                 scale=1000.0, fmt='%.2f')['median']
         _common.print_ratio('ratio store/heat (median GET template)',
                             medians['store'] / medians['heat'], 1.0)
+        if target.outlives_run:
+            client.check('DELETE', stack_path)
+            client.check('DELETE', '/stored_templates/%s' % name)
     finally:
-        server.stop()
+        target.stop()
 
 
 if __name__ == '__main__':

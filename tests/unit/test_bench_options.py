@@ -1,0 +1,111 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""The benchmarks' ``--deployment DIR`` option, without timing anything.
+
+The scripts in bench/ are not a package: they are imported from their
+folder, as they import ``_common`` when run.
+"""
+
+import contextlib
+import importlib
+import io
+import json
+import os
+import subprocess
+import sys
+
+import fixtures
+
+from tests import base
+
+BENCH = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))), 'bench')
+SCRIPTS = ('nested_stack', 'serve_template', 'publish', 'impact')
+
+
+def bench_module(name):
+    if BENCH not in sys.path:
+        sys.path.insert(0, BENCH)
+    return importlib.import_module(name)
+
+
+class DeploymentOptionTest(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.common = bench_module('_common')
+        self.dir = self.useFixture(fixtures.TempDir()).path
+
+    def write_state(self, pid):
+        state = {'dir': self.dir, 'endpoint': 'http://127.0.0.1:18004/v1/'
+                                              'admin',
+                 'api_workers': 3, 'engines': 2, 'vhost': 'heat_store_x',
+                 'database': 'sqlite://',
+                 'processes': [{'name': 'heat-api', 'pid': pid}]}
+        path = os.path.join(self.dir, 'deployment.json')
+        with open(path, 'w') as f:
+            json.dump(state, f)
+        return path
+
+    def test_scripts_default_to_the_embedded_heat(self):
+        for name in SCRIPTS:
+            args = bench_module(name).parse_args([])
+            self.assertIsNone(args.deployment, name)
+            target = self.common.target_for(args)
+            self.assertEqual('embedded', target.kind, name)
+            self.assertFalse(target.outlives_run, name)
+
+    def test_scripts_take_a_deployment_directory(self):
+        self.useFixture(fixtures.MonkeyPatch('os.getcwd', lambda: '/srv'))
+        for name in SCRIPTS:
+            args = bench_module(name).parse_args(['--deployment', 'prod'])
+            target = self.common.target_for(args)
+            self.assertEqual('deployment', target.kind, name)
+            self.assertEqual('/srv/prod', target.dir, name)
+
+    def test_a_running_deployment_is_used_and_left_running(self):
+        path = self.write_state(os.getpid())
+        target = self.common.DeploymentTarget(self.dir)
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            client = target.open().client()
+            target.stop()
+        self.assertIn('target: deployment in %s (found running, left '
+                      'running)' % self.dir, out.getvalue())
+        self.assertIn('deployment heat-api: gunicorn, 3 sync workers',
+                      out.getvalue())
+        self.assertNotIn('deployment start', out.getvalue())
+        self.assertEqual(('127.0.0.1', 18004, '/v1/admin'),
+                         (client.host, client.port, client.prefix))
+        self.assertTrue(target.outlives_run)
+        # stop() left it alone: its state is where the tool keeps it.
+        self.assertTrue(os.path.exists(path))
+
+    def test_a_deployment_with_a_dead_process_is_refused(self):
+        proc = subprocess.Popen(['true'])
+        proc.wait()
+        path = self.write_state(proc.pid)
+        target = self.common.DeploymentTarget(self.dir)
+        error = self.assertRaises(RuntimeError, target.open)
+        self.assertIn('is not whole', str(error))
+        self.assertIn('GONE', str(error))
+        self.assertFalse(target.created)
+        self.assertTrue(os.path.exists(path))
+
+    def test_a_client_needs_a_heat_v1_endpoint(self):
+        client = self.common.Client.for_endpoint(
+            'http://10.0.0.5:8004/v1/6f1c')
+        self.assertEqual(('10.0.0.5', 8004, '/v1/6f1c'),
+                         (client.host, client.port, client.prefix))
+        self.assertRaises(ValueError, self.common.Client.for_endpoint,
+                          'http://10.0.0.5:8004/v2/6f1c')
