@@ -16,8 +16,8 @@ At publish, every ``OS::Heat::StoredTemplate`` a bundle writes with a
 literal ``template`` and ``version`` is resolved as the publisher sees it
 then, and recorded with the new version. A stack built from the version
 builds each such reference from exactly the recorded version (see
-``StoredTemplate._lock_references``); every other reference resolves in
-the catalog of the project that owns the stack.
+``engine_bundle`` in heat_store/resources/stored_template.py); every
+other reference resolves in the catalog of the project that owns the stack.
 """
 
 from heat.common.i18n import _

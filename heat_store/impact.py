@@ -28,6 +28,7 @@ so that the others are still reported.
 from concurrent import futures
 import copy
 import time
+import traceback
 
 from oslo_config import cfg
 from oslo_log import log as logging
@@ -43,6 +44,7 @@ from heat_store import candidate
 from heat_store import conf  # noqa: F401 - registers [template_store]
 from heat_store.db import consumers
 from heat_store.objects import stored_template_version as version_obj
+from heat_store.resources import stored_template
 from heat_store import versioning
 
 LOG = logging.getLogger(__name__)
@@ -285,12 +287,19 @@ def preview_one(context, engine, template, version, row, stack_name,
         files = {k: v for k, v in files.items()
                  if not k.startswith(candidate.PREFIX)}
         files.update(extra_files or {})
-        preview = engine.preview_update_stack(
-            context, identity, moved,
-            params=_environment(engine, context, identity),
-            files=files,
-            args={rpc_api.PARAM_SHOW_NESTED: True,
-                  rpc_api.PARAM_EXISTING: True})
+        try:
+            preview = engine.preview_update_stack(
+                context, identity, moved,
+                params=_environment(engine, context, identity),
+                files=files,
+                args={rpc_api.PARAM_SHOW_NESTED: True,
+                      rpc_api.PARAM_EXISTING: True})
+        except TypeError as error:
+            if not _cannot_show_nested(error):
+                raise
+            preview = _nested_preview(context, engine, template, version,
+                                      row, identity, properties,
+                                      extra_files)
     except oslo_messaging.MessagingTimeout:
         entry['error'] = timeout_message()
         return entry
@@ -305,6 +314,96 @@ def preview_one(context, engine, template, version, row, stack_name,
         entry[action] = _summary(preview.get(action) or [],
                                  row.parent_stack_id)
     return entry
+
+
+def _cannot_show_nested(error):
+    """Whether ``error`` is Heat 27's show_nested preview failure.
+
+    ``preview_update_stack`` with ``show_nested`` formats each resource a
+    nested stack of the update adds (or replaces, or keeps) with
+    ``api.format_stack_resource``, which calls
+    ``dict(resource.nested_identifier())``; a nested-stack resource that
+    the preview built in memory has a nested stack but no id yet, so its
+    identifier is None and the call raises ``TypeError``. Over a real
+    transport the engine's traceback comes in the error's text; in one
+    process (a fake transport) it is the error's own traceback.
+    """
+    if not isinstance(error, TypeError):
+        return False
+    if 'in format_stack_resource' in str(error):
+        return True
+    return any(frame.name == 'format_stack_resource'
+               for frame in traceback.extract_tb(error.__traceback__))
+
+
+def _nested_preview(context, engine, template, version, row, identity,
+                    properties, extra_files):
+    """The preview, in the usual shape, of a version Heat 27 fails on.
+
+    The show_nested call has already previewed the parent with the
+    resource moved (validation and the parent's actions) and only failed
+    while formatting the levels below; the parent's own resources are not
+    in a report anyway. So the levels below come from a second preview:
+    of the resource's own nested stack, updated to the version's bundle as
+    the resource would build it (heat_store.resources.stored_template
+    ``engine_bundle``, the resource's ``parameters`` as that stack holds
+    them). Its first level is the bundle's resources; below them, its
+    ``show_nested`` actions, or, where Heat fails on that again (a nested
+    stack added two levels below the resource), that level's resources
+    alone.
+    """
+    if extra_files is not None:
+        chosen = candidate.unpack(extra_files, context.project_id,
+                                  template.id, version.version)
+        if chosen is None:
+            raise heat_exc.Invalid(reason=_(
+                'the unpublished version could not be read back'))
+    else:
+        chosen = version
+    root, files, env, _children = stored_template.engine_bundle(context,
+                                                                chosen)
+    resource = engine.describe_stack_resource(context, identity,
+                                              row.resource_name)
+    nested = resource.get(rpc_api.RES_NESTED_STACK_ID)
+    if not nested:
+        raise heat_exc.Invalid(reason=_(
+            'resource %s has no nested stack to preview') %
+            row.resource_name)
+    # NOTE: the nested stack's environment is the resource's child
+    # parameters: the bundle's environment with the parameters the
+    # resource passes, resolved in the parent. Previewed as "existing",
+    # the values the resource passes (hidden ones included, which
+    # get_environment masks) are kept; every other parameter is cleared
+    # and comes from the version's own environment.
+    held = (engine.get_environment(context, nested) or {}).get(
+        'parameters') or {}
+    passed = properties.get('parameters')
+    params = dict(env)
+    given = dict(env.get('parameters') or {})
+    if isinstance(passed, dict):
+        clear = sorted(set(held) - set(passed))
+        for name in passed:
+            given.pop(name, None)
+    else:
+        # NOTE: computed by a function: which names it passes is known
+        # only at update; all held values are kept.
+        clear = []
+    params['parameters'] = given
+    args = {rpc_api.PARAM_SHOW_NESTED: True,
+            rpc_api.PARAM_EXISTING: True,
+            rpc_api.PARAM_CLEAR_PARAMETERS: clear}
+    try:
+        preview = engine.preview_update_stack(context, nested, root,
+                                              params=params, files=files,
+                                              args=args)
+    except TypeError as error:
+        if not _cannot_show_nested(error):
+            raise
+        args[rpc_api.PARAM_SHOW_NESTED] = False
+        preview = engine.preview_update_stack(context, nested, root,
+                                              params=params, files=files,
+                                              args=args)
+    return preview
 
 
 def _first_line(error):

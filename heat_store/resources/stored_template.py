@@ -70,6 +70,34 @@ def _previewing():
     return False
 
 
+def engine_bundle(context, version):
+    """``(template, files, environment, children)`` the engine runs.
+
+    ``version`` is a published version, or an unpublished one
+    (heat_store.candidate); the bundle's recorded references point at
+    their locked versions: the id and exact version each resolved to at
+    publish, which the nested resource finds through its stack's records.
+    """
+    files = version.files or {}
+    env = version.environment or {}
+    children = bundle.check_references(version.template, files, env)
+    root, files, env, children = bundle.engine_bundle(
+        version.template, files, env, children)
+    if isinstance(version, candidate_mod.Candidate):
+        locks = version.locks
+    else:
+        deps = db_api.version_dependencies(context, [version.id])
+        locks = {(dep.template_ref, dep.version_constraint):
+                 (dep.depends_on_template_id, locked.version)
+                 for dep, _t, locked in deps[version.id]}
+    if locks:
+        bundle.lock_references(root, locks)
+        for path, child in children.items():
+            if bundle.lock_references(child, locks):
+                files[path] = json.dumps(child)
+    return root, files, env, children
+
+
 class StoredTemplate(stack_resource.StackResource):
     """A nested stack built from a version of a stored template.
 
@@ -341,34 +369,8 @@ class StoredTemplate(stack_resource.StackResource):
         template, version = self._current_target()
         key = version.id or version.digest
         if self._engine_cache is None or self._engine_cache[0] != key:
-            files = version.files or {}
-            env = version.environment or {}
-            children = bundle.check_references(version.template, files, env)
-            root, files, env, children = bundle.engine_bundle(
-                version.template, files, env, children)
-            self._lock_references(version, root, files, children)
-            self._engine_cache = (key, (root, files, env, children))
+            self._engine_cache = (key, engine_bundle(self.context, version))
         return self._engine_cache[1]
-
-    def _lock_references(self, version, root, files, children):
-        """Point the bundle's recorded references at their locked versions.
-
-        Each becomes the id and exact version it resolved to at publish;
-        the nested resource finds the lock through this stack's records.
-        """
-        if isinstance(version, candidate_mod.Candidate):
-            locks = version.locks
-        else:
-            deps = db_api.version_dependencies(self.context, [version.id])
-            locks = {(dep.template_ref, dep.version_constraint):
-                     (dep.depends_on_template_id, locked.version)
-                     for dep, _t, locked in deps[version.id]}
-        if not locks:
-            return
-        bundle.lock_references(root, locks)
-        for path, child in children.items():
-            if bundle.lock_references(child, locks):
-                files[path] = json.dumps(child)
 
     def child_template(self):
         return self._engine_bundle()[0]
