@@ -32,6 +32,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -55,6 +56,8 @@ ALLOWED_HOSTS = ['*']
 SECRET_KEY = %(secret_key)r
 LOCAL_PATH = %(local_path)r
 WEBROOT = '/'
+# Straight to the panel: this cloud has no Nova for the usage overview.
+LOGIN_REDIRECT_URL = '/project/template_store/'
 OPENSTACK_HOST = %(keystone_host)r
 OPENSTACK_KEYSTONE_URL = %(keystone_url)r
 OPENSTACK_KEYSTONE_DEFAULT_ROLE = 'member'
@@ -201,8 +204,17 @@ class Dashboard(object):
                 self.process.wait()
 
 
+def _exit_with_parent():
+    """End this process when heat-store-dev is gone, however it ended."""
+    parent = os.getppid()
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
+
+
 def serve(settings_dir, host, port):
     """The child: Horizon's WSGI application with its static files."""
+    threading.Thread(target=_exit_with_parent, daemon=True).start()
     sys.path.insert(0, settings_dir)
     os.environ['DJANGO_SETTINGS_MODULE'] = 'openstack_dashboard.settings'
     import django

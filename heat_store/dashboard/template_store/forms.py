@@ -158,7 +158,8 @@ class BundleForm(forms.SelfHandlingForm):
         field = None
         if isinstance(error, api.Conflict) and 'force' in lowered:
             field = 'force'
-        elif any(key in text for key in data.get('files') or {}):
+        elif ('not in files' in lowered or
+              any(key in text for key in data.get('files') or {})):
             field = ('files_data' if data.get('files_data') else
                      'files_upload')
         elif 'environment' in lowered:

@@ -22,7 +22,7 @@ from heat_store.dashboard import policy
 from heat_store.dashboard.template_store import highlight
 from heat_store.dashboard.template_store import tables as store_tables
 
-T = 'template_store/'
+T = 'project/template_store/'
 
 
 def _yaml(data):

@@ -139,7 +139,7 @@ class CreateView(forms.ModalFormView):
     form_class = store_forms.CreateTemplateForm
     form_id = 'create_stored_template_form'
     modal_id = 'create_stored_template_modal'
-    template_name = 'template_store/create.html'
+    template_name = 'project/template_store/create.html'
     submit_label = _('Create')
     submit_url = reverse_lazy('horizon:project:template_store:create')
     success_url = reverse_lazy(INDEX_URL)
@@ -154,7 +154,7 @@ class PublishView(_TemplateMixin, forms.ModalFormView):
     form_class = store_forms.PublishVersionForm
     form_id = 'publish_version_form'
     modal_id = 'publish_version_modal'
-    template_name = 'template_store/create.html'
+    template_name = 'project/template_store/create.html'
     submit_label = _('Publish')
     page_title = _('Publish Version')
 
@@ -179,7 +179,7 @@ class LaunchView(forms.ModalFormView):
     form_class = store_forms.LaunchStackForm
     form_id = 'launch_stored_version_form'
     modal_id = 'launch_stored_version_modal'
-    template_name = 'template_store/create.html'
+    template_name = 'project/template_store/create.html'
     submit_label = _('Launch')
     page_title = _('Launch Stack')
 
