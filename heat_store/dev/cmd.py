@@ -13,7 +13,9 @@
 """``heat-store-dev``: run a complete Heat with the template store in it.
 
 API and engine in one process, SQLite in a data directory, no Keystone,
-no message broker. Data is kept between runs.
+no message broker. Data is kept between runs. With ``--keystone``, a real
+Keystone in a child process (``heat_store.dev.identity``) and Heat behind
+keystonemiddleware.
 """
 
 import argparse
@@ -49,12 +51,25 @@ def parse_args(argv):
                              '(default "admin"). "headers": identity and '
                              'roles come from X-Project-Id, X-User-Id and '
                              'X-Roles, for trying policies.')
+    parser.add_argument('--keystone', action='store_true',
+                        help='Also run a real Keystone (SQLite in the data '
+                             'directory) and put Heat behind it: projects '
+                             '"admin" and "demo", users with the reader, '
+                             'member and admin roles, trusts, and '
+                             'DATA_DIR/clouds.yaml for openstack '
+                             '--os-cloud.')
+    parser.add_argument('--keystone-port', type=int, default=5000,
+                        help='TCP port of Keystone with --keystone '
+                             '(default: 5000).')
     parser.add_argument('--no-leaf-sleep', action='store_true',
                         help="Drop Heat's 1 s sleep between leaf resources "
                              '(for tests and benchmarks).')
     parser.add_argument('--debug', action='store_true',
                         help='Log at debug level.')
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.keystone and args.auth != 'noauth':
+        parser.error('--keystone replaces --auth %s' % args.auth)
+    return args
 
 
 def main(argv=None):
@@ -67,11 +82,31 @@ def main(argv=None):
     from heat_store.dev import embedded
     from heat_store.dev import wsgi_server
 
+    keystone = None
+    auth = args.auth
+    if args.keystone:
+        import importlib.util
+
+        if importlib.util.find_spec('keystone') is None:
+            sys.stderr.write('ERROR: --keystone needs Keystone: pip install '
+                             '"heat-store[keystone]" (tools/run.sh '
+                             '--keystone does it)\n')
+            return 1
+        from heat_store.dev import identity
+
+        auth = 'keystone'
+        keystone = identity.DevKeystone(
+            args.data_dir, 'http://%s:%d' % (args.host, args.port),
+            host=args.host, port=args.keystone_port, debug=args.debug)
+        # Keystone boots in its child while Heat starts here.
+        keystone.launch()
     heat = embedded.EmbeddedHeat(args.data_dir, host=args.host,
-                                 port=args.port, auth=args.auth,
+                                 port=args.port, auth=auth,
                                  database=args.database,
                                  leaf_sleep=not args.no_leaf_sleep,
-                                 debug=args.debug)
+                                 debug=args.debug,
+                                 keystone=keystone and
+                                 keystone.heat_options())
     try:
         app = heat.start()
         server = wsgi_server.make_server(args.host, args.port, app)
@@ -79,7 +114,17 @@ def main(argv=None):
         sys.stderr.write('ERROR: cannot listen on %s:%d: %s\n' %
                          (args.host, args.port, exc.strerror or exc))
         heat.stop()
+        if keystone is not None:
+            keystone.stop()
         return 1
+    if keystone is not None:
+        try:
+            keystone.ready()
+        except RuntimeError as exc:
+            sys.stderr.write('ERROR: %s\n' % exc)
+            server.server_close()
+            heat.stop()
+            return 1
 
     stopping = threading.Event()
 
@@ -93,18 +138,34 @@ def main(argv=None):
 
     print('Heat with the template store is ready in %.1f s.' %
           (time.monotonic() - started))
-    print('  API:       %s' % heat.endpoint)
-    print('  data dir:  %s' % heat.data_dir)
-    print('Try:')
-    print('  curl -s %s/stored_templates' % heat.endpoint)
-    print('  openstack --os-auth-type none --os-endpoint %s '
-          'orchestration template store list' % heat.endpoint)
+    if keystone is None:
+        print('  API:       %s' % heat.endpoint)
+        print('  data dir:  %s' % heat.data_dir)
+        print('Try:')
+        print('  curl -s %s/stored_templates' % heat.endpoint)
+        print('  openstack --os-auth-type none --os-endpoint %s '
+              'orchestration template store list' % heat.endpoint)
+    else:
+        print('  API:       http://%s:%d/v1/<project id>' % (
+            args.host, args.port))
+        print('  Keystone:  %s' % keystone.auth_url)
+        print('  passwords: %s (users admin, demo, demo-reader; mode 0600)'
+              % keystone.passwords_path)
+        print('  clouds:    %s (heat-store-admin, heat-store-demo, '
+              'heat-store-demo-reader)' % keystone.clouds_path)
+        print('  data dir:  %s' % heat.data_dir)
+        print('Try:')
+        print('  export OS_CLIENT_CONFIG_FILE=%s' % keystone.clouds_path)
+        print('  openstack --os-cloud heat-store-demo orchestration '
+              'template store list')
     print('Stop with Ctrl-C.', flush=True)
     try:
         server.serve_forever(poll_interval=0.2)
     finally:
         server.server_close()
         heat.stop()
+        if keystone is not None:
+            keystone.stop()
         print('Stopped.', flush=True)
     return 0
 

@@ -122,8 +122,14 @@ def write_token_response(path, host, port):
 
 
 def write_config(data_dir, host='127.0.0.1', port=8004, auth='noauth',
-                 database=None, debug=False):
-    """Write heat.conf (and what it points at) into ``data_dir``."""
+                 database=None, debug=False, keystone=None):
+    """Write heat.conf (and what it points at) into ``data_dir``.
+
+    ``auth`` is a paste flavor of Heat's api-paste.ini (``noauth``,
+    ``headers``) or ``keystone``: Heat's default pipeline, with
+    keystonemiddleware's auth_token, configured by ``keystone`` (a dict of
+    heat.conf sections, see ``heat_store.dev.identity``).
+    """
     os.makedirs(data_dir, exist_ok=True)
     key_path = os.path.join(data_dir, 'auth_encryption_key')
     if not os.path.exists(key_path):
@@ -163,13 +169,28 @@ def write_config(data_dir, host='127.0.0.1', port=8004, auth='noauth',
     conf['oslo_policy'] = {'enforce_new_defaults': 'False',
                            'enforce_scope': 'False'}
     conf['noauth'] = {'token_response': token_path}
+    if auth == 'keystone':
+        # Heat's default pipeline (authtoken), real roles under the new
+        # policy defaults, and trusts for deferred operations.
+        conf['paste_deploy'] = {'api_paste_config': paste_path}
+        conf['oslo_policy'] = {'enforce_new_defaults': 'True',
+                               'enforce_scope': 'False'}
+        del conf['noauth']
+        for section, options in (keystone or {}).items():
+            if section == 'DEFAULT':
+                conf['DEFAULT'].update(options)
+            else:
+                conf[section] = options
     conf['oslo_messaging_notifications'] = {'driver': 'noop'}
     conf['clients_heat'] = {'url': 'http://%s:%d/v1/%%(tenant_id)s' %
                             (host, port)}
     conf['heat_api'] = {'bind_host': host, 'bind_port': str(port)}
     path = os.path.join(data_dir, 'heat.conf')
-    with open(path, 'w') as f:
+    # NOTE: with Keystone it holds Heat's service passwords.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, 'w') as f:
         conf.write(f)
+    os.chmod(path, 0o600)
     return path
 
 
@@ -307,7 +328,8 @@ class EmbeddedHeat(object):
     """Heat's API and engine in this process, with the store wired in."""
 
     def __init__(self, data_dir, host='127.0.0.1', port=8004, auth='noauth',
-                 database=None, leaf_sleep=True, debug=False):
+                 database=None, leaf_sleep=True, debug=False,
+                 keystone=None):
         self.data_dir = os.path.abspath(data_dir)
         self.host = host
         self.port = port
@@ -315,6 +337,8 @@ class EmbeddedHeat(object):
         self.database = database
         self.leaf_sleep = leaf_sleep
         self.debug = debug
+        # heat.conf sections for auth = 'keystone'.
+        self.keystone = keystone
         self.engine_service = None
         self.app = None
 
@@ -324,7 +348,8 @@ class EmbeddedHeat(object):
 
     def configure(self):
         conf_path = write_config(self.data_dir, self.host, self.port,
-                                 self.auth, self.database, self.debug)
+                                 self.auth, self.database, self.debug,
+                                 self.keystone)
         from heat.common import config as heat_config
         from heat import version
 
