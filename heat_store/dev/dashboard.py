@@ -163,6 +163,11 @@ class Dashboard(object):
         return self.url + 'project/template_store/'
 
     def start(self, timeout=120):
+        self.launch()
+        return self.ready(timeout)
+
+    def launch(self):
+        """Start Horizon's process; :meth:`ready` waits for it."""
         top = write_settings(self.data_dir, self.keystone_url)
         with socket.socket() as probe:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -173,13 +178,16 @@ class Dashboard(object):
         with open(self.log_path, 'w') as log:
             self.process = subprocess.Popen(command, stdout=log,
                                             stderr=subprocess.STDOUT)
+
+    def ready(self, timeout=120):
+        """Wait until the login page answers (its styles compiled)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError('Horizon exited:\n%s' % self.output())
             try:
                 urllib.request.urlopen(self.url + 'auth/login/',
-                                       timeout=5).read()
+                                       timeout=30).read()
                 return self
             except (urllib.error.URLError, ConnectionError, OSError):
                 time.sleep(0.2)
