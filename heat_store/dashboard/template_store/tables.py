@@ -211,8 +211,9 @@ class DeleteVersion(tables.DeleteAction):
             except api.HTTPError:
                 exceptions.handle(request, ignore=True)
                 stacks = []
-            names = sorted({s['stack_name'] for s in stacks})
             text = api.message(error)
+            names = sorted({s['stack_name'] for s in stacks
+                            if s['stack_name'] not in text})
             if names:
                 text = _('%(message)s Delete these stacks first: '
                          '%(stacks)s.') % {'message': text,

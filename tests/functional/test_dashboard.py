@@ -1,0 +1,230 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""The Template Store panel in Horizon, driven in a real browser.
+
+Keystone, Heat with the store and Horizon with the panel come from
+``heat-store-dev --dashboard`` (one for the module, tests/functional/
+browser.py); Chromium is Debian's, headless. A user of project demo
+publishes a bundle with a child file, finds it in the list, reads a
+version, launches a stack from it and watches it complete, is refused the
+version's deletion with the stack named, and deprecates it. A user of
+another project sees nothing of it.
+"""
+
+import os
+import tempfile
+import time
+
+from tests import base
+from tests.functional import browser
+
+PANEL = 'project/template_store/'
+
+ROOT = """heat_template_version: 2018-08-31
+description: A web tier, kept in the template store
+parameters:
+  greeting:
+    type: string
+    default: hello
+    description: What the boot script says
+  count:
+    type: number
+    default: 4
+    constraints:
+      - range: {min: 1, max: 8}
+    description: Length of the token
+resources:
+  script:
+    type: OS::Heat::Value
+    properties:
+      value: {get_file: boot.sh}
+  token:
+    type: OS::Heat::RandomString
+    properties:
+      length: {get_param: count}
+outputs:
+  script:
+    value: {get_attr: [script, value]}
+    description: The boot script
+"""
+CHILD = '#!/bin/sh\necho "$GREETING from the template store"\n'
+
+
+class DashboardTest(base.TestCase):
+    TIMEOUT_SCALING_FACTOR = 2
+
+    def setUp(self):
+        super().setUp()
+        browser.skip_or_fail(self)
+        self.stack = browser.shared_stack()
+        self.browser = browser.Browser(self.stack)
+        self.addCleanup(self.browser.close)
+        self.addOnException(self._dump)
+
+    def _dump(self, exc_info):
+        from testtools import content
+
+        self.addDetail('page', content.text_content(
+            '%s\n%s' % (self.browser.driver.current_url,
+                        self.browser.text())))
+        self.addDetail('dashboard.log', content.text_content(
+            _tail(os.path.join(self.stack.data_dir, 'dashboard.log'))))
+
+    def _bundle(self):
+        folder = tempfile.mkdtemp(prefix='heat-store-bundle-')
+        self.addCleanup(lambda: __import__('shutil').rmtree(folder, True))
+        paths = {}
+        for name, text in (('web.yaml', ROOT), ('boot.sh', CHILD)):
+            paths[name] = os.path.join(folder, name)
+            with open(paths[name], 'w') as f:
+                f.write(text)
+        return paths
+
+    def _create(self, name, files):
+        b = self.browser
+        b.get(PANEL)
+        b.by_id('stored_templates__action_create').click()
+        form = b.modal_form('create_stored_template_form')
+        form.find_element('id', 'id_name').send_keys(name)
+        form.find_element('id', 'id_tags').send_keys('web,demo')
+        form.find_element('id', 'id_template_upload').send_keys(
+            files['web.yaml'])
+        return form
+
+    def test_publish_launch_delete_deprecate(self):
+        b = self.browser
+        b.login('demo')
+        files = self._bundle()
+
+        # Without its child file the store refuses the bundle, and says so
+        # on the form's Child Files field.
+        form = self._create('web-tier', files)
+        b.submit(form)
+        b.wait(lambda d: b.css('#create_stored_template_form .has-error'))
+        error = b.css('#create_stored_template_form .has-error')[0].text
+        self.assertIn("'boot.sh'", error)
+        self.assertIn('Child Files', error)
+
+        form = b.modal_form('create_stored_template_form')
+        form.find_element('id', 'id_template_upload').send_keys(
+            files['web.yaml'])
+        form.find_element('id', 'id_files_upload').send_keys(
+            files['boot.sh'])
+        b.screenshot('create')
+        b.submit(form)
+        b.wait_for_text('Created stored template web-tier.')
+        self.assertIn('/project/template_store/', b.driver.current_url)
+
+        # Listed, with its tags and latest version.
+        b.get(PANEL)
+        rows = [r.text for r in b.css('#stored_templates tbody tr')
+                if 'web-tier' in r.text]
+        self.assertEqual(1, len(rows), b.text())
+        self.assertIn('demo, web', rows[0])
+        self.assertIn('1.0.0', rows[0])
+        b.screenshot('list')
+
+        # The template's page: its versions, newest first.
+        b.driver.find_element('link text', 'web-tier').click()
+        b.by_id('versions__row__1.0.0')
+        template_url = b.driver.current_url
+        b.screenshot('template')
+
+        # A version: overview, interface, files with highlighting.
+        b.driver.find_element('link text', '1.0.0').click()
+        b.wait_for_text('Digest')
+        text = b.text()
+        self.assertIn('sha256:', text)
+        self.assertIn('Active', text)
+        b.screenshot('version')
+        b.driver.find_element('link text', 'Interface').click()
+        b.wait_for_text('Length of the token')
+        self.assertIn('greeting', b.text())
+        b.driver.find_element('link text', 'Files').click()
+        b.wait_for_text('boot.sh')
+        highlighted = b.css('.ts-code span')
+        self.assertTrue(highlighted, 'no syntax highlighting')
+        self.assertIn('from the template store', b.text())
+        b.screenshot('files')
+        b.driver.find_element('link text', 'Template').click()
+        b.wait_for_text('OS::Heat::RandomString')
+        b.screenshot('template-body')
+
+        # Launch a stack from it, pinned with ^.
+        b.driver.find_element('link text', 'Overview').click()
+        b.css('#versions__row_1\\.0\\.0__action_launch, '
+              'a[id$="__action_launch"]')[0].click()
+        form = b.modal_form('launch_stored_version_form')
+        form.find_element('id', 'id_stack_name').send_keys('web-stack')
+        form.find_element(
+            'css selector', '#id_pin option[value=caret]').click()
+        count = form.find_element('id', 'id___param_count')
+        self.assertEqual('4', count.get_attribute('value'))
+        b.screenshot('launch')
+        b.submit(form)
+        b.wait(lambda d: '/project/stacks/stack/' in d.current_url)
+        deadline = time.monotonic() + 120
+        while 'Create Complete' not in b.text():
+            self.assertNotIn('Create Failed', b.text())
+            self.assertLess(time.monotonic(), deadline, b.text())
+            time.sleep(1)
+            b.driver.refresh()
+        b.screenshot('stack')
+
+        # The version is in use: deleting it is refused, naming the stack.
+        b.driver.get(template_url)
+        b.row_action('versions', '1.0.0', 'delete')
+        b.confirm()
+        b.wait_for_text('web-stack')
+        refused = '\n'.join(b.messages())
+        self.assertIn('in use', refused)
+        self.assertIn('web-stack', refused)
+        b.screenshot('delete-refused')
+
+        # The version's page lists the stack built from it.
+        b.driver.find_element('link text', '1.0.0').click()
+        b.wait_for_text('Stacks Built From It')
+        self.assertIn('web-stack', b.text())
+
+        # Deprecate it.
+        b.driver.get(template_url)
+        b.row_action('versions', '1.0.0', 'deprecate')
+        b.confirm()
+        b.wait_for_text('Deprecated Version')
+        row = b.by_id('versions__row__1.0.0')
+        self.assertIn('Deprecated', row.text)
+
+    def test_other_project_sees_nothing(self):
+        demo = self.stack.store_client('demo', 'demo')
+        secret = demo.stored_templates.create(
+            name='demo-only', tags=['private'],
+            version={'template': ROOT, 'files': {'boot.sh': CHILD}})
+
+        b = self.browser
+        b.login('admin')
+        b.get(PANEL)
+        self.assertNotIn('demo-only', b.text())
+        # Not even by its id, or by a filter on its tag.
+        b.get(PANEL + secret.id + '/')
+        self.assertNotIn('demo-only', b.text())
+        self.assertIn('Unable to retrieve the stored template', b.text())
+        b.get(PANEL + secret.id + '/versions/1.0.0/')
+        self.assertNotIn('demo-only', b.text())
+
+
+def _tail(path, lines=80):
+    try:
+        with open(path) as f:
+            return ''.join(f.readlines()[-lines:])
+    except OSError:
+        return ''
