@@ -54,6 +54,11 @@ def _parameters(version):
     return parameters, groups
 
 
+def root_description(version):
+    root = version.template or {}
+    return root.get('description') or root.get('Description')
+
+
 def stack_template(version, pin='exact', upgrade_policy='PINNED'):
     """The stack template launching ``version`` (a version with its bundle).
 
@@ -70,8 +75,10 @@ def stack_template(version, pin='exact', upgrade_policy='PINNED'):
             outputs[name]['description'] = output['description']
     template = {
         'heat_template_version': HOT_VERSION,
-        'description': 'A stack of stored template %s %s' % (
-            version.template_name, constraint(version.version, pin)),
+        'description': (root_description(version) or
+                        'A stack of stored template %s %s' % (
+                            version.template_name,
+                            constraint(version.version, pin))),
         'parameters': parameters,
         'resources': {resource: {
             'type': 'OS::Heat::StoredTemplate',

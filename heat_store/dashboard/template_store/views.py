@@ -179,7 +179,7 @@ class LaunchView(forms.ModalFormView):
     form_class = store_forms.LaunchStackForm
     form_id = 'launch_stored_version_form'
     modal_id = 'launch_stored_version_modal'
-    template_name = 'project/template_store/create.html'
+    template_name = 'project/template_store/launch.html'
     submit_label = _('Launch')
     page_title = _('Launch Stack')
 
