@@ -204,6 +204,54 @@ class DashboardTest(base.TestCase):
         row = b.by_id('versions__row__1.0.0')
         self.assertIn('Deprecated', row.text)
 
+    def _filter(self, field, text):
+        b = self.browser
+        b.css('.table_search .dropdown-toggle')[0].click()
+        b.wait(lambda d: b.css('a[data-select-value=%s]' % field)[0]
+               .is_displayed())
+        b.css('a[data-select-value=%s]' % field)[0].click()
+        box = b.css('input[name=stored_templates__filter__q]')[0]
+        box.clear()
+        box.send_keys(text)
+        b.css('.table_search button[type=submit]')[0].click()
+
+    def _names(self):
+        return [r.text.split()[0] for r in
+                self.browser.css('#stored_templates tbody tr')
+                if 'No items' not in r.text]
+
+    def test_tag_filters_and_paging(self):
+        demo = self.stack.store_client('demo', 'demo')
+        for name, tags in (('page-a', ['paging', 'x']),
+                           ('page-b', ['paging']),
+                           ('page-c', ['paging', 'x']),
+                           ('other', ['x'])):
+            demo.stored_templates.create(
+                name=name, tags=tags,
+                version={'template': ROOT, 'files': {'boot.sh': CHILD}})
+        b = self.browser
+        b.login('demo')
+        b.get(PANEL)
+        # Horizon's page size, as a user's setting would set it.
+        b.driver.add_cookie({'name': 'API_RESULT_PAGE_SIZE', 'value': '2'})
+
+        b.get(PANEL)
+        self._filter('tags', 'paging')
+        b.wait(lambda d: self._names() == ['page-a', 'page-b'])
+        b.screenshot('filter')
+        b.driver.find_element('link text', 'Next \u00bb').click()
+        b.wait(lambda d: self._names() == ['page-c'])
+        self.assertNotIn('Next \u00bb', b.text())
+        b.driver.find_element('link text', '\u00ab Prev').click()
+        b.wait(lambda d: self._names() == ['page-a', 'page-b'])
+
+        self._filter('tags', 'paging,x')
+        b.wait(lambda d: self._names() == ['page-a', 'page-c'])
+        self._filter('tags_any', 'nothing-has-this')
+        b.wait(lambda d: self._names() == [])
+        self._filter('name', 'other')
+        b.wait(lambda d: self._names() == ['other'])
+
     def test_other_project_sees_nothing(self):
         demo = self.stack.store_client('demo', 'demo')
         secret = demo.stored_templates.create(
