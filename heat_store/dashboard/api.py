@@ -82,8 +82,8 @@ def version_get(request, template, version):
     return client(request).versions.get(template, version)
 
 
-def version_create(request, template, **fields):
-    return client(request).versions.create(template, **fields)
+def version_create(request, template_id, **fields):
+    return client(request).versions.create(template_id, **fields)
 
 
 def version_update(request, template, version, **fields):

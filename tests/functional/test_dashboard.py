@@ -196,6 +196,34 @@ class DashboardTest(base.TestCase):
         b.wait_for_text('Stacks Built From It')
         self.assertIn('web-stack', b.text())
 
+        # Publish 1.1.0 by pasting, child file included; newest first.
+        b.driver.get(template_url)
+        b.css('a[id$="__action_publish"]')[0].click()
+        form = b.modal_form('publish_version_form')
+        form.find_element('id', 'id_version').send_keys('1.1.0')
+        form.find_element('id', 'id_template_data').send_keys(
+            ROOT.replace('resources:\n', 'resources:\n  extra:\n'
+                         '    type: OS::Heat::None\n'))
+        form.find_element('id', 'id_files_data').send_keys(
+            'boot.sh: |\n  #!/bin/sh\n  echo hello again\n')
+        b.screenshot('publish')
+        b.submit(form)
+        b.wait_for_text('Published version 1.1.0.')
+        b.driver.get(template_url)
+        versions = [r.text.split()[0]
+                    for r in b.css('#versions tbody tr')]
+        self.assertEqual(['1.1.0', '1.0.0'], versions)
+
+        # What 1.1.0 would do to the stack pinned with ^1.0.0.
+        b.driver.find_element('link text', '1.1.0').click()
+        b.wait_for_text('Digest')
+        b.driver.find_element('link text', 'Impact').click()
+        b.wait(lambda d: b.css('.ts-impact table'), 120)
+        impact = b.css('.ts-impact table')[0].text
+        self.assertIn('web-stack', impact)
+        self.assertIn('extra (OS::Heat::None)', impact)
+        b.screenshot('impact')
+
         # Deprecate it.
         b.driver.get(template_url)
         b.row_action('versions', '1.0.0', 'deprecate')
@@ -203,6 +231,7 @@ class DashboardTest(base.TestCase):
         b.wait_for_text('Deprecated Version')
         row = b.by_id('versions__row__1.0.0')
         self.assertIn('Deprecated', row.text)
+        self.assertIn('Active', b.by_id('versions__row__1.1.0').text)
 
     def _filter(self, field, text):
         b = self.browser

@@ -183,8 +183,21 @@ class ImpactTab(_VersionTab):
         except api.HTTPError as error:
             return {'error': api.message(error), 'impact': [],
                     'other_consumers': 0}
+        for entry in impact:
+            for action in ('added', 'updated', 'replaced', 'deleted'):
+                entry[action] = [_resource(r) for r in entry[action]]
         return {'impact': impact, 'other_consumers': others,
                 'version': version}
+
+
+def _resource(change):
+    """``name (type)`` of a resource in Heat's preview."""
+    if not isinstance(change, dict):
+        return str(change)
+    name = change.get('resource_name', '?')
+    if change.get('resource_type'):
+        return '%s (%s)' % (name, change['resource_type'])
+    return name
 
 
 class VersionTabs(tabs.DetailTabsGroup):
