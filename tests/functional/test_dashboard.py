@@ -245,9 +245,14 @@ class DashboardTest(base.TestCase):
         b.css('.table_search button[type=submit]')[0].click()
 
     def _names(self):
-        return [r.text.split()[0] for r in
-                self.browser.css('#stored_templates tbody tr')
-                if 'No items' not in r.text]
+        from selenium.common import exceptions
+
+        try:
+            return [r.text.split()[0] for r in
+                    self.browser.css('#stored_templates tbody tr')
+                    if 'No items' not in r.text]
+        except exceptions.StaleElementReferenceException:
+            return None  # the page is being replaced: look again
 
     def test_tag_filters_and_paging(self):
         demo = self.stack.store_client('demo', 'demo')
