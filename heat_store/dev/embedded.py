@@ -142,7 +142,8 @@ def write_config(data_dir, host='127.0.0.1', port=8004, auth='noauth',
     paste_path = os.path.join(data_dir, 'api-paste.ini')
     write_paste_config(paste_path)
     token_path = os.path.join(data_dir, 'token_response.json')
-    write_token_response(token_path, host, port)
+    if auth != 'keystone':
+        write_token_response(token_path, host, port)
     database = database or 'sqlite:///%s' % os.path.join(
         data_dir, 'heat.sqlite')
     conf = configparser.RawConfigParser()

@@ -33,14 +33,18 @@ is the child's entry point.
 import argparse
 import grp
 import json
+import logging
 import os
 import pwd
 import secrets
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+
+LOG = logging.getLogger(__name__)
 
 REGION = 'RegionOne'
 DOMAIN = 'Default'
@@ -184,6 +188,12 @@ class DevKeystone(object):
             # password, and a development cloud has no secrets to guard.
             'password_hash_rounds = 4',
             '',
+            '[cache]',
+            # NOTE: one Keystone process: an in-memory cache spares each
+            # request the database work of validating its token again.
+            'enabled = True',
+            'backend = oslo_cache.dict',
+            '',
             '[oslo_messaging_notifications]',
             'driver = noop',
             '',
@@ -233,14 +243,23 @@ class DevKeystone(object):
 
     # -- bootstrap -----------------------------------------------------------
 
-    def manage(self, *args):
-        command = [os.path.join(os.path.dirname(self.python),
-                                'keystone-manage'),
-                   '--config-file', self.config_path] + list(args)
-        result = subprocess.run(command, capture_output=True, text=True)
+    def manage(self, *steps):
+        """keystone-manage commands (argument lists), in one child process.
+
+        Each ``keystone-manage`` imports Keystone anew, about 2 s; the
+        child pays it once. The admin's password goes by environment
+        (``OS_BOOTSTRAP_PASSWORD``), not on a command line.
+        """
+        env = dict(os.environ,
+                   OS_BOOTSTRAP_PASSWORD=self.passwords['admin'])
+        result = subprocess.run(
+            [self.python, '-m', 'heat_store.dev.identity',
+             '--config-file', self.config_path,
+             '--manage', json.dumps([list(step) for step in steps])],
+            capture_output=True, text=True, env=env)
         if result.returncode:
-            raise RuntimeError('keystone-manage %s failed:\n%s%s' % (
-                args[0], result.stdout, result.stderr[-4000:]))
+            raise RuntimeError('keystone-manage failed:\n%s%s' % (
+                result.stdout, result.stderr[-4000:]))
 
     def _stamp(self):
         return {'version': SETUP_VERSION, 'keystone': self.url,
@@ -256,20 +275,20 @@ class DevKeystone(object):
         """keystone-manage's steps; each is safe to run again."""
         owner = pwd.getpwuid(os.getuid()).pw_name
         group = grp.getgrgid(os.getgid()).gr_name
-        self.manage('db_sync')
-        for step in ('fernet_setup', 'credential_setup'):
-            self.manage(step, '--keystone-user', owner,
-                        '--keystone-group', group)
-        self.manage('bootstrap',
-                    '--bootstrap-username', 'admin',
-                    '--bootstrap-password', self.passwords['admin'],
-                    '--bootstrap-project-name', 'admin',
-                    '--bootstrap-role-name', 'admin',
-                    '--bootstrap-service-name', 'keystone',
-                    '--bootstrap-region-id', REGION,
-                    '--bootstrap-admin-url', self.auth_url,
-                    '--bootstrap-internal-url', self.auth_url,
-                    '--bootstrap-public-url', self.auth_url)
+        keys = ['--keystone-user', owner, '--keystone-group', group]
+        self.manage(
+            ['db_sync'],
+            ['fernet_setup'] + keys,
+            ['credential_setup'] + keys,
+            ['bootstrap',
+             '--bootstrap-username', 'admin',
+             '--bootstrap-project-name', 'admin',
+             '--bootstrap-role-name', 'admin',
+             '--bootstrap-service-name', 'keystone',
+             '--bootstrap-region-id', REGION,
+             '--bootstrap-admin-url', self.auth_url,
+             '--bootstrap-internal-url', self.auth_url,
+             '--bootstrap-public-url', self.auth_url])
 
     def admin_client(self):
         from keystoneauth1.identity import v3
@@ -393,8 +412,9 @@ class DevKeystone(object):
                 self._set_up = True
             self.write_clouds()
         except BaseException:
-            # Leave no Keystone behind a start that failed; the error
-            # itself goes on to the caller.
+            # Leave no Keystone behind a start that failed (interrupted
+            # included); the error itself goes on to the caller.
+            LOG.warning('Keystone did not start; stopping its process')
             self.stop()
             raise
         return self
@@ -434,18 +454,54 @@ def serve(host, port):
     sys.argv = sys.argv[:1]
     app = keystone_wsgi.initialize_public_application()
     server = wsgi_server.make_server(host, port, app)
+    parent = os.getppid()
+
+    def watch_parent():
+        # A parent killed outright (SIGKILL) cannot stop its Keystone:
+        # leave with it.
+        while os.getppid() == parent:
+            time.sleep(1)
+        server.shutdown()
+
+    threading.Thread(target=watch_parent, daemon=True).start()
     try:
         server.serve_forever(poll_interval=0.2)
     finally:
         server.server_close()
 
 
+def run_manage(config_file, steps):
+    """The child: keystone-manage's commands, one after another.
+
+    oslo.config's ``CONF`` is cleared between commands, as a new
+    ``keystone-manage`` process would start with none.
+    """
+    from keystone.cmd import cli
+    from oslo_config import cfg
+
+    for step in steps:
+        cfg.CONF.reset()
+        try:
+            cli.main(argv=['keystone-manage', '--config-file',
+                           config_file] + step)
+        except SystemExit as exc:
+            if exc.code:
+                raise
+        cfg.CONF.clear()
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         description='Serve Keystone (configured by OS_KEYSTONE_CONFIG_FILES)'
-                    ' for heat-store-dev --keystone.')
+                    ' for heat-store-dev --keystone, or run keystone-manage '
+                    'commands (--manage).')
     parser.add_argument('--host', default='127.0.0.1')
     parser.add_argument('--port', type=int, default=5000)
+    parser.add_argument('--config-file',
+                        help='keystone.conf, for --manage.')
+    parser.add_argument('--manage', metavar='JSON',
+                        help='A JSON list of keystone-manage argument '
+                             'lists to run, instead of serving.')
     args = parser.parse_args(argv)
     import signal
     import warnings
@@ -453,8 +509,13 @@ def main(argv=None):
     # oslo.service's eventlet backend warns on import; Keystone's
     # requests run on the threaded server's threads.
     warnings.filterwarnings('ignore', message=r'(?s).*Eventlet is deprecated')
-
+    if args.manage:
+        run_manage(args.config_file, json.loads(args.manage))
+        return 0
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+    # Ctrl-C reaches the whole process group: heat-store-dev stops
+    # Keystone itself once Heat has stopped.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     serve(args.host, args.port)
     return 0
 
