@@ -286,6 +286,28 @@ class DashboardTest(base.TestCase):
         self._filter('name', 'other')
         b.wait(lambda d: self._names() == ['other'])
 
+    def test_reader_gets_no_buttons_to_change(self):
+        # Horizon's policy engine judges with the store's rules: a reader
+        # of the project reads, and is offered nothing that writes.
+        demo = self.stack.store_client('demo', 'demo')
+        template = demo.stored_templates.create(
+            name='read-me', version={'template': ROOT,
+                                     'files': {'boot.sh': CHILD}})
+        b = self.browser
+        b.login('demo-reader')
+        b.get(PANEL)
+        self.assertIn('read-me', b.text())
+        self.assertEqual([], b.css('#stored_templates__action_create'))
+        self.assertEqual([], b.css('a[id$="__action_publish"]'))
+        self.assertEqual([], b.css('[id$="__action_delete"]'))
+        b.get(PANEL + template.id + '/')
+        b.by_id('versions__row__1.0.0')
+        self.assertEqual([], b.css('[id$="__action_deprecate"]'))
+        self.assertEqual([], b.css('[id$="__action_delete"]'))
+        b.get(PANEL + template.id + '/versions/1.0.0/')
+        b.wait_for_text('Digest')
+        self.assertIn('OS::Heat::RandomString', b.driver.page_source)
+
     def test_other_project_sees_nothing(self):
         demo = self.stack.store_client('demo', 'demo')
         secret = demo.stored_templates.create(
