@@ -30,14 +30,15 @@ from tests.functional import browser
 
 PANEL = 'project/template_store/'
 
-ROOT = """heat_template_version: 2018-08-31
-description: A web tier, kept in the template store
-parameters:
-  greeting:
+GREETING = """  greeting:
     type: string
     default: hello
     description: What the boot script says
-  count:
+"""
+ROOT = """heat_template_version: 2018-08-31
+description: A web tier, kept in the template store
+parameters:
+%s  count:
     type: number
     default: 4
     constraints:
@@ -56,7 +57,7 @@ outputs:
   script:
     value: {get_attr: [script, value]}
     description: The boot script
-"""
+""" % GREETING
 CHILD = '#!/bin/sh\necho "$GREETING from the template store"\n'
 
 
@@ -224,7 +225,36 @@ class DashboardTest(base.TestCase):
         self.assertIn('extra (OS::Heat::None)', impact)
         b.screenshot('impact')
 
-        # Deprecate it.
+        # A version that breaks the interface within the major: the 409
+        # is shown on the field that overrides it; checked, it publishes.
+        b.driver.get(template_url)
+        b.css('a[id$="__action_publish"]')[0].click()
+        form = b.modal_form('publish_version_form')
+        form.find_element('id', 'id_version').send_keys('1.2.0')
+        form.find_element('id', 'id_template_data').send_keys(
+            ROOT.replace(GREETING, ''))
+        form.find_element('id', 'id_files_data').send_keys(
+            'boot.sh: echo hi\n')
+        b.submit(form)
+        b.wait(lambda d: b.css('#publish_version_form .has-error'))
+        error = b.css('#publish_version_form .has-error')[0]
+        self.assertIn('greeting', error.text)
+        self.assertEqual([], error.find_elements('id', 'id_version') +
+                         error.find_elements('id', 'id_template_data'))
+        error.find_element('id', 'id_force')
+        b.driver.execute_script('arguments[0].scrollIntoView()', error)
+        b.screenshot('publish-refused')
+        # The pasted bundle is still in the form: only the box to tick.
+        form = b.modal_form('publish_version_form')
+        checkbox = form.find_element('id', 'id_force')
+        self.assertFalse(checkbox.is_selected())
+        # Horizon's themed box: the user clicks its label.
+        form.find_element('css selector', 'label[for=id_force]').click()
+        self.assertTrue(checkbox.is_selected())
+        b.submit(form)
+        b.wait_for_text('Published version 1.2.0.')
+
+        # Deprecate 1.0.0.
         b.driver.get(template_url)
         b.row_action('versions', '1.0.0', 'deprecate')
         b.confirm()
@@ -232,6 +262,9 @@ class DashboardTest(base.TestCase):
         row = b.by_id('versions__row__1.0.0')
         self.assertIn('Deprecated', row.text)
         self.assertIn('Active', b.by_id('versions__row__1.1.0').text)
+        versions = [r.text.split()[0]
+                    for r in b.css('#versions tbody tr')]
+        self.assertEqual(['1.2.0', '1.1.0', '1.0.0'], versions)
 
     def _filter(self, field, text):
         b = self.browser
