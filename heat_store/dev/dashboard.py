@@ -29,6 +29,7 @@ page and cached in the data directory.
 import argparse
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -222,6 +223,9 @@ def _exit_with_parent():
 
 def serve(settings_dir, host, port):
     """The child: Horizon's WSGI application with its static files."""
+    # Ctrl-C reaches the whole process group: heat-store-dev stops this
+    # process itself (SIGTERM), after Heat.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, daemon=True).start()
     sys.path.insert(0, settings_dir)
     os.environ['DJANGO_SETTINGS_MODULE'] = 'openstack_dashboard.settings'

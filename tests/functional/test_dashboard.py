@@ -326,6 +326,12 @@ class DashboardTest(base.TestCase):
         template = demo.stored_templates.create(
             name='read-me', version={'template': ROOT,
                                      'files': {'boot.sh': CHILD}})
+        # heat-store-dev said where the dashboard is and how to log in.
+        said = self.stack.output()
+        self.assertIn('URL:       %s' % self.stack.url, said)
+        self.assertIn('%sproject/template_store/' % self.stack.url, said)
+        self.assertIn('passwords.json', said)
+
         b = self.browser
         b.login('demo-reader')
         b.get(PANEL)
