@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Start PostgreSQL, MariaDB and RabbitMQ if they are not running, and create
 # the test accounts oslo.db's opportunistic tests expect
-# (openstack_citest / openstack_citest, database openstack_citest).
+# (openstack_citest / openstack_citest, database openstack_citest). Install
+# Debian's Chromium and its driver for the dashboard's browser tests
+# (tests/functional/test_dashboard.py) if they are missing.
 set -uo pipefail
 
 wait_for() {  # description, command...
@@ -50,4 +52,18 @@ GRANT ALL PRIVILEGES ON *.* TO 'openstack_citest'@'127.0.0.1' WITH GRANT OPTION;
 CREATE DATABASE IF NOT EXISTS openstack_citest;
 FLUSH PRIVILEGES;
 SQL
-echo "services ready: PostgreSQL, MariaDB, RabbitMQ"
+if [[ ! -x /usr/bin/chromium || ! -x /usr/bin/chromedriver ]]; then
+    echo "installing chromium and chromium-driver ..." >&2
+    export DEBIAN_FRONTEND=noninteractive
+    { apt-get update -q && apt-get install -y -q chromium chromium-driver; } \
+        > /tmp/ci-chromium-install.log 2>&1 || {
+        tail -n 20 /tmp/ci-chromium-install.log >&2
+        echo "ERROR: cannot install chromium and chromium-driver" >&2
+        exit 1
+    }
+fi
+/usr/bin/chromium --version >/dev/null 2>&1 || {
+    echo "ERROR: /usr/bin/chromium does not run" >&2
+    exit 1
+}
+echo "services ready: PostgreSQL, MariaDB, RabbitMQ, Chromium"

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Set up .venv (first run only) and start the embedded Heat with the store.
-# Any arguments go to heat-store-dev (--port, --data-dir, --auth ...);
-# with --keystone or --dashboard, Keystone is installed too.
+# Any arguments go to heat-store-dev (--port, --data-dir, --auth,
+# --keystone, --dashboard ...). With --keystone, Keystone is installed into
+# .venv first (the "keystone" extra); with --dashboard, Keystone, Horizon
+# and heat-dashboard (the "keystone" and "dashboard" extras).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 setup=()
 for arg in "$@"; do
     case $arg in
-        --keystone|--dashboard) setup=(--keystone) ;;
+        --keystone) [[ ${#setup[@]} -eq 0 ]] && setup=(--keystone) ;;
+        --dashboard) setup=(--dashboard) ;;
     esac
 done
 "$top/tools/setup-venv.sh" "${setup[@]}"

@@ -3,26 +3,30 @@
 # heat-store into it (editable, with the server extra), with the test
 # requirements (and those of the pep8 and docs checks) when asked. The
 # keystone extra (a real Keystone for heat-store-dev --keystone) comes with
-# --test or --keystone.
+# --test or --keystone; the dashboard extra (Horizon and heat-dashboard, for
+# heat-store-dev --dashboard and the Template Store panel) with --test or
+# --dashboard, which implies --keystone.
 # Safe to run again: it reinstalls only when a requirements file, setup.cfg
 # or the asked Heat release changed.
 #
-#   tools/setup-venv.sh [--test] [--keystone] [--venv DIR] [--heat 'openstack-heat==26.*']
+#   tools/setup-venv.sh [--test] [--keystone] [--dashboard] [--venv DIR] [--heat 'openstack-heat==26.*']
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 python=${PYTHON:-python3}
 want_tests=0
 want_keystone=0
+want_dashboard=0
 venv=.venv
 heat=
 while (($#)); do
     case $1 in
-        --test) want_tests=1; want_keystone=1 ;;
+        --test) want_tests=1; want_keystone=1; want_dashboard=1 ;;
         --keystone) want_keystone=1 ;;
+        --dashboard) want_keystone=1; want_dashboard=1 ;;
         --venv) venv=$2; shift ;;
         --heat) heat=$2; shift ;;
-        *) echo "usage: $0 [--test] [--keystone] [--venv DIR] [--heat SPEC]" >&2; exit 2 ;;
+        *) echo "usage: $0 [--test] [--keystone] [--dashboard] [--venv DIR] [--heat SPEC]" >&2; exit 2 ;;
     esac
     shift
 done
@@ -43,7 +47,8 @@ stamp=$venv/.heat-store-installed
 files=(requirements.txt setup.cfg)
 ((want_tests)) && files+=(test-requirements.txt doc/requirements.txt)
 extras=server
-((want_keystone)) && extras=server,keystone
+((want_keystone)) && extras+=,keystone
+((want_dashboard)) && extras+=,dashboard
 sum=$( { cat "${files[@]}"; echo "$heat $extras"; } | sha256sum | cut -d' ' -f1)
 if [[ ! -f $stamp ]] || ! grep -qx "$sum" "$stamp"; then
     args=(-e ".[$extras]")

@@ -61,12 +61,21 @@ def parse_args(argv):
     parser.add_argument('--keystone-port', type=int, default=5000,
                         help='TCP port of Keystone with --keystone '
                              '(default: 5000).')
+    parser.add_argument('--dashboard', action='store_true',
+                        help='Also serve Horizon with heat-dashboard and the '
+                             'Template Store panel (Project > Orchestration '
+                             '> Template Store); implies --keystone.')
+    parser.add_argument('--dashboard-port', type=int, default=8080,
+                        help='TCP port of Horizon with --dashboard '
+                             '(default: 8080).')
     parser.add_argument('--no-leaf-sleep', action='store_true',
                         help="Drop Heat's 1 s sleep between leaf resources "
                              '(for tests and benchmarks).')
     parser.add_argument('--debug', action='store_true',
                         help='Log at debug level.')
     args = parser.parse_args(argv)
+    if args.dashboard:
+        args.keystone = True
     if args.keystone and args.auth != 'noauth':
         parser.error('--keystone replaces --auth %s' % args.auth)
     return args
@@ -92,6 +101,14 @@ def main(argv=None):
                              '"heat-store[keystone]" (tools/run.sh '
                              '--keystone does it)\n')
             return 1
+        if args.dashboard and (importlib.util.find_spec('horizon') is None or
+                               importlib.util.find_spec('heat_dashboard')
+                               is None):
+            sys.stderr.write('ERROR: --dashboard needs Horizon and '
+                             'heat-dashboard: pip install '
+                             '"heat-store[keystone,dashboard]" '
+                             '(tools/run.sh --dashboard does it)\n')
+            return 1
         from heat_store.dev import identity
 
         auth = 'keystone'
@@ -100,6 +117,21 @@ def main(argv=None):
             host=args.host, port=args.keystone_port, debug=args.debug)
         # Keystone boots in its child while Heat starts here.
         keystone.launch()
+    dashboard = None
+    if args.dashboard:
+        from heat_store.dev import dashboard as dev_dashboard
+
+        dashboard = dev_dashboard.Dashboard(
+            args.data_dir, keystone.auth_url, host=args.host,
+            port=args.dashboard_port)
+        try:
+            dashboard.launch()
+        except OSError as exc:
+            sys.stderr.write('ERROR: cannot listen on %s:%d: %s\n' %
+                             (args.host, args.dashboard_port,
+                              exc.strerror or exc))
+            keystone.stop()
+            return 1
     heat = embedded.EmbeddedHeat(args.data_dir, host=args.host,
                                  port=args.port, auth=auth,
                                  database=args.database,
@@ -116,15 +148,22 @@ def main(argv=None):
         heat.stop()
         if keystone is not None:
             keystone.stop()
+        if dashboard is not None:
+            dashboard.stop()
         return 1
-    if keystone is not None:
-        try:
+    try:
+        if keystone is not None:
             keystone.ready()
-        except RuntimeError as exc:
-            sys.stderr.write('ERROR: %s\n' % exc)
-            server.server_close()
-            heat.stop()
-            return 1
+        if dashboard is not None:
+            dashboard.ready()
+    except RuntimeError as exc:
+        sys.stderr.write('ERROR: %s\n' % exc)
+        server.server_close()
+        heat.stop()
+        for child in (keystone, dashboard):
+            if child is not None:
+                child.stop()
+        return 1
 
     stopping = threading.Event()
 
@@ -158,6 +197,14 @@ def main(argv=None):
         print('  export OS_CLIENT_CONFIG_FILE=%s' % keystone.clouds_path)
         print('  openstack --os-cloud heat-store-demo orchestration '
               'template store list')
+    if dashboard is not None:
+        print('Dashboard (Horizon):')
+        print('  URL:       %s' % dashboard.url)
+        print('  panel:     %s (Project > Orchestration > Template Store)'
+              % dashboard.panel_url)
+        print('  log in:    user demo (project demo) or admin, domain '
+              'Default, with the password of that user in %s'
+              % keystone.passwords_path)
     print('Stop with Ctrl-C.', flush=True)
     try:
         server.serve_forever(poll_interval=0.2)
@@ -166,6 +213,8 @@ def main(argv=None):
         heat.stop()
         if keystone is not None:
             keystone.stop()
+        if dashboard is not None:
+            dashboard.stop()
         print('Stopped.', flush=True)
     return 0
 

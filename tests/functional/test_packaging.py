@@ -38,7 +38,14 @@ PACKAGE = os.path.join(TOP, 'heat_store')
 # Files the package opens at run time, besides its modules.
 DATA_FILES = ('heat_store/db/alembic.ini',
               'heat_store/db/migrations/script.py.mako',
-              'heat_store/api/openapi.yaml')
+              'heat_store/api/openapi.yaml',
+              # Horizon's: the enabled file deployers copy, the store's
+              # policy defaults for Horizon's policy engine, a template.
+              'heat_store/dashboard/enabled/'
+              '_1660_project_template_store_panel.py',
+              'heat_store/dashboard/conf/policy.d/heat_store.yaml',
+              'heat_store/dashboard/template_store/templates/'
+              'template_store/_version_overview.html')
 
 
 def _tracked(pattern):

@@ -1,0 +1,106 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""The panel's way to the store: heat_store's client over Horizon's session.
+
+The store is reached exactly as heat-dashboard reaches Heat: with the
+logged-in user's Keystone token and the ``orchestration`` endpoint of the
+service catalog (heat-dashboard's ``api.heat.heatclient``, whose HTTP
+client the store's managers share). Nothing here imports Heat.
+"""
+
+from django.conf import settings
+from heat_dashboard import api as heat_api
+from heatclient import exc as heat_exc
+from horizon.utils import functions as horizon_utils
+
+from heat_store.client import client as store_client
+from heat_store.client import errors
+
+NotFound = heat_exc.HTTPNotFound
+Conflict = heat_exc.HTTPConflict
+BadRequest = heat_exc.HTTPBadRequest
+HTTPError = heat_exc.HTTPException
+
+
+def client(request):
+    """The store's client for the user of this request."""
+    return store_client.from_heat_client(heat_api.heat.heatclient(request))
+
+
+def message(error):
+    """What the server said about a failed request, for the user."""
+    return errors.server_message(error)
+
+
+def templates_page(request, marker=None, reverse=False, filters=None):
+    """One page of stored templates by name, and whether more follow.
+
+    :param reverse: the page before ``marker`` rather than after it
+    :returns: ``(templates, has_more, has_prev)``
+    """
+    page_size = horizon_utils.get_page_size(request)
+    kwargs = dict(filters or {})
+    kwargs.update(sort_keys='name', sort_dir='desc' if reverse else 'asc',
+                  limit=page_size + 1, marker=marker)
+    templates = client(request).stored_templates.list(**kwargs)
+    more = len(templates) > page_size
+    templates = templates[:page_size]
+    if reverse:
+        templates.reverse()
+        return templates, True, more
+    return templates, more, marker is not None
+
+
+def template_get(request, template):
+    return client(request).stored_templates.get(template)
+
+
+def template_create(request, **fields):
+    return client(request).stored_templates.create(**fields)
+
+
+def template_delete(request, template):
+    client(request).stored_templates.delete(template)
+
+
+def versions_list(request, template):
+    limit = getattr(settings, 'API_RESULT_LIMIT', 1000)
+    return client(request).versions.list(template, limit=limit)
+
+
+def version_get(request, template, version):
+    return client(request).versions.get(template, version)
+
+
+def version_create(request, template_id, **fields):
+    return client(request).versions.create(template_id, **fields)
+
+
+def version_update(request, template, version, **fields):
+    return client(request).versions.update(template, version, **fields)
+
+
+def version_delete(request, template, version):
+    client(request).versions.delete(template, version)
+
+
+def version_consumers(request, template, version):
+    return client(request).versions.consumers(template, version)
+
+
+def version_dependents(request, template, version):
+    return client(request).versions.dependents(template, version)
+
+
+def version_impact(request, template, version):
+    return client(request).versions.impact(template, version)

@@ -1,0 +1,207 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Tabs of a stored template's page and of a version's page."""
+
+from django.utils.translation import gettext_lazy as _
+from horizon import exceptions
+from horizon import tabs
+import yaml
+
+from heat_store.dashboard import api
+from heat_store.dashboard import policy
+from heat_store.dashboard.template_store import highlight
+from heat_store.dashboard.template_store import tables as store_tables
+
+T = 'project/template_store/'
+
+
+def _yaml(data):
+    if isinstance(data, str):
+        return data
+    return yaml.safe_dump(data, default_flow_style=False, sort_keys=False,
+                          allow_unicode=True)
+
+
+class TemplateOverviewTab(tabs.Tab):
+    name = _('Overview')
+    slug = 'overview'
+    template_name = T + '_template_overview.html'
+
+    def get_context_data(self, request):
+        return {'stored_template': self.tab_group.kwargs['stored_template']}
+
+
+class VersionsTab(tabs.TableTab):
+    name = _('Versions')
+    slug = 'versions'
+    table_classes = (store_tables.VersionsTable,)
+    template_name = 'horizon/common/_detail_table.html'
+    preload = True
+
+    def get_versions_data(self):
+        template = self.tab_group.kwargs['stored_template']
+        self._tables['versions'].stored_template = template
+        try:
+            return api.versions_list(self.request, template.id)
+        except api.HTTPError:
+            exceptions.handle(self.request,
+                              _('Unable to retrieve the versions.'))
+            return []
+
+
+class TemplateTabs(tabs.DetailTabsGroup):
+    slug = 'stored_template'
+    tabs = (VersionsTab, TemplateOverviewTab)
+    sticky = True
+
+
+# A version's page
+
+class _VersionTab(tabs.Tab):
+    def version(self):
+        return self.tab_group.kwargs['stored_version']
+
+
+class VersionOverviewTab(_VersionTab):
+    name = _('Overview')
+    slug = 'overview'
+    template_name = T + '_version_overview.html'
+
+    def get_context_data(self, request):
+        version = self.version()
+        kwargs = self.tab_group.kwargs
+        try:
+            stacks = api.version_consumers(request, version.template_id,
+                                           version.version)
+        except api.HTTPError:
+            exceptions.handle(request, _('Unable to retrieve the stacks.'))
+            stacks = []
+        try:
+            dependents, others = api.version_dependents(
+                request, version.template_id, version.version)
+        except api.HTTPError:
+            exceptions.handle(request,
+                              _('Unable to retrieve the dependents.'))
+            dependents, others = [], 0
+        return {'version': version, 'stored_template':
+                kwargs['stored_template'], 'stacks': stacks,
+                'dependents': dependents, 'other_dependents': others}
+
+
+class InterfaceTab(_VersionTab):
+    name = _('Interface')
+    slug = 'interface'
+    template_name = T + '_version_interface.html'
+
+    def get_context_data(self, request):
+        version = self.version()
+        env = version.environment or {}
+        defaults = env.get('parameter_defaults') or {}
+        params = []
+        for name, schema in sorted((version.parameters or {}).items()):
+            default = schema.get('default', defaults.get(name))
+            params.append({'name': name, 'type': schema.get('type'),
+                           'default': '-' if default is None else
+                           _yaml(default).strip(),
+                           'from_env': ('default' not in schema and
+                                        name in defaults),
+                           'label': schema.get('label') or '',
+                           'description': schema.get('description') or ''})
+        outputs = [{'name': name,
+                    'description': (out or {}).get('description') or ''}
+                   for name, out in sorted((version.outputs or {}).items())]
+        return {'parameters': params, 'outputs': outputs}
+
+
+class TemplateTab(_VersionTab):
+    name = _('Template')
+    slug = 'template'
+    template_name = T + '_code.html'
+
+    def get_context_data(self, request):
+        version = self.version()
+        return {'blocks': [{
+            'path': '%s.yaml' % version.template_name,
+            'html': highlight.code(_yaml(version.template))}],
+            'style': highlight.style()}
+
+
+class FilesTab(_VersionTab):
+    name = _('Files')
+    slug = 'files'
+    template_name = T + '_code.html'
+
+    def get_context_data(self, request):
+        files = self.version().files or {}
+        return {'blocks': [{'path': path,
+                            'html': highlight.code(files[path], path)}
+                           for path in sorted(files)],
+                'empty': _('This version has no child files.'),
+                'style': highlight.style()}
+
+
+class EnvironmentTab(_VersionTab):
+    name = _('Environment')
+    slug = 'environment'
+    template_name = T + '_code.html'
+
+    def get_context_data(self, request):
+        env = self.version().environment
+        blocks = ([{'path': 'environment.yaml',
+                    'html': highlight.code(_yaml(env))}] if env else [])
+        return {'blocks': blocks, 'style': highlight.style(),
+                'empty': _('This version has no environment.')}
+
+
+class ImpactTab(_VersionTab):
+    """Heat's update preview of each stack that would move to the version.
+
+    Loaded when opened: each preview asks Heat's engine.
+    """
+
+    name = _('Impact')
+    slug = 'impact'
+    template_name = T + '_version_impact.html'
+    preload = False
+    policy_rules = policy.rules(policy.VERSION_IMPACT)
+
+    def get_context_data(self, request):
+        version = self.version()
+        try:
+            impact, others = api.version_impact(request, version.template_id,
+                                                version.version)
+        except api.HTTPError as error:
+            return {'error': api.message(error), 'impact': [],
+                    'other_consumers': 0}
+        for entry in impact:
+            for action in ('added', 'updated', 'replaced', 'deleted'):
+                entry[action] = [_resource(r) for r in entry[action]]
+        return {'impact': impact, 'other_consumers': others,
+                'version': version}
+
+
+def _resource(change):
+    """``name (type)`` of a resource in Heat's preview."""
+    if not isinstance(change, dict):
+        return str(change)
+    name = change.get('resource_name', '?')
+    if change.get('resource_type'):
+        return '%s (%s)' % (name, change['resource_type'])
+    return name
+
+
+class VersionTabs(tabs.DetailTabsGroup):
+    slug = 'stored_version'
+    tabs = (VersionOverviewTab, InterfaceTab, TemplateTab, FilesTab,
+            EnvironmentTab, ImpactTab)
+    sticky = True

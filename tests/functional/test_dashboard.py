@@ -1,0 +1,373 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""The Template Store panel in Horizon, driven in a real browser.
+
+Keystone, Heat with the store and Horizon with the panel come from
+``heat-store-dev --dashboard`` (one for the module, tests/functional/
+browser.py); Chromium is Debian's, headless. A user of project demo
+publishes a bundle with a child file, finds it in the list, reads a
+version, launches a stack from it and watches it complete, is refused the
+version's deletion with the stack named, and deprecates it. A user of
+another project sees nothing of it.
+"""
+
+import os
+import tempfile
+import time
+
+from tests import base
+from tests.functional import browser
+
+PANEL = 'project/template_store/'
+
+GREETING = """  greeting:
+    type: string
+    default: hello
+    description: What the boot script says
+"""
+ROOT = """heat_template_version: 2018-08-31
+description: A web tier, kept in the template store
+parameters:
+%s  count:
+    type: number
+    default: 4
+    constraints:
+      - range: {min: 1, max: 8}
+    description: Length of the token
+resources:
+  script:
+    type: OS::Heat::Value
+    properties:
+      value: {get_file: boot.sh}
+  token:
+    type: OS::Heat::RandomString
+    properties:
+      length: {get_param: count}
+outputs:
+  script:
+    value: {get_attr: [script, value]}
+    description: The boot script
+""" % GREETING
+CHILD = '#!/bin/sh\necho "$GREETING from the template store"\n'
+
+
+class DashboardTest(base.TestCase):
+    TIMEOUT_SCALING_FACTOR = 2
+
+    def setUp(self):
+        super().setUp()
+        browser.skip_or_fail(self)
+        self.stack = browser.shared_stack()
+        self.browser = browser.Browser(self.stack)
+        self.addCleanup(self.browser.close)
+        self.addOnException(self._dump)
+
+    def _dump(self, exc_info):
+        from testtools import content
+
+        self.addDetail('page', content.text_content(
+            '%s\n%s' % (self.browser.driver.current_url,
+                        self.browser.text())))
+        self.addDetail('dashboard.log', content.text_content(
+            _tail(os.path.join(self.stack.data_dir, 'dashboard.log'))))
+
+    def _bundle(self):
+        folder = tempfile.mkdtemp(prefix='heat-store-bundle-')
+        self.addCleanup(lambda: __import__('shutil').rmtree(folder, True))
+        paths = {}
+        for name, text in (('web.yaml', ROOT), ('boot.sh', CHILD)):
+            paths[name] = os.path.join(folder, name)
+            with open(paths[name], 'w') as f:
+                f.write(text)
+        return paths
+
+    def _create(self, name, files):
+        b = self.browser
+        b.get(PANEL)
+        b.by_id('stored_templates__action_create').click()
+        form = b.modal_form('create_stored_template_form')
+        form.find_element('id', 'id_name').send_keys(name)
+        form.find_element('id', 'id_tags').send_keys('web,demo')
+        form.find_element('id', 'id_template_upload').send_keys(
+            files['web.yaml'])
+        return form
+
+    def test_publish_launch_delete_deprecate(self):
+        b = self.browser
+        b.login('demo')
+        files = self._bundle()
+
+        # Without its child file the store refuses the bundle, and says so
+        # on the form's Child Files field.
+        form = self._create('web-tier', files)
+        b.submit(form)
+        b.wait(lambda d: b.css('#create_stored_template_form .has-error'))
+        error = b.css('#create_stored_template_form .has-error')[0].text
+        self.assertIn("'boot.sh'", error)
+        self.assertIn('Child Files', error)
+
+        form = b.modal_form('create_stored_template_form')
+        form.find_element('id', 'id_template_upload').send_keys(
+            files['web.yaml'])
+        form.find_element('id', 'id_files_upload').send_keys(
+            files['boot.sh'])
+        b.screenshot('create')
+        b.submit(form)
+        b.wait_for_text('Created stored template web-tier.')
+        self.assertIn('/project/template_store/', b.driver.current_url)
+
+        # Listed, with its tags and latest version.
+        b.get(PANEL)
+        rows = [r.text for r in b.css('#stored_templates tbody tr')
+                if 'web-tier' in r.text]
+        self.assertEqual(1, len(rows), b.text())
+        self.assertIn('demo, web', rows[0])
+        self.assertIn('1.0.0', rows[0])
+        b.screenshot('list')
+
+        # The template's page: its versions, newest first.
+        b.driver.find_element('link text', 'web-tier').click()
+        b.by_id('versions__row__1.0.0')
+        template_url = b.driver.current_url
+        b.screenshot('template')
+
+        # A version: overview, interface, files with highlighting.
+        b.driver.find_element('link text', '1.0.0').click()
+        b.wait_for_text('Digest')
+        text = b.text()
+        self.assertIn('sha256:', text)
+        self.assertIn('Active', text)
+        b.screenshot('version')
+        b.driver.find_element('link text', 'Interface').click()
+        b.wait_for_text('Length of the token')
+        self.assertIn('greeting', b.text())
+        b.driver.find_element('link text', 'Files').click()
+        b.wait_for_text('boot.sh')
+        highlighted = b.css('.ts-code span')
+        self.assertTrue(highlighted, 'no syntax highlighting')
+        self.assertIn('from the template store', b.text())
+        b.screenshot('files')
+        b.driver.find_element('link text', 'Template').click()
+        b.wait_for_text('OS::Heat::RandomString')
+        b.screenshot('template-body')
+
+        # Launch a stack from it, pinned with ^.
+        b.driver.find_element('link text', 'Overview').click()
+        b.css('#versions__row_1\\.0\\.0__action_launch, '
+              'a[id$="__action_launch"]')[0].click()
+        form = b.modal_form('launch_stored_version_form')
+        form.find_element('id', 'id_stack_name').send_keys('web-stack')
+        form.find_element(
+            'css selector', '#id_pin option[value=caret]').click()
+        count = form.find_element('id', 'id___param_count')
+        self.assertEqual('4', count.get_attribute('value'))
+        b.screenshot('launch')
+        b.submit(form)
+        b.wait(lambda d: '/project/stacks/stack/' in d.current_url)
+        deadline = time.monotonic() + 120
+        while 'Create Complete' not in b.text():
+            self.assertNotIn('Create Failed', b.text())
+            self.assertLess(time.monotonic(), deadline, b.text())
+            time.sleep(1)
+            b.driver.refresh()
+        b.screenshot('stack')
+
+        # The version is in use: deleting it is refused, naming the stack.
+        b.driver.get(template_url)
+        b.row_action('versions', '1.0.0', 'delete')
+        b.confirm()
+        b.wait_for_text('web-stack')
+        refused = '\n'.join(b.messages())
+        self.assertIn('in use', refused)
+        self.assertIn('web-stack', refused)
+        b.screenshot('delete-refused')
+
+        # The version's page lists the stack built from it.
+        b.driver.find_element('link text', '1.0.0').click()
+        b.wait_for_text('Stacks Built From It')
+        self.assertIn('web-stack', b.text())
+
+        # Publish 1.1.0 by pasting, child file included; newest first.
+        b.driver.get(template_url)
+        b.css('a[id$="__action_publish"]')[0].click()
+        form = b.modal_form('publish_version_form')
+        form.find_element('id', 'id_version').send_keys('1.1.0')
+        form.find_element('id', 'id_template_data').send_keys(
+            ROOT.replace('resources:\n', 'resources:\n  extra:\n'
+                         '    type: OS::Heat::None\n'))
+        form.find_element('id', 'id_files_data').send_keys(
+            'boot.sh: |\n  #!/bin/sh\n  echo hello again\n')
+        b.screenshot('publish')
+        b.submit(form)
+        b.wait_for_text('Published version 1.1.0.')
+        b.driver.get(template_url)
+        versions = [r.text.split()[0]
+                    for r in b.css('#versions tbody tr')]
+        self.assertEqual(['1.1.0', '1.0.0'], versions)
+
+        # What 1.1.0 would do to the stack pinned with ^1.0.0.
+        b.driver.find_element('link text', '1.1.0').click()
+        b.wait_for_text('Digest')
+        b.driver.find_element('link text', 'Impact').click()
+        b.wait(lambda d: b.css('.ts-impact table'), 120)
+        impact = b.css('.ts-impact table')[0].text
+        self.assertIn('web-stack', impact)
+        self.assertIn('extra (OS::Heat::None)', impact)
+        b.screenshot('impact')
+
+        # A version that breaks the interface within the major: the 409
+        # is shown on the field that overrides it; checked, it publishes.
+        b.driver.get(template_url)
+        b.css('a[id$="__action_publish"]')[0].click()
+        form = b.modal_form('publish_version_form')
+        form.find_element('id', 'id_version').send_keys('1.2.0')
+        form.find_element('id', 'id_template_data').send_keys(
+            ROOT.replace(GREETING, ''))
+        form.find_element('id', 'id_files_data').send_keys(
+            'boot.sh: echo hi\n')
+        b.submit(form)
+        b.wait(lambda d: b.css('#publish_version_form .has-error'))
+        error = b.css('#publish_version_form .has-error')[0]
+        self.assertIn('greeting', error.text)
+        self.assertEqual([], error.find_elements('id', 'id_version') +
+                         error.find_elements('id', 'id_template_data'))
+        error.find_element('id', 'id_force')
+        b.driver.execute_script('arguments[0].scrollIntoView()', error)
+        b.screenshot('publish-refused')
+        # The pasted bundle is still in the form: only the box to tick.
+        form = b.modal_form('publish_version_form')
+        checkbox = form.find_element('id', 'id_force')
+        self.assertFalse(checkbox.is_selected())
+        # Horizon's themed box: the user clicks its label.
+        form.find_element('css selector', 'label[for=id_force]').click()
+        self.assertTrue(checkbox.is_selected())
+        b.submit(form)
+        b.wait_for_text('Published version 1.2.0.')
+
+        # Deprecate 1.0.0.
+        b.driver.get(template_url)
+        b.row_action('versions', '1.0.0', 'deprecate')
+        b.confirm()
+        b.wait_for_text('Deprecated Version')
+        row = b.by_id('versions__row__1.0.0')
+        self.assertIn('Deprecated', row.text)
+        self.assertIn('Active', b.by_id('versions__row__1.1.0').text)
+        versions = [r.text.split()[0]
+                    for r in b.css('#versions tbody tr')]
+        self.assertEqual(['1.2.0', '1.1.0', '1.0.0'], versions)
+
+    def _filter(self, field, text):
+        b = self.browser
+        b.css('.table_search .dropdown-toggle')[0].click()
+        b.wait(lambda d: b.css('a[data-select-value=%s]' % field)[0]
+               .is_displayed())
+        b.css('a[data-select-value=%s]' % field)[0].click()
+        box = b.css('input[name=stored_templates__filter__q]')[0]
+        box.clear()
+        box.send_keys(text)
+        b.css('.table_search button[type=submit]')[0].click()
+
+    def _names(self):
+        from selenium.common import exceptions
+
+        try:
+            return [r.text.split()[0] for r in
+                    self.browser.css('#stored_templates tbody tr')
+                    if 'No items' not in r.text]
+        except exceptions.StaleElementReferenceException:
+            return None  # the page is being replaced: look again
+
+    def test_tag_filters_and_paging(self):
+        demo = self.stack.store_client('demo', 'demo')
+        for name, tags in (('page-a', ['paging', 'x']),
+                           ('page-b', ['paging']),
+                           ('page-c', ['paging', 'x']),
+                           ('other', ['x'])):
+            demo.stored_templates.create(
+                name=name, tags=tags,
+                version={'template': ROOT, 'files': {'boot.sh': CHILD}})
+        b = self.browser
+        b.login('demo')
+        b.get(PANEL)
+        # Horizon's page size, as a user's setting would set it.
+        b.driver.add_cookie({'name': 'API_RESULT_PAGE_SIZE', 'value': '2'})
+
+        b.get(PANEL)
+        self._filter('tags', 'paging')
+        b.wait(lambda d: self._names() == ['page-a', 'page-b'])
+        b.screenshot('filter')
+        b.driver.find_element('link text', 'Next \u00bb').click()
+        b.wait(lambda d: self._names() == ['page-c'])
+        self.assertNotIn('Next \u00bb', b.text())
+        b.driver.find_element('link text', '\u00ab Prev').click()
+        b.wait(lambda d: self._names() == ['page-a', 'page-b'])
+
+        self._filter('tags', 'paging,x')
+        b.wait(lambda d: self._names() == ['page-a', 'page-c'])
+        self._filter('tags_any', 'nothing-has-this')
+        b.wait(lambda d: self._names() == [])
+        self._filter('name', 'other')
+        b.wait(lambda d: self._names() == ['other'])
+
+    def test_reader_gets_no_buttons_to_change(self):
+        # Horizon's policy engine judges with the store's rules: a reader
+        # of the project reads, and is offered nothing that writes.
+        demo = self.stack.store_client('demo', 'demo')
+        template = demo.stored_templates.create(
+            name='read-me', version={'template': ROOT,
+                                     'files': {'boot.sh': CHILD}})
+        # heat-store-dev said where the dashboard is and how to log in.
+        said = self.stack.output()
+        self.assertIn('URL:       %s' % self.stack.url, said)
+        self.assertIn('%sproject/template_store/' % self.stack.url, said)
+        self.assertIn('passwords.json', said)
+
+        b = self.browser
+        b.login('demo-reader')
+        b.get(PANEL)
+        self.assertIn('read-me', b.text())
+        self.assertEqual([], b.css('#stored_templates__action_create'))
+        self.assertEqual([], b.css('a[id$="__action_publish"]'))
+        self.assertEqual([], b.css('[id$="__action_delete"]'))
+        b.get(PANEL + template.id + '/')
+        b.by_id('versions__row__1.0.0')
+        self.assertEqual([], b.css('[id$="__action_deprecate"]'))
+        self.assertEqual([], b.css('[id$="__action_delete"]'))
+        b.get(PANEL + template.id + '/versions/1.0.0/')
+        b.wait_for_text('Digest')
+        self.assertIn('OS::Heat::RandomString', b.driver.page_source)
+
+    def test_other_project_sees_nothing(self):
+        demo = self.stack.store_client('demo', 'demo')
+        secret = demo.stored_templates.create(
+            name='demo-only', tags=['private'],
+            version={'template': ROOT, 'files': {'boot.sh': CHILD}})
+
+        b = self.browser
+        b.login('admin')
+        b.get(PANEL)
+        self.assertNotIn('demo-only', b.text())
+        # Not even by its id, or by a filter on its tag.
+        b.get(PANEL + secret.id + '/')
+        self.assertNotIn('demo-only', b.text())
+        self.assertIn('Unable to retrieve the stored template', b.text())
+        b.get(PANEL + secret.id + '/versions/1.0.0/')
+        self.assertNotIn('demo-only', b.text())
+
+
+def _tail(path, lines=80):
+    try:
+        with open(path) as f:
+            return ''.join(f.readlines()[-lines:])
+    except OSError:
+        return ''
