@@ -43,11 +43,11 @@ def lines(entries):
             'moves': (_(', moves on its next update')
                       if entry.get('moves_on_update') else '')})
         if entry.get('error'):
-            text.append('  ' + _('error: %s') % entry['error'])
+            text.append('  %s' % (_('error: %s') % entry['error']))
         for action in ACTIONS:
             for res in entry.get(action) or []:
                 text.append('  %s %s (%s)' % (action,
                                               res.get('resource_name'),
                                               res.get('resource_type')))
-        text += ['  ' + line for line in break_lines(entry.get('breaks'))]
+        text += ['  %s' % line for line in break_lines(entry.get('breaks'))]
     return text
