@@ -90,14 +90,14 @@ def _admits(constraint_text, version):
         return False
 
 
-def _by_resource(rows):
-    """One row per resource: its committed pin, else its pending one."""
+def _by_consumer(rows):
+    """One row per consumer: its committed pin, else its pending one."""
     chosen = {}
     for row, stack_name, current in rows:
-        kept = chosen.get(row.resource_key)
+        kept = chosen.get(row.consumer_key)
         if kept is None or (kept[0].state != consumer_obj.PINNED and
                             row.state == consumer_obj.PINNED):
-            chosen[row.resource_key] = (row, stack_name, current)
+            chosen[row.consumer_key] = (row, stack_name, current)
     return list(chosen.values())
 
 
@@ -107,7 +107,7 @@ def candidates(context, template_id, version):
     ``own`` are ``(row, stack name, current version)`` of the caller's
     project; ``others`` counts the stacks of other projects.
     """
-    rows = _by_resource(
+    rows = _by_consumer(
         consumer_obj.StoredTemplateConsumer.get_all_by_template(
             context, template_id))
     moving = [(row, name, current) for row, name, current in rows

@@ -127,7 +127,7 @@ def _get_owned(context, ident):
     return template
 
 
-def _lock_owned(context, ident):
+def _row_lock_owned(context, ident):
     """Like :func:`_get_owned`, with the template's row locked.
 
     Writers that recount a template's versions take this lock, as
@@ -223,7 +223,7 @@ def _template_project(context, template_id):
         sa.select(T.project_id).where(T.id == template_id))
 
 
-def _lock_project(context, project_id):
+def _row_lock_project(context, project_id):
     """Lock a project's usage until the transaction ends.
 
     Writers that count a project's templates or bytes take this lock
@@ -250,7 +250,7 @@ def _lock_project(context, project_id):
 @context_manager.writer
 def template_create(context, values, tags, first_version=None):
     """Create a template, and its first version in the same transaction."""
-    _lock_project(context, context.project_id)
+    _row_lock_project(context, context.project_id)
     quotas.check_template_count(context, _count_templates(context))
     now = timeutils.utcnow()
     template = models.StoredTemplate(
@@ -640,7 +640,7 @@ def version_create(context, template_id, values, check=None):
     # row's, so that concurrent publishes to one template see each
     # other's versions (its version quota, its summary). A template's
     # project never changes.
-    _lock_project(context, project_id)
+    _row_lock_project(context, project_id)
     template = context.session.scalars(
         sa.select(T).where(T.id == template_id).with_for_update()).first()
     if template is None:
@@ -765,7 +765,7 @@ def _project_bytes(context, project_id):
 @oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)
 @context_manager.writer
 def version_update(context, template_ident, version, values):
-    template = _lock_owned(context, template_ident)
+    template = _row_lock_owned(context, template_ident)
     row = _get_version(context, template.id, version)
     if row is None:
         raise exception.VersionNotFound(template.name, version)
@@ -780,7 +780,7 @@ def version_update(context, template_ident, version, values):
 @oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)
 @context_manager.writer
 def version_delete(context, template_ident, version):
-    template = _lock_owned(context, template_ident)
+    template = _row_lock_owned(context, template_ident)
     row = _get_version(context, template.id, version)
     if row is None:
         raise exception.VersionNotFound(template.name, version)

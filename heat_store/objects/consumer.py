@@ -33,7 +33,7 @@ class StoredTemplateConsumer(base.StoreObject):
     fields = {
         'id': fields.IntegerField(),
         'version_id': fields.StringField(),
-        'resource_key': fields.StringField(),
+        'consumer_key': fields.StringField(),
         'resource_id': fields.StringField(),
         'state': fields.StringField(),
         'template_ref': fields.StringField(),
@@ -48,10 +48,10 @@ class StoredTemplateConsumer(base.StoreObject):
     }
 
     @classmethod
-    def get_all_by_key(cls, context, resource_key):
+    def get_all_by_key(cls, context, consumer_key):
         """The pins of a consumer key, newest first."""
         return [cls._from_db_object(context, row)
-                for row in consumers.pins(context, resource_key)]
+                for row in consumers.pins(context, consumer_key)]
 
     @classmethod
     def get_all_by_template(cls, context, template_id):
@@ -70,16 +70,16 @@ class StoredTemplateConsumer(base.StoreObject):
         return cls._from_db_object(context, consumers.pin(context, values))
 
     @classmethod
-    def commit_pin(cls, context, resource_key, resource_id, version_id,
+    def commit_pin(cls, context, consumer_key, resource_id, version_id,
                    stack_id):
         """Make the pin of ``version_id`` the consumer's only one."""
-        consumers.commit_pin(context, resource_key, resource_id, version_id,
+        consumers.commit_pin(context, consumer_key, resource_id, version_id,
                              stack_id)
 
     @classmethod
-    def drop_pending(cls, context, resource_key, keep_version_id):
+    def drop_pending(cls, context, consumer_key, keep_version_id):
         """After a rollback: forget the version the update moved to."""
-        consumers.drop_pending(context, resource_key, keep_version_id)
+        consumers.drop_pending(context, consumer_key, keep_version_id)
 
     @classmethod
     def release(cls, context, resource_id):

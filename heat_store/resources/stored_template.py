@@ -226,7 +226,7 @@ class StoredTemplate(stack_resource.StackResource):
         # with no id; the real id is in its parameters.
         return self.stack.id or self.stack.parameters.get('OS::stack_id')
 
-    def _resource_key(self):
+    def _consumer_key(self):
         return '%s/%s' % (self._stack_id(), self.name)
 
     def _requested(self, props=None):
@@ -328,7 +328,7 @@ class StoredTemplate(stack_resource.StackResource):
 
     def _committed_pin(self):
         rows = consumer_obj.StoredTemplateConsumer.get_all_by_key(
-            self.context, self._resource_key())
+            self.context, self._consumer_key())
         for row in rows:
             if row.state == consumer_obj.PINNED:
                 return row
@@ -451,7 +451,7 @@ class StoredTemplate(stack_resource.StackResource):
     def _write_pin(self, template_ref, constraint, version, state):
         consumer_obj.StoredTemplateConsumer.pin(self.context, {
             'version_id': version.id,
-            'resource_key': self._resource_key(),
+            'consumer_key': self._consumer_key(),
             'resource_id': self.uuid,
             'state': state,
             'template_ref': template_ref,
@@ -492,7 +492,7 @@ class StoredTemplate(stack_resource.StackResource):
         done = self._poll(super().check_create_complete, cookie)
         if done:
             consumer_obj.StoredTemplateConsumer.commit_pin(
-                self.context, self._resource_key(), self.uuid,
+                self.context, self._consumer_key(), self.uuid,
                 self.data()['version_id'], self.resource_id)
         return done
 
@@ -517,7 +517,7 @@ class StoredTemplate(stack_resource.StackResource):
         done = self._poll(super().check_update_complete, cookie)
         if done:
             template, version = self._current_target()
-            key = self._resource_key()
+            key = self._consumer_key()
             pins = consumer_obj.StoredTemplateConsumer
             if self.stack.action == self.stack.ROLLBACK:
                 pins.drop_pending(self.context, key, version.id)
