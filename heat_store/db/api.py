@@ -32,6 +32,7 @@ from heat.db import api as heat_db_api
 
 from heat_store.db import consumers
 from heat_store.db import models
+from heat_store.db import query as db_query
 from heat_store import exception
 from heat_store import names
 from heat_store import quotas
@@ -557,8 +558,7 @@ def _get_version(context, template_id, version, with_bundle=False):
     query = sa.select(V).where(V.template_id == template_id,
                                V.version == versioning.drop_v(version))
     if with_bundle:
-        query = query.options(orm.undefer(V.template), orm.undefer(V.files),
-                              orm.undefer(V.environment))
+        query = db_query.with_bundle(query)
     return context.session.scalars(query).first()
 
 
@@ -569,16 +569,10 @@ def version_get(context, template_id, version, with_bundle=False):
 
 @context_manager.reader
 def version_get_by_id(context, version_id, with_bundle=False):
-    return _get_version_by_id(context, version_id, with_bundle)
+    return _get_version_by_id(context, version_id, bundle=with_bundle)
 
 
-def _get_version_by_id(context, version_id, with_bundle=False):
-    V = models.StoredTemplateVersion
-    query = sa.select(V).where(V.id == version_id)
-    if with_bundle:
-        query = query.options(orm.undefer(V.template), orm.undefer(V.files),
-                              orm.undefer(V.environment))
-    return context.session.scalars(query).first()
+_get_version_by_id = db_query.version_by_id
 
 
 @context_manager.reader
@@ -597,7 +591,7 @@ def reference_resolve(context, ident, constraint):
                                    constraint),
         presorted=True)
     if version is not None:
-        version = _get_version_by_id(context, version.id, with_bundle=True)
+        version = _get_version_by_id(context, version.id, bundle=True)
     return template, version
 
 

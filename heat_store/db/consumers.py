@@ -24,13 +24,13 @@ from oslo_db import api as oslo_db_api
 from oslo_db import exception as db_exc
 from oslo_utils import timeutils
 import sqlalchemy as sa
-from sqlalchemy import orm
 
 from heat.common.i18n import _
 from heat.db import api as heat_db_api
 from heat.db import models as heat_models
 
 from heat_store.db import models
+from heat_store.db import query as db_query
 from heat_store import exception
 
 
@@ -189,7 +189,8 @@ def locked_version(context, stack_id, owner_id, parent_resource_name,
                     V.version == version).limit(1))
             if locked is None:
                 break
-            version_row = _with_bundle(context, locked)
+            version_row = db_query.version_by_id(context, locked,
+                                                 bundle=True)
             return (context.session.get(models.StoredTemplate,
                                         version_row.template_id),
                     version_row)
@@ -203,14 +204,6 @@ def locked_version(context, stack_id, owner_id, parent_resource_name,
     return None, None
 
 
-def _with_bundle(context, version_id):
-    V = models.StoredTemplateVersion
-    return context.session.scalars(
-        sa.select(V).where(V.id == version_id).options(
-            orm.undefer(V.template), orm.undefer(V.files),
-            orm.undefer(V.environment))).first()
-
-
 @heat_db_api.context_manager.reader
 def pinned_version(context, version_id):
     """A version with its bundle and its template, whatever its status.
@@ -218,7 +211,7 @@ def pinned_version(context, version_id):
     A pinned version keeps serving its stacks after it is deprecated or
     its template stops being visible.
     """
-    version = _with_bundle(context, version_id)
+    version = db_query.version_by_id(context, version_id, bundle=True)
     if version is None:
         return None, None
     return context.session.get(models.StoredTemplate,
