@@ -639,17 +639,8 @@ def version_create(context, template_id, values, check=None):
         sa.select(T).where(T.id == template_id).with_for_update()).first()
     if template is None:
         raise exception.StoredTemplateNotFound(template_id)
-    version = values['version']
-    if version is None:
-        highest = next(_iter_versions(context, template.id), None)
-        version = str(versioning.next_patch(
-            [highest.version] if highest is not None else []))
-        values = dict(values, version=version)
-    elif _get_version(context, template.id, version) is not None:
-        raise exception.VersionExists(version=version, name=template.name)
-    if check is not None:
-        check(version, *_neighbours(context, template.id, version))
-    return _insert_version(context, template, values)
+    version = _new_version(context, template, values['version'], check)
+    return _insert_version(context, template, dict(values, version=version))
 
 
 @context_manager.reader
@@ -666,7 +657,19 @@ def version_create_check(context, template_id, values, check=None):
         sa.select(T).where(T.id == template_id)).first()
     if template is None:
         raise exception.StoredTemplateNotFound(template_id)
-    version = values['version']
+    version = _new_version(context, template, values['version'], check)
+    quotas.check_version_count(context, template.version_count)
+    quotas.check_bytes(context, _project_bytes(context, template.project_id),
+                       values['size'])
+    return version
+
+
+def _new_version(context, template, version, check):
+    """The version a publish creates: ``version``, or the next patch.
+
+    VersionExists if it exists already; ``check`` (see
+    :func:`version_create`) may refuse it.
+    """
     if version is None:
         highest = next(_iter_versions(context, template.id), None)
         version = str(versioning.next_patch(
@@ -675,9 +678,6 @@ def version_create_check(context, template_id, values, check=None):
         raise exception.VersionExists(version=version, name=template.name)
     if check is not None:
         check(version, *_neighbours(context, template.id, version))
-    quotas.check_version_count(context, template.version_count)
-    quotas.check_bytes(context, _project_bytes(context, template.project_id),
-                       values['size'])
     return version
 
 
