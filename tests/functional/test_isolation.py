@@ -577,21 +577,23 @@ class IsolationMatrixTest(base.TestCase):
                               if n.startswith('test_cell__')]))
 
 
-def _cell_test(cell, describe_cell):
+def _cell_test(cell, describe_cell, check):
     def test(self):
-        self.check_cell(cell)
+        getattr(self, check)(cell)
     test.__doc__ = describe_cell(cell)
     return test
 
 
-def add_cell_tests(test_class, prefix, all_cells, describe_cell):
+def add_cell_tests(test_class, prefix, all_cells, describe_cell,
+                   check='check_cell'):
     """One test method per cell, ``<prefix><part>__<part>...``, that calls
-    ``check_cell(cell)``; each is documented by ``describe_cell(cell)``.
+    the method ``check`` with the cell; each is documented by
+    ``describe_cell(cell)``.
     """
     for cell in all_cells:
         name = prefix + '__'.join(cell)
         assert re.fullmatch(r'[a-z_]+', name), name
-        setattr(test_class, name, _cell_test(cell, describe_cell))
+        setattr(test_class, name, _cell_test(cell, describe_cell, check))
 
 
 add_cell_tests(IsolationMatrixTest, 'test_cell__', cells(), describe)
