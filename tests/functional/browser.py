@@ -79,9 +79,9 @@ class DashboardStack(object):
 
     def __init__(self):
         self.data_dir = tempfile.mkdtemp(prefix='heat-store-dashboard-')
-        self.heat_port = server_mod._free_port()
-        self.keystone_port = server_mod._free_port()
-        self.dashboard_port = server_mod._free_port()
+        self.heat_port = server_mod.free_port()
+        self.keystone_port = server_mod.free_port()
+        self.dashboard_port = server_mod.free_port()
         self.log_path = os.path.join(self.data_dir, 'server.out')
         self.process = None
 
