@@ -80,6 +80,11 @@ HELP = {
                      'after the highest version)'),
     'version_description': _('Description of the version, e.g. what '
                              'changed'),
+    'publish_dry_run': _('Judge the version as a publish would, and '
+                         'publish nothing'),
+    'impact': _('With --dry-run: also preview what the version would do '
+                'to each of your stacks that would move to it'),
+    'exact_version': _('An exact version or "latest"'),
     'constraint_filter': _('Only versions matching this node-semver range'),
     'status_filter': _('Only active or only deprecated versions'),
     'version_limit': _('The most versions to return (the server gives at '

@@ -241,19 +241,16 @@ def do_template_store_delete(store, args, hc):
                  [(name,) for name in args.template], _('stored templates'))
 
 
-@utils.arg('template', metavar='<NAME or ID>',
-           help=_('Name or ID of the stored template.'))
+@_TEMPLATE_ARG
 @utils.arg('version', metavar='<VERSION>', nargs='?',
-           help=_('The new version (default: the next patch).'))
+           help=_help('new_version'))
 @_bundle_args
 @utils.arg('--description', metavar='<DESCRIPTION>',
-           help=_('Description of the version.'))
+           help=_help('version_description'))
 @utils.arg('--dry-run', default=False, action='store_true',
-           help=_('Judge the version as a publish would, and publish '
-                  'nothing.'))
+           help=_help('publish_dry_run'))
 @utils.arg('--impact', default=False, action='store_true',
-           help=_('With --dry-run: also preview what the version would do '
-                  'to each of your stacks that would move to it.'))
+           help=_help('impact'))
 @_store_command
 def do_template_store_version_create(store, args, hc):
     """Publish a version of a stored template from local files.
@@ -284,10 +281,8 @@ def _print_impact(entries, others):
         print(_('%d stack(s) of other projects would move too') % others)
 
 
-@utils.arg('template', metavar='<NAME or ID>',
-           help=_('Name or ID of the stored template.'))
-@utils.arg('version', metavar='<VERSION>',
-           help=_('An exact version or "latest".'))
+@_TEMPLATE_ARG
+@utils.arg('version', metavar='<VERSION>', help=_help('exact_version'))
 @_store_command
 def do_template_store_version_impact(store, args, hc):
     """Preview what a version would do to the stacks that would move to it.

@@ -48,24 +48,14 @@ class CreateVersion(command.ShowOne):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        _add_template_and_version(
-            parser, _('The new version, e.g. 1.2.0 (default: the next '
-                      'patch after the highest version)'), nargs='?')
+        _add_template_and_version(parser, HELP['new_version'], nargs='?')
         common.add_bundle_arguments(parser, required=True)
-        parser.add_argument(
-            '--description',
-            metavar='<description>',
-            help=_('Description of the version, e.g. what changed'))
-        parser.add_argument(
-            '--dry-run',
-            action='store_true',
-            help=_('Judge the version as a publish would, and publish '
-                   'nothing'))
-        parser.add_argument(
-            '--impact',
-            action='store_true',
-            help=_('With --dry-run: also preview what the version would '
-                   'do to each of your stacks that would move to it'))
+        parser.add_argument('--description', metavar='<description>',
+                            help=HELP['version_description'])
+        parser.add_argument('--dry-run', action='store_true',
+                            help=HELP['publish_dry_run'])
+        parser.add_argument('--impact', action='store_true',
+                            help=HELP['impact'])
         return parser
 
     @common.store_errors
@@ -233,7 +223,7 @@ class _OneVersionLister(command.Lister):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        _add_template_and_version(parser, _('An exact version or "latest"'))
+        _add_template_and_version(parser, HELP['exact_version'])
         return parser
 
 

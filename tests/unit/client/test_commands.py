@@ -352,6 +352,9 @@ class SharedTextTest(base.BaseTestCase):
         ('download', 'download', '--output-dir', '--output-dir'),
         ('sync', 'sync', '--repo', '--repo'),
         ('sync', 'sync', '--dry-run', '--dry-run'),
+        ('version_create', 'version-create', '--description',
+         '--description'),
+        ('version_create', 'version-create', '--impact', '--impact'),
     )
 
     @staticmethod
