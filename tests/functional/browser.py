@@ -140,13 +140,7 @@ class DashboardStack(object):
                                    service_type='orchestration')
 
     def stop(self):
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        server_mod.stop_process(self.process, 30)
         shutil.rmtree(self.data_dir, ignore_errors=True)
 
 

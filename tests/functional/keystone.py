@@ -114,13 +114,7 @@ class KeystoneStack(object):
             return f.read()
 
     def stop(self, purge=True):
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        server.stop_process(self.process, 20)
         if purge:
             shutil.rmtree(self.data_dir, ignore_errors=True)
 

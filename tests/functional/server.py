@@ -40,6 +40,17 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def stop_process(process, grace):
+    """SIGTERM a child still running; SIGKILL it after ``grace`` seconds."""
+    if process is not None and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def send(method, url, body=None, headers=None, timeout=60):
     """One JSON request: ``(status, headers, raw body)``, errors included."""
     data = None
@@ -111,13 +122,7 @@ class EmbeddedServer(object):
             return f.read()
 
     def stop(self):
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process, 15)
         shutil.rmtree(self.data_dir, ignore_errors=True)
 
     # A small JSON client for tests: returns (status, headers, body).
