@@ -18,6 +18,8 @@ and digested, so that the same bundle has the same digest wherever it is
 computed and whichever of YAML, JSON or a dict it was sent as.
 """
 
+import contextlib
+import functools
 import json
 import posixpath
 import re
@@ -249,44 +251,51 @@ def parse_template(text_or_dict, name):
     if not isinstance(text_or_dict, str):
         raise _invalid(_('%(name)s must be a YAML or JSON string or an '
                          'object'), name=name)
-    try:
+    with _heat_errors_named(name):
         # Size first: there is no point composing an oversized document.
         template_format.validate_template_limit(text_or_dict)
-        check_yaml_expansion(text_or_dict, name)
-        parsed = template_format.parse(text_or_dict, tmpl_url=name)
-        check_nesting(parsed, name)
-        # Refuses what has no JSON form (YAML's .nan and .inf), by name.
-        _dumps(parsed, name)
-        return parsed
-    except exception.InvalidBundle:
-        raise
-    except (ValueError, heat_exc.HeatException) as error:
-        raise _invalid('%(name)s: %(message)s', name=name,
-                       message=str(error))
+        return _parse_text(text_or_dict, name, functools.partial(
+            template_format.parse, tmpl_url=name))
 
 
 def parse_environment(text_or_dict, name='environment'):
     """Parse an environment with Heat's parser; None is an empty one."""
     if text_or_dict is None:
         return {}
-    try:
+    with _heat_errors_named(name):
         if isinstance(text_or_dict, dict):
             check_nesting(text_or_dict, name)
             _dumps(text_or_dict, name)
             return environment_format.validate(text_or_dict)
         if not isinstance(text_or_dict, str):
             raise ValueError(_('must be a YAML string or an object'))
-        check_yaml_expansion(text_or_dict, name)
-        parsed = environment_format.parse(text_or_dict)
-        check_nesting(parsed, name)
-        # Refuses what has no JSON form (YAML's .nan and .inf), by name.
-        _dumps(parsed, name)
-        return parsed
+        return _parse_text(text_or_dict, name, environment_format.parse)
+
+
+@contextlib.contextmanager
+def _heat_errors_named(name):
+    """Heat's parse and validation errors as InvalidBundle naming ``name``."""
+    try:
+        yield
     except exception.InvalidBundle:
         raise
     except (ValueError, heat_exc.HeatException) as error:
         raise _invalid('%(name)s: %(message)s', name=name,
                        message=str(error))
+
+
+def _parse_text(text, name, parse):
+    """YAML or JSON text through one of Heat's parsers, within limits.
+
+    Aliases are counted before the document is composed; its nesting and
+    its JSON form are checked after.
+    """
+    check_yaml_expansion(text, name)
+    parsed = parse(text)
+    check_nesting(parsed, name)
+    # Refuses what has no JSON form (YAML's .nan and .inf), by name.
+    _dumps(parsed, name)
+    return parsed
 
 
 # Bodies as Heat's clients send them

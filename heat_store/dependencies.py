@@ -23,8 +23,8 @@ other reference resolves in the catalog of the project that owns the stack.
 from heat.common.i18n import _
 
 from heat_store import bundle
-from heat_store.db import api as db_api
 from heat_store import exception
+from heat_store.objects import stored_template_version as version_obj
 from heat_store import versioning
 
 
@@ -50,8 +50,9 @@ def resolve(context, template, children):
                                                                 children):
         try:
             constraint = versioning.parse_constraint(constraint_text)
-            used, version = db_api.reference_resolve(context, ref,
-                                                     constraint)
+            used, version = (
+                version_obj.StoredTemplateVersion.resolve_reference(
+                    context, ref, constraint))
         except exception.StoredTemplateNotFound:
             raise exception.InvalidBundle(reason=_(
                 "%(file)s: %(where)s uses stored template '%(ref)s', which "

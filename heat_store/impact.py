@@ -42,7 +42,7 @@ from heat.rpc import client as rpc_client
 
 from heat_store import candidate
 from heat_store import conf  # noqa: F401 - registers [template_store]
-from heat_store.db import consumers
+from heat_store.objects import consumer as consumer_obj
 from heat_store.objects import stored_template_version as version_obj
 from heat_store.resources import stored_template
 from heat_store import versioning
@@ -90,14 +90,14 @@ def _admits(constraint_text, version):
         return False
 
 
-def _by_resource(rows):
-    """One row per resource: its committed pin, else its pending one."""
+def _by_consumer(rows):
+    """One row per consumer: its committed pin, else its pending one."""
     chosen = {}
     for row, stack_name, current in rows:
-        kept = chosen.get(row.resource_key)
-        if kept is None or (kept[0].state != consumers.PINNED and
-                            row.state == consumers.PINNED):
-            chosen[row.resource_key] = (row, stack_name, current)
+        kept = chosen.get(row.consumer_key)
+        if kept is None or (kept[0].state != consumer_obj.PINNED and
+                            row.state == consumer_obj.PINNED):
+            chosen[row.consumer_key] = (row, stack_name, current)
     return list(chosen.values())
 
 
@@ -107,7 +107,9 @@ def candidates(context, template_id, version):
     ``own`` are ``(row, stack name, current version)`` of the caller's
     project; ``others`` counts the stacks of other projects.
     """
-    rows = _by_resource(consumers.template_consumers(context, template_id))
+    rows = _by_consumer(
+        consumer_obj.StoredTemplateConsumer.get_all_by_template(
+            context, template_id))
     moving = [(row, name, current) for row, name, current in rows
               if current != version and
               _admits(row.version_constraint, version)]

@@ -14,7 +14,8 @@
 
 This module is the one place that knows the store's semver rules: which
 version strings are accepted, what a constraint matches and which version
-a constraint resolves to.
+a constraint resolves to. How a version is written (its grammar, the
+leading 'v', ``latest``) is ``version_text.py``'s, shared with the client.
 """
 
 import operator
@@ -25,27 +26,19 @@ import semantic_version
 from heat.common.i18n import _
 
 from heat_store import exception
+from heat_store import version_text
 
 MAX_VERSION_LENGTH = 64
 MAX_CONSTRAINT_LENGTH = 255
 # The database keeps major, minor and patch in 32-bit integer columns.
 MAX_PART = 2 ** 31 - 1
-LATEST = 'latest'
+LATEST = version_text.LATEST
 ACTIVE = 'active'
-FIRST_VERSION = '1.0.0'
+FIRST_VERSION = version_text.FIRST_VERSION
 
-# NOTE: semantic_version's own pattern ends in '$' and uses '\d', so it
-# takes '1.2.3\n' and non-ASCII digits; this is the strict semver.org
-# grammar, without build metadata (refused separately, with its reason).
-_VERSION_RE = re.compile(
-    r'(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)'
-    r'(-(0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*)'
-    r'(\.(0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*))*)?')
+_VERSION_RE = version_text.VERSION_RE
 # Printable ASCII only: NpmSpec would take a trailing newline.
 _CONSTRAINT_RE = re.compile(r'[ -~]*')
-# A 'v' that starts a version number ('v1.2.0', '^v1.2', '>=v1 <v2'), not
-# one inside a prerelease ('1.0.0-dev1', '1.0.0-rc.v2').
-_LEADING_V_RE = re.compile(r'(?<![0-9A-Za-z.+-])v(?=[0-9])')
 CONSTRAINT_HELP = _('an exact version (1.2.0) or a range such as ^1.2, '
                     '~1.2.0, >=1.0.0 <2.0.0, 1.x, 1.0.0 - 2.0.0 or '
                     '^1.0 || ^2.0')
@@ -59,17 +52,7 @@ _OPERATORS = {
 }
 
 
-def drop_v(text):
-    """The text without the 'v' that may start each version number in it.
-
-    The one rule for a leading 'v', wherever a version or a constraint is
-    given (API, commands, the resource property): node-semver and git
-    tags write 'v1.2.0', so it is taken and means '1.2.0'. Anything but a
-    string is returned as it is.
-    """
-    if not isinstance(text, str):
-        return text
-    return _LEADING_V_RE.sub('', text)
+drop_v = version_text.drop_v
 
 
 def parse_version(text):
@@ -103,9 +86,7 @@ def parse_version(text):
     return version
 
 
-def is_exact(text):
-    """Whether a constraint names exactly one version (``1.4.2``)."""
-    return isinstance(text, str) and bool(_VERSION_RE.fullmatch(text))
+is_exact = version_text.is_exact
 
 
 def _as_version(version):

@@ -203,18 +203,10 @@ def delete_vhost(state):
 
 # -- configuration ---------------------------------------------------------
 
-def heat_paste_ini():
-    candidates = [os.path.join(sys.prefix, 'etc', 'heat', 'api-paste.ini'),
-                  '/etc/heat/api-paste.ini']
-    for path in candidates:
-        if os.path.exists(path):
-            return path
-    raise RuntimeError('Heat api-paste.ini not found in %s' % candidates)
-
-
 def write_paste_ini(path):
     """Heat's api-paste.ini with the one line the store's guide changes."""
-    with open(heat_paste_ini()) as f:
+    from heat_store.dev import heat_conf
+    with open(heat_conf.heat_paste_ini()) as f:
         lines = f.read().splitlines()
     section = None
     changed = 0
@@ -228,75 +220,32 @@ def write_paste_ini(path):
             changed += 1
     if changed != 1:
         raise RuntimeError('[app:apiv1app] heat.app_factory not found in '
-                           '%s' % heat_paste_ini())
+                           '%s' % heat_conf.heat_paste_ini())
     with open(path, 'w') as f:
         f.write('\n'.join(lines) + '\n')
 
 
 def write_token_response(path, port):
-    """A Keystone v3 token body for ``[noauth] token_response``.
-
-    Its catalog names this Heat, so that OS::Heat::Stack and the like find
-    the orchestration endpoint without Keystone.
-    """
-    url = 'http://%s:%d/v1/%%(tenant_id)s' % (HOST, port)
-    endpoints = [{'interface': i, 'region': 'RegionOne',
-                  'region_id': 'RegionOne', 'url': url, 'id': i}
-                 for i in ('public', 'internal', 'admin')]
-    token = {'token': {
-        'methods': ['password'],
-        'expires_at': '2099-01-01T00:00:00.000000Z',
-        'issued_at': '2026-01-01T00:00:00.000000Z',
-        'user': {'id': 'admin', 'name': 'admin',
-                 'domain': {'id': 'default', 'name': 'Default'}},
-        'project': {'id': PROJECT, 'name': PROJECT,
-                    'domain': {'id': 'default', 'name': 'Default'}},
-        'roles': [{'id': 'admin', 'name': 'admin'}],
-        'catalog': [{'type': 'orchestration', 'name': 'heat', 'id': 'heat',
-                     'endpoints': endpoints}]}}
-    with open(path, 'w') as f:
-        json.dump(token, f, indent=1)
-
-
-def plugin_dir():
-    import heat_store
-    return os.path.join(os.path.dirname(os.path.abspath(heat_store.__file__)),
-                        'plugin')
+    """A Keystone v3 token body for ``[noauth] token_response``."""
+    from heat_store.dev import heat_conf
+    heat_conf.write_token_response(path, HOST, port)
 
 
 def write_heat_conf(state):
+    """heat.conf in the shape the embedded Heat writes (dev/heat_conf.py).
+
+    With this deployment's messaging, database, logs and workers.
+    """
     import configparser
+    from heat_store.dev import heat_conf
     d = state['dir']
-    port = state['port']
-    conf = configparser.RawConfigParser()
-    conf['DEFAULT'] = {
-        'debug': 'False',
-        'transport_url': state['transport_url'],
-        'auth_encryption_key': secrets.token_hex(16),
-        'deferred_auth_method': 'password',
-        'plugin_dirs': plugin_dir(),
-        'num_engine_workers': '1',
-        'heat_metadata_server_url': 'http://%s:%d' % (HOST, port),
-        'heat_waitcondition_server_url':
-            'http://%s:%d/v1/waitcondition' % (HOST, port),
-        'log_dir': os.path.join(d, 'log'),
-        'use_stderr': 'False',
-    }
-    conf['database'] = {'connection': state['database']}
-    conf['paste_deploy'] = {'flavor': 'noauth',
-                            'api_paste_config': os.path.join(
-                                d, 'api-paste.ini')}
-    conf['noauth'] = {'token_response': os.path.join(
-        d, 'token_response.json')}
-    # NOTE: noauth's context has the role admin only; the new defaults
-    # want reader/member (Heat's own rules OR in their deprecated ones).
-    conf['oslo_policy'] = {'enforce_new_defaults': 'False',
-                           'enforce_scope': 'False'}
-    conf['oslo_messaging_notifications'] = {'driver': 'noop'}
-    conf['clients_heat'] = {'url': 'http://%s:%d/v1/%%(tenant_id)s' %
-                            (HOST, port)}
-    conf['heat_api'] = {'bind_host': HOST, 'bind_port': str(port),
-                        'workers': str(state['api_workers'])}
+    conf = heat_conf.heat_conf(
+        HOST, state['port'], state['database'], state['transport_url'],
+        secrets.token_hex(16), os.path.join(d, 'api-paste.ini'),
+        os.path.join(d, 'token_response.json'),
+        defaults={'debug': 'False', 'log_dir': os.path.join(d, 'log'),
+                  'use_stderr': 'False'},
+        heat_api={'workers': str(state['api_workers'])})
     with open(os.path.join(d, 'heat.conf'), 'w') as f:
         conf.write(f)
     # One small file per engine: operators run them on separate hosts.

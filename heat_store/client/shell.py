@@ -28,6 +28,7 @@ from heatclient.common import utils
 from heatclient import exc
 
 from heat_store.client import bundle
+from heat_store.client import cli
 from heat_store.client import client as store_client
 from heat_store.client import common
 from heat_store.client import errors
@@ -38,13 +39,9 @@ from heat_store.client import versions
 
 LOG = logging.getLogger(__name__)
 
-TEMPLATE_FIELDS = ('id', 'name', 'description', 'project_id', 'visibility',
-                   'tags', 'latest_version', 'version_count',
-                   'creation_time', 'updated_time')
-VERSION_FIELDS = ('id', 'template_id', 'template_name', 'version', 'status',
-                  'digest', 'size', 'description', 'parameters', 'outputs',
-                  'warnings', 'source', 'files', 'creation_time',
-                  'updated_time', 'created_by')
+TEMPLATE_FIELDS = cli.TEMPLATE_COLUMNS
+# NOTE: the legacy shell does not show a version's dependencies.
+VERSION_FIELDS = tuple(c for c in cli.VERSION_COLUMNS if c != 'dependencies')
 REPUBLISH = {
     'command': 'heat template-store-version-create %(name)s -f %(template)s',
     'environment': ' -e %(environment)s',
@@ -82,6 +79,14 @@ def _yaml(value):
     return bundle.to_yaml(value).rstrip('\n') if value else ''
 
 
+def _help(key):
+    return cli.sentence(cli.HELP[key])
+
+
+_TEMPLATE_ARG = utils.arg('template', metavar='<NAME or ID>',
+                          help=_help('stored_template'))
+
+
 def _print_template(template):
     info = template.to_dict()
     utils.print_dict({field: info.get(field) for field in TEMPLATE_FIELDS},
@@ -110,21 +115,15 @@ def _bundle_args(func):
             utils.arg('-u', '--template-url', metavar='<URL>',
                       help=_('URL of the root template.')),
             utils.arg('-e', '--environment-file', metavar='<FILE or URL>',
-                      action='append',
-                      help=_('Path or URL of an environment file; can be '
-                             'given several times, later ones winning.')),
+                      action='append', help=_help('environment')),
             utils.arg('--source-url', metavar='<URL>',
-                      help=_('Where the bundle comes from: an https, '
-                             'http, git, ssh or file URL.')),
+                      help=_help('source_url')),
             utils.arg('--source-revision', metavar='<REVISION>',
-                      help=_('The revision of --source-url.')),
+                      help=_help('source_revision')),
             utils.arg('--strict', action='store_true',
-                      help=_('Refuse resource types whose service this '
-                             'cloud lacks, instead of warning.')),
+                      help=_help('strict')),
             utils.arg('--force', action='store_true',
-                      help=_('Publish even if it breaks the interface '
-                             'of the version before it, or the version '
-                             'after it breaks its own.')))):
+                      help=_help('force')))):
         func = decorator(func)
     return func
 
@@ -140,25 +139,18 @@ def _load(hc, args, required):
                        object_request=http.authenticated_fetcher(hc))
 
 
-def _version_fields(args, loaded, version=None, description=None):
-    return loaded.version_fields(
-        version=version, description=description,
-        source_url=args.source_url, source_revision=args.source_revision,
-        strict=args.strict, force=args.force)
+_version_fields = cli.version_fields
 
 
-@utils.arg('name', metavar='<NAME>', help=_('Name of the stored template.'))
+@utils.arg('name', metavar='<NAME>', help=_help('new_name'))
 @_bundle_args
 @utils.arg('--description', metavar='<DESCRIPTION>',
-           help=_('Description of the stored template.'))
-@utils.arg('--tags', metavar='<TAG1,TAG2>',
-           help=_('Tags of the stored template.'))
-@utils.arg('--visibility', metavar='<VISIBILITY>',
-           choices=('private', 'shared', 'public'),
-           help=_('private (default), shared or public.'))
+           help=_help('template_description'))
+@utils.arg('--tags', metavar='<TAG1,TAG2>', help=_help('template_tags'))
+@utils.arg('--visibility', metavar='<VISIBILITY>', choices=cli.VISIBILITIES,
+           help=_help('visibility'))
 @utils.arg('--first-version', metavar='<VERSION>',
-           help=_('Version of the bundle given with -f or -u (default: '
-                  '%s).') % versions.FIRST_VERSION)
+           help=cli.sentence(cli.first_version_help('-f or -u')))
 @_store_command
 def do_template_store_create(store, args, hc):
     """Create a stored template, publishing a first version from files."""
@@ -175,7 +167,7 @@ def do_template_store_create(store, args, hc):
 
 
 @utils.arg('--name', metavar='<NAME>', action='append',
-           help=_('Only stored templates of this name.'))
+           help=_help('name_filter'))
 @utils.arg('--tags', metavar='<TAG1,TAG2...>',
            help=_('Only stored templates with all these tags.'))
 @utils.arg('--tags-any', metavar='<TAG1,TAG2...>',
@@ -185,17 +177,16 @@ def do_template_store_create(store, args, hc):
 @utils.arg('--not-tags-any', metavar='<TAG1,TAG2...>',
            help=_('Only stored templates with none of these tags.'))
 @utils.arg('--visibility', metavar='<VISIBILITY>',
-           help=_('Only stored templates of this visibility.'))
+           help=_help('visibility_filter'))
 @utils.arg('-l', '--limit', metavar='<LIMIT>', type=int,
-           help=_('The most stored templates to return.'))
-@utils.arg('-m', '--marker', metavar='<ID>',
-           help=_('Return stored templates after the one with this ID.'))
+           help=_help('template_limit'))
+@utils.arg('-m', '--marker', metavar='<ID>', help=_help('template_marker'))
 @utils.arg('--sort-keys', metavar='<KEY1,KEY2...>',
            help=_('Sort by name, creation_time or updated_time.'))
 @utils.arg('--sort-dir', metavar='<DIRECTION>', choices=('asc', 'desc'),
            help=_('asc or desc.'))
 @utils.arg('-g', '--global-tenant', action='store_true',
-           help=_('Every project\'s stored templates (admin only).'))
+           help=_help('all_projects'))
 @_store_command
 def do_template_store_list(store, args, hc):
     """List the stored templates you may see."""
@@ -206,29 +197,24 @@ def do_template_store_list(store, args, hc):
         sort_keys=args.sort_keys, sort_dir=args.sort_dir,
         global_tenant=args.global_tenant or None)
     utils.print_list(
-        templates, ['id', 'name', 'latest_version', 'version_count',
-                    'visibility', 'tags', 'updated_time'],
+        templates, list(cli.TEMPLATE_LIST_COLUMNS),
         formatters={'tags': lambda t: ', '.join(t.tags or [])},
         sortby_index=None)
 
 
-@utils.arg('template', metavar='<NAME or ID>',
-           help=_('Name or ID of the stored template.'))
+@_TEMPLATE_ARG
 @_store_command
 def do_template_store_show(store, args, hc):
     """Show a stored template."""
     _print_template(store.stored_templates.get(args.template))
 
 
-@utils.arg('template', metavar='<NAME or ID>',
-           help=_('Name or ID of the stored template.'))
+@_TEMPLATE_ARG
 @utils.arg('--description', metavar='<DESCRIPTION>',
-           help=_('New description.'))
-@utils.arg('--tags', metavar='<TAG1,TAG2>',
-           help=_('New tags, replacing the old ones ("" for none).'))
-@utils.arg('--visibility', metavar='<VISIBILITY>',
-           choices=('private', 'shared', 'public'),
-           help=_('New visibility.'))
+           help=_help('new_description'))
+@utils.arg('--tags', metavar='<TAG1,TAG2>', help=_help('new_tags'))
+@utils.arg('--visibility', metavar='<VISIBILITY>', choices=cli.VISIBILITIES,
+           help=_help('new_visibility'))
 @_store_command
 def do_template_store_update(store, args, hc):
     """Change a stored template's description, tags or visibility."""
@@ -242,18 +228,12 @@ def do_template_store_update(store, args, hc):
 
 
 def _delete_each(delete, calls, what):
-    failed = errors.failures(delete, calls)
-    if len(calls) == 1 and failed:
-        raise StoreCommandError(failed[0])
-    if failed:
-        for text in failed:
-            print(text)
-        _fail(_('unable to delete %(count)d of the %(total)d %(what)s') %
-              {'count': len(failed), 'total': len(calls), 'what': what})
+    # NOTE: as heatclient's own deletes, each failure on stdout.
+    cli.delete_each(delete, calls, what, StoreCommandError, sys.stdout)
 
 
 @utils.arg('template', metavar='<NAME or ID>', nargs='+',
-           help=_('Names or IDs of the stored templates to delete.'))
+           help=_help('templates_to_delete'))
 @_store_command
 def do_template_store_delete(store, args, hc):
     """Delete stored templates with all their versions."""
@@ -261,19 +241,16 @@ def do_template_store_delete(store, args, hc):
                  [(name,) for name in args.template], _('stored templates'))
 
 
-@utils.arg('template', metavar='<NAME or ID>',
-           help=_('Name or ID of the stored template.'))
+@_TEMPLATE_ARG
 @utils.arg('version', metavar='<VERSION>', nargs='?',
-           help=_('The new version (default: the next patch).'))
+           help=_help('new_version'))
 @_bundle_args
 @utils.arg('--description', metavar='<DESCRIPTION>',
-           help=_('Description of the version.'))
+           help=_help('version_description'))
 @utils.arg('--dry-run', default=False, action='store_true',
-           help=_('Judge the version as a publish would, and publish '
-                  'nothing.'))
+           help=_help('publish_dry_run'))
 @utils.arg('--impact', default=False, action='store_true',
-           help=_('With --dry-run: also preview what the version would do '
-                  'to each of your stacks that would move to it.'))
+           help=_help('impact'))
 @_store_command
 def do_template_store_version_create(store, args, hc):
     """Publish a version of a stored template from local files.
@@ -304,10 +281,8 @@ def _print_impact(entries, others):
         print(_('%d stack(s) of other projects would move too') % others)
 
 
-@utils.arg('template', metavar='<NAME or ID>',
-           help=_('Name or ID of the stored template.'))
-@utils.arg('version', metavar='<VERSION>',
-           help=_('An exact version or "latest".'))
+@_TEMPLATE_ARG
+@utils.arg('version', metavar='<VERSION>', help=_help('exact_version'))
 @_store_command
 def do_template_store_version_impact(store, args, hc):
     """Preview what a version would do to the stacks that would move to it.
@@ -319,18 +294,15 @@ def do_template_store_version_impact(store, args, hc):
     _print_impact(*store.versions.impact(args.template, args.version))
 
 
-@utils.arg('template', metavar='<NAME or ID>',
-           help=_('Name or ID of the stored template.'))
+@_TEMPLATE_ARG
 @utils.arg('--constraint', metavar='<CONSTRAINT>',
-           help=_('Only versions matching this node-semver range.'))
-@utils.arg('--status', metavar='<STATUS>', choices=('active', 'deprecated'),
-           help=_('Only active or only deprecated versions.'))
+           help=_help('constraint_filter'))
+@utils.arg('--status', metavar='<STATUS>', choices=cli.STATUSES,
+           help=_help('status_filter'))
 @utils.arg('-l', '--limit', metavar='<LIMIT>', type=int,
-           help=_('The most versions to return (the server gives at most '
-                  'its page size, 100 by default).'))
+           help=_help('version_limit'))
 @utils.arg('-m', '--marker', metavar='<VERSION>',
-           help=_('Return the versions after this one (the last of the '
-                  'previous page).'))
+           help=_help('version_marker'))
 @utils.arg('--sort-dir', metavar='<DIRECTION>', choices=('asc', 'desc'),
            help=_('desc (newest first, the default) or asc.'))
 @_store_command
@@ -340,24 +312,21 @@ def do_template_store_version_list(store, args, hc):
         store.versions.list(args.template, constraint=args.constraint,
                             status=args.status, limit=args.limit,
                             marker=args.marker, sort_dir=args.sort_dir),
-        ['version', 'status', 'digest', 'creation_time', 'description'],
+        list(cli.VERSION_LIST_COLUMNS) + ['description'],
         sortby_index=None)
 
 
-@utils.arg('template', metavar='<NAME or ID>',
-           help=_('Name or ID of the stored template.'))
-@utils.arg('version', metavar='<VERSION>',
-           help=_('An exact version, "latest" or a node-semver range.'))
+@_TEMPLATE_ARG
+@utils.arg('version', metavar='<VERSION>', help=_help('version_to_show'))
 @_store_command
 def do_template_store_version_show(store, args, hc):
     """Show a version of a stored template."""
     _print_version(store.versions.find(args.template, args.version))
 
 
-@utils.arg('template', metavar='<NAME or ID>',
-           help=_('Name or ID of the stored template.'))
+@_TEMPLATE_ARG
 @utils.arg('version', metavar='<VERSION>', nargs='+',
-           help=_('The versions to delete.'))
+           help=_help('versions_to_delete'))
 @_store_command
 def do_template_store_version_delete(store, args, hc):
     """Delete versions of a stored template that no stack uses."""
@@ -365,8 +334,7 @@ def do_template_store_version_delete(store, args, hc):
                  [(args.template, v) for v in args.version], _('versions'))
 
 
-@utils.arg('template', metavar='<NAME or ID>',
-           help=_('Name or ID of the stored template.'))
+@_TEMPLATE_ARG
 @utils.arg('version', metavar='<VERSION>',
            help=_('The version to deprecate.'))
 @utils.arg('--description', metavar='<DESCRIPTION>',
@@ -379,27 +347,21 @@ def do_template_store_version_deprecate(store, args, hc):
                                          description=args.description))
 
 
-@utils.arg('template', metavar='<NAME or ID>',
-           help=_('Name or ID of the stored template.'))
+@_TEMPLATE_ARG
 @utils.arg('constraint', metavar='<CONSTRAINT>', nargs='?',
-           help=_('An exact version or a node-semver range (default: '
-                  'latest).'))
+           help=_help('constraint_to_resolve'))
 @_store_command
 def do_template_store_resolve(store, args, hc):
     """Show the version a stack asking for a constraint would get."""
     _print_version(store.versions.resolve(args.template, args.constraint))
 
 
-@utils.arg('template', metavar='<NAME or ID>',
-           help=_('Name or ID of the stored template.'))
+@_TEMPLATE_ARG
 @utils.arg('version', metavar='<VERSION>', nargs='?',
-           default=versions.LATEST,
-           help=_('An exact version, "latest" (default) or a node-semver '
-                  'range.'))
+           default=versions.LATEST, help=_help('version_to_download'))
 @utils.arg('-o', '--output-dir', metavar='<DIRECTORY>',
-           help=_('Write the template, child files and environment here.'))
-@utils.arg('--overwrite', action='store_true',
-           help=_('Replace files that already exist in --output-dir.'))
+           help=_help('output_dir'))
+@utils.arg('--overwrite', action='store_true', help=_help('overwrite'))
 @_store_command
 def do_template_store_download(store, args, hc):
     """Print a version's template, or write its bundle to a directory."""
@@ -411,22 +373,15 @@ def do_template_store_download(store, args, hc):
                                REPUBLISH), end='')
 
 
-@utils.arg('name', metavar='<NAME>',
-           help=_('Name of the stored template (created if it does not '
-                  'exist).'))
+@utils.arg('name', metavar='<NAME>', help=_help('sync_name'))
 @utils.arg('--repo', metavar='<PATH or URL>', required=True,
-           help=_('The git repository: a local directory (its top), or a '
-                  'URL git can clone.'))
+           help=_help('repo'))
 @utils.arg('-f', '--template', metavar='<PATH IN REPO>', required=True,
-           help=_('Path of the root template inside the repository.'))
+           help=_help('repo_template'))
 @utils.arg('-e', '--environment', metavar='<PATH IN REPO>', action='append',
-           help=_('Path of an environment file inside the repository; can '
-                  'be given several times, later ones winning.'))
-@utils.arg('--tag-pattern', metavar='<GLOB>',
-           help=_('Only tags matching this glob, as "git tag --list" '
-                  'matches it.'))
-@utils.arg('--dry-run', action='store_true',
-           help=_('List what would happen, and write nothing.'))
+           help=_help('repo_environment'))
+@utils.arg('--tag-pattern', metavar='<GLOB>', help=_help('tag_pattern'))
+@utils.arg('--dry-run', action='store_true', help=_help('dry_run'))
 @_store_command
 def do_template_store_sync(store, args, hc):
     """Publish the semver git tags of a repository as versions.

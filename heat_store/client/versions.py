@@ -12,30 +12,19 @@
 
 """Versions: ``/stored_templates/{template}/versions[/{version}]``."""
 
-import re
-
 from heatclient.common import base
 from heatclient.common import utils
 
 from heat_store.client import common
+from heat_store import version_text
 
-LATEST = 'latest'
-# What a new stored template's first version is when none is given; the
-# server has the same default (heat_store.versioning.FIRST_VERSION).
-FIRST_VERSION = '1.0.0'
-
-# An exact semantic version (build metadata allowed here only so that the
-# server, not the client, explains why it refuses it), with the leading
-# 'v' the server takes and drops (heat_store.versioning.drop_v). Anything
-# else given where "a version or a constraint" is asked for is a
-# constraint.
-_EXACT = re.compile(
-    r'^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$')
+LATEST = version_text.LATEST
+FIRST_VERSION = version_text.FIRST_VERSION
 
 
 def is_exact(version):
     """Whether ``version`` names one version rather than a range."""
-    return version == LATEST or bool(_EXACT.match(version or ''))
+    return version_text.names_one_version(version or '')
 
 
 class StoredTemplateVersion(base.Resource):

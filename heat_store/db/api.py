@@ -32,6 +32,7 @@ from heat.db import api as heat_db_api
 
 from heat_store.db import consumers
 from heat_store.db import models
+from heat_store.db import query as db_query
 from heat_store import exception
 from heat_store import names
 from heat_store import quotas
@@ -127,7 +128,7 @@ def _get_owned(context, ident):
     return template
 
 
-def _lock_owned(context, ident):
+def _row_lock_owned(context, ident):
     """Like :func:`_get_owned`, with the template's row locked.
 
     Writers that recount a template's versions take this lock, as
@@ -223,7 +224,7 @@ def _template_project(context, template_id):
         sa.select(T.project_id).where(T.id == template_id))
 
 
-def _lock_project(context, project_id):
+def _row_lock_project(context, project_id):
     """Lock a project's usage until the transaction ends.
 
     Writers that count a project's templates or bytes take this lock
@@ -250,7 +251,7 @@ def _lock_project(context, project_id):
 @context_manager.writer
 def template_create(context, values, tags, first_version=None):
     """Create a template, and its first version in the same transaction."""
-    _lock_project(context, context.project_id)
+    _row_lock_project(context, context.project_id)
     quotas.check_template_count(context, _count_templates(context))
     now = timeutils.utcnow()
     template = models.StoredTemplate(
@@ -557,8 +558,7 @@ def _get_version(context, template_id, version, with_bundle=False):
     query = sa.select(V).where(V.template_id == template_id,
                                V.version == versioning.drop_v(version))
     if with_bundle:
-        query = query.options(orm.undefer(V.template), orm.undefer(V.files),
-                              orm.undefer(V.environment))
+        query = db_query.with_bundle(query)
     return context.session.scalars(query).first()
 
 
@@ -569,16 +569,10 @@ def version_get(context, template_id, version, with_bundle=False):
 
 @context_manager.reader
 def version_get_by_id(context, version_id, with_bundle=False):
-    return _get_version_by_id(context, version_id, with_bundle)
+    return _get_version_by_id(context, version_id, bundle=with_bundle)
 
 
-def _get_version_by_id(context, version_id, with_bundle=False):
-    V = models.StoredTemplateVersion
-    query = sa.select(V).where(V.id == version_id)
-    if with_bundle:
-        query = query.options(orm.undefer(V.template), orm.undefer(V.files),
-                              orm.undefer(V.environment))
-    return context.session.scalars(query).first()
+_get_version_by_id = db_query.version_by_id
 
 
 @context_manager.reader
@@ -597,7 +591,7 @@ def reference_resolve(context, ident, constraint):
                                    constraint),
         presorted=True)
     if version is not None:
-        version = _get_version_by_id(context, version.id, with_bundle=True)
+        version = _get_version_by_id(context, version.id, bundle=True)
     return template, version
 
 
@@ -640,22 +634,13 @@ def version_create(context, template_id, values, check=None):
     # row's, so that concurrent publishes to one template see each
     # other's versions (its version quota, its summary). A template's
     # project never changes.
-    _lock_project(context, project_id)
+    _row_lock_project(context, project_id)
     template = context.session.scalars(
         sa.select(T).where(T.id == template_id).with_for_update()).first()
     if template is None:
         raise exception.StoredTemplateNotFound(template_id)
-    version = values['version']
-    if version is None:
-        highest = next(_iter_versions(context, template.id), None)
-        version = str(versioning.next_patch(
-            [highest.version] if highest is not None else []))
-        values = dict(values, version=version)
-    elif _get_version(context, template.id, version) is not None:
-        raise exception.VersionExists(version=version, name=template.name)
-    if check is not None:
-        check(version, *_neighbours(context, template.id, version))
-    return _insert_version(context, template, values)
+    version = _new_version(context, template, values['version'], check)
+    return _insert_version(context, template, dict(values, version=version))
 
 
 @context_manager.reader
@@ -672,7 +657,19 @@ def version_create_check(context, template_id, values, check=None):
         sa.select(T).where(T.id == template_id)).first()
     if template is None:
         raise exception.StoredTemplateNotFound(template_id)
-    version = values['version']
+    version = _new_version(context, template, values['version'], check)
+    quotas.check_version_count(context, template.version_count)
+    quotas.check_bytes(context, _project_bytes(context, template.project_id),
+                       values['size'])
+    return version
+
+
+def _new_version(context, template, version, check):
+    """The version a publish creates: ``version``, or the next patch.
+
+    VersionExists if it exists already; ``check`` (see
+    :func:`version_create`) may refuse it.
+    """
     if version is None:
         highest = next(_iter_versions(context, template.id), None)
         version = str(versioning.next_patch(
@@ -681,9 +678,6 @@ def version_create_check(context, template_id, values, check=None):
         raise exception.VersionExists(version=version, name=template.name)
     if check is not None:
         check(version, *_neighbours(context, template.id, version))
-    quotas.check_version_count(context, template.version_count)
-    quotas.check_bytes(context, _project_bytes(context, template.project_id),
-                       values['size'])
     return version
 
 
@@ -765,7 +759,7 @@ def _project_bytes(context, project_id):
 @oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)
 @context_manager.writer
 def version_update(context, template_ident, version, values):
-    template = _lock_owned(context, template_ident)
+    template = _row_lock_owned(context, template_ident)
     row = _get_version(context, template.id, version)
     if row is None:
         raise exception.VersionNotFound(template.name, version)
@@ -780,7 +774,7 @@ def version_update(context, template_ident, version, values):
 @oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)
 @context_manager.writer
 def version_delete(context, template_ident, version):
-    template = _lock_owned(context, template_ident)
+    template = _row_lock_owned(context, template_ident)
     row = _get_version(context, template.id, version)
     if row is None:
         raise exception.VersionNotFound(template.name, version)

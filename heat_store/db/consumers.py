@@ -10,11 +10,11 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""Consumer references: the stacks built from a version.
+"""Pins: which consumers (resources) are built from which version.
 
-A reference counts only while the stack that holds it exists in Heat's
-``stack`` table and is not deleted: a stack that is gone without a delete
-(abandoned, purged) holds nothing. A ``pending`` reference (an update on
+A pin counts only while the stack that holds its consumer exists in
+Heat's ``stack`` table and is not deleted: a stack that is gone without a
+delete (abandoned, purged) holds nothing. A ``pending`` pin (an update on
 its way to a version) counts only while its stack is IN_PROGRESS: once the
 stack is not, the update that wrote it is over without committing it.
 """
@@ -24,13 +24,13 @@ from oslo_db import api as oslo_db_api
 from oslo_db import exception as db_exc
 from oslo_utils import timeutils
 import sqlalchemy as sa
-from sqlalchemy import orm
 
 from heat.common.i18n import _
 from heat.db import api as heat_db_api
 from heat.db import models as heat_models
 
 from heat_store.db import models
+from heat_store.db import query as db_query
 from heat_store import exception
 
 
@@ -175,7 +175,7 @@ def locked_version(context, stack_id, owner_id, parent_resource_name,
         if not owner_id or not parent_resource_name:
             break
         query = sa.select(C.version_id).where(
-            C.resource_key == '%s/%s' % (owner_id, parent_resource_name),
+            C.consumer_key == '%s/%s' % (owner_id, parent_resource_name),
             C.project_id == context.project_id)
         if below is not None:
             query = query.where(sa.or_(C.stack_id.is_(None),
@@ -189,7 +189,8 @@ def locked_version(context, stack_id, owner_id, parent_resource_name,
                     V.version == version).limit(1))
             if locked is None:
                 break
-            version_row = _with_bundle(context, locked)
+            version_row = db_query.version_by_id(context, locked,
+                                                 bundle=True)
             return (context.session.get(models.StoredTemplate,
                                         version_row.template_id),
                     version_row)
@@ -203,14 +204,6 @@ def locked_version(context, stack_id, owner_id, parent_resource_name,
     return None, None
 
 
-def _with_bundle(context, version_id):
-    V = models.StoredTemplateVersion
-    return context.session.scalars(
-        sa.select(V).where(V.id == version_id).options(
-            orm.undefer(V.template), orm.undefer(V.files),
-            orm.undefer(V.environment))).first()
-
-
 @heat_db_api.context_manager.reader
 def pinned_version(context, version_id):
     """A version with its bundle and its template, whatever its status.
@@ -218,7 +211,7 @@ def pinned_version(context, version_id):
     A pinned version keeps serving its stacks after it is deprecated or
     its template stops being visible.
     """
-    version = _with_bundle(context, version_id)
+    version = db_query.version_by_id(context, version_id, bundle=True)
     if version is None:
         return None, None
     return context.session.get(models.StoredTemplate,
@@ -226,11 +219,11 @@ def pinned_version(context, version_id):
 
 
 @heat_db_api.context_manager.reader
-def pins(context, resource_key):
-    """The rows of a resource key, newest first."""
+def pins(context, consumer_key):
+    """The pins of a consumer key, newest first."""
     C = models.StoredTemplateConsumer
     return context.session.scalars(
-        sa.select(C).where(C.resource_key == resource_key).order_by(
+        sa.select(C).where(C.consumer_key == consumer_key).order_by(
             C.id.desc())).all()
 
 
@@ -270,7 +263,7 @@ def pin(context, values):
 
 @oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)
 @heat_db_api.context_manager.writer
-def commit_pin(context, resource_key, resource_id, version_id, stack_id):
+def commit_pin(context, consumer_key, resource_id, version_id, stack_id):
     """Make the resource's row for ``version_id`` the key's only pin.
 
     Rows of the key held by a replaced resource, or for the version an
@@ -278,12 +271,12 @@ def commit_pin(context, resource_key, resource_id, version_id, stack_id):
     """
     C = models.StoredTemplateConsumer
     keep = context.session.scalars(sa.select(C).where(
-        C.resource_key == resource_key, C.version_id == version_id).order_by(
+        C.consumer_key == consumer_key, C.version_id == version_id).order_by(
         (C.resource_id == resource_id).desc(), C.id.desc())).first()
     if keep is None:
         return
     context.session.execute(sa.delete(C).where(
-        C.resource_key == resource_key, C.id != keep.id))
+        C.consumer_key == consumer_key, C.id != keep.id))
     keep.state = PINNED
     keep.resource_id = resource_id
     keep.stack_id = stack_id
@@ -292,11 +285,11 @@ def commit_pin(context, resource_key, resource_id, version_id, stack_id):
 
 @oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)
 @heat_db_api.context_manager.writer
-def drop_pending(context, resource_key, keep_version_id):
+def drop_pending(context, consumer_key, keep_version_id):
     """After a rollback: forget the version the update was moving to."""
     C = models.StoredTemplateConsumer
     context.session.execute(sa.delete(C).where(
-        C.resource_key == resource_key, C.state == PENDING,
+        C.consumer_key == consumer_key, C.state == PENDING,
         C.version_id != keep_version_id))
 
 

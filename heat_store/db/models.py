@@ -180,7 +180,7 @@ class StoredTemplateConsumer(BASE, StoreBase):
                             name='uniq_stored_template_consumer0resource_id'
                                  '0version_id'),
         sa.Index('ix_stored_template_consumer_version', 'version_id'),
-        sa.Index('ix_stored_template_consumer_resource_key', 'resource_key'),
+        sa.Index('ix_stored_template_consumer_consumer_key', 'consumer_key'),
         sa.Index('ix_stored_template_consumer_root', 'root_stack_id'),
         # NOTE: SQLite would hand a deleted row's id to the next insert.
         {'mysql_engine': 'InnoDB', 'sqlite_autoincrement': True},
@@ -193,7 +193,7 @@ class StoredTemplateConsumer(BASE, StoreBase):
         nullable=False)
     # ``<parent stack id>/<resource name>``: the same for a resource and
     # its replacements, so a replacement finds the pin it keeps.
-    resource_key = sa.Column(sa.String(320), nullable=False)
+    consumer_key = sa.Column(sa.String(320), nullable=False)
     # Heat's uuid of the resource holding this row.
     resource_id = sa.Column(sa.String(36), nullable=False)
     state = sa.Column(sa.String(16), nullable=False, default='pinned')

@@ -21,11 +21,9 @@ What a single-process Heat 27 needs is written down in
 """
 
 import configparser
-import json
 import os
 import re
 import secrets
-import sys
 import threading
 import types
 
@@ -48,14 +46,13 @@ from oslo_config import cfg  # noqa: E402
 from oslo_log import log as logging  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
+from heat_store.dev import heat_conf  # noqa: E402
+
 LOG = logging.getLogger(__name__)
 CONF = cfg.CONF
 
-PROJECT = 'admin'
-# The directory to name in heat.conf's ``plugin_dirs``: heat_store/plugin,
-# beside this subpackage.
-PLUGIN_DIR = os.path.join(
-    os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'plugin')
+PROJECT = heat_conf.PROJECT
+PLUGIN_DIR = heat_conf.PLUGIN_DIR
 
 # Heat's tables with integer keys that Heat deletes by remembered id.
 AUTOINCREMENT_TABLES = ('raw_template_files', 'raw_template',
@@ -63,14 +60,7 @@ AUTOINCREMENT_TABLES = ('raw_template_files', 'raw_template',
                         'resource_data', 'event')
 
 
-def heat_paste_config():
-    """The api-paste.ini that the openstack-heat wheel installs."""
-    candidates = [os.path.join(sys.prefix, 'etc', 'heat', 'api-paste.ini'),
-                  '/etc/heat/api-paste.ini']
-    for path in candidates:
-        if os.path.exists(path):
-            return path
-    raise RuntimeError('Heat api-paste.ini not found in %s' % candidates)
+heat_paste_config = heat_conf.heat_paste_ini
 
 
 def write_paste_config(path):
@@ -92,33 +82,7 @@ def write_paste_config(path):
 
 
 def write_token_response(path, host, port):
-    """A Keystone v3 token body whose catalog names this Heat.
-
-    ``OS::Heat::Stack`` (and Heat's own clients) find the orchestration
-    endpoint in the request's token; under noauth this file stands in.
-    """
-    url = 'http://%s:%d/v1/%%(tenant_id)s' % (host, port)
-    endpoints = [{'interface': i, 'region': 'RegionOne',
-                  'region_id': 'RegionOne', 'url': url, 'id': i}
-                 for i in ('public', 'internal', 'admin')]
-    cfn = [dict(e, url='http://%s:%d/v1' % (host, port)) for e in endpoints]
-    token = {'token': {
-        'methods': ['password'],
-        'expires_at': '2099-01-01T00:00:00.000000Z',
-        'issued_at': '2026-01-01T00:00:00.000000Z',
-        'user': {'id': 'admin', 'name': 'admin',
-                 'domain': {'id': 'default', 'name': 'Default'}},
-        'project': {'id': PROJECT, 'name': PROJECT,
-                    'domain': {'id': 'default', 'name': 'Default'}},
-        'roles': [{'id': 'admin', 'name': 'admin'}],
-        'catalog': [
-            {'type': 'orchestration', 'name': 'heat', 'id': 'heat',
-             'endpoints': endpoints},
-            {'type': 'cloudformation', 'name': 'heat-cfn', 'id': 'heat-cfn',
-             'endpoints': cfn},
-        ]}}
-    with open(path, 'w') as f:
-        json.dump(token, f, indent=1)
+    heat_conf.write_token_response(path, host, port, cloudformation=True)
 
 
 def write_config(data_dir, host='127.0.0.1', port=8004, auth='noauth',
@@ -146,18 +110,9 @@ def write_config(data_dir, host='127.0.0.1', port=8004, auth='noauth',
         write_token_response(token_path, host, port)
     database = database or 'sqlite:///%s' % os.path.join(
         data_dir, 'heat.sqlite')
-    conf = configparser.RawConfigParser()
-    conf['DEFAULT'] = {
+    defaults = {
         'debug': str(debug),
-        'transport_url': 'fake://',
-        'auth_encryption_key': key,
-        'deferred_auth_method': 'password',
-        'plugin_dirs': PLUGIN_DIR,
         'host': 'heat-store-embedded',
-        'num_engine_workers': '1',
-        'heat_metadata_server_url': 'http://%s:%d' % (host, port),
-        'heat_waitcondition_server_url':
-            'http://%s:%d/v1/waitcondition' % (host, port),
         'stack_action_timeout': '600',
         # Let developers try abandon/adopt against the store's pins.
         'enable_stack_abandon': 'True',
@@ -165,11 +120,9 @@ def write_config(data_dir, host='127.0.0.1', port=8004, auth='noauth',
         'use_stderr': str(debug),
         'log_file': os.path.join(data_dir, 'heat.log'),
     }
-    conf['database'] = {'connection': database}
-    conf['paste_deploy'] = {'flavor': auth, 'api_paste_config': paste_path}
-    conf['oslo_policy'] = {'enforce_new_defaults': 'False',
-                           'enforce_scope': 'False'}
-    conf['noauth'] = {'token_response': token_path}
+    conf = heat_conf.heat_conf(host, port, database, 'fake://', key,
+                               paste_path, token_path, flavor=auth,
+                               defaults=defaults)
     if auth == 'keystone':
         # Heat's default pipeline (authtoken), real roles under the new
         # policy defaults, and trusts for deferred operations.
@@ -182,10 +135,6 @@ def write_config(data_dir, host='127.0.0.1', port=8004, auth='noauth',
                 conf['DEFAULT'].update(options)
             else:
                 conf[section] = options
-    conf['oslo_messaging_notifications'] = {'driver': 'noop'}
-    conf['clients_heat'] = {'url': 'http://%s:%d/v1/%%(tenant_id)s' %
-                            (host, port)}
-    conf['heat_api'] = {'bind_host': host, 'bind_port': str(port)}
     path = os.path.join(data_dir, 'heat.conf')
     # NOTE: with Keystone it holds Heat's service passwords.
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

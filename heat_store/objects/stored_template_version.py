@@ -17,6 +17,7 @@ from oslo_versionedobjects import fields
 from heat.objects import fields as heat_fields
 
 from heat_store.db import api as db_api
+from heat_store.db import consumers as db_consumers
 from heat_store.objects import base
 
 
@@ -62,6 +63,40 @@ class StoredTemplateVersion(base.StoreObject):
     def get_by_id(cls, context, version_id, with_bundle=False):
         return cls._from_db_object(context, db_api.version_get_by_id(
             context, version_id, with_bundle))
+
+    @classmethod
+    def _with_template(cls, context, template, version):
+        """``(template, version)`` rows as objects; None stays None."""
+        from heat_store.objects import stored_template as template_obj
+        return (template_obj.StoredTemplate._from_db_object(context,
+                                                            template),
+                cls._from_db_object(context, version))
+
+    @classmethod
+    def resolve_reference(cls, context, ident, constraint):
+        """``(template, version)`` a reference builds in the caller's
+        project, the bundle loaded; see ``db_api.reference_resolve``.
+        """
+        return cls._with_template(context, *db_api.reference_resolve(
+            context, ident, constraint))
+
+    @classmethod
+    def get_pinned(cls, context, version_id):
+        """``(template, version)`` of a pin, whatever the version's status,
+        the bundle loaded; ``(None, None)`` when the version is gone.
+        """
+        return cls._with_template(context, *db_consumers.pinned_version(
+            context, version_id))
+
+    @classmethod
+    def get_locked(cls, context, stack_id, owner_id, parent_resource_name,
+                   template_id, version):
+        """``(template, version)`` a lock gives a nested reference, or
+        ``(None, None)``; see ``db_consumers.locked_version``.
+        """
+        return cls._with_template(context, *db_consumers.locked_version(
+            context, stack_id, owner_id, parent_resource_name, template_id,
+            version))
 
     @classmethod
     def get_all(cls, context, template_id, status=None, constraint=None,
@@ -132,10 +167,8 @@ class StoredTemplateVersion(base.StoreObject):
 
         Pairs for the templates the caller may see; the others counted.
         """
-        from heat_store.objects import stored_template as template_obj
         visible, others = db_api.version_dependents(context, version_id)
-        return ([(template_obj.StoredTemplate._from_db_object(context, t),
-                  cls._from_db_object(context, v)) for t, v in visible],
+        return ([cls._with_template(context, t, v) for t, v in visible],
                 others)
 
     @classmethod

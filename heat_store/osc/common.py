@@ -22,22 +22,17 @@ from osc_lib import utils
 import yaml
 
 from heat_store.client import bundle
+from heat_store.client import cli
 from heat_store.client import client as store_client
 from heat_store.client import errors
 from heat_store.client.i18n import _
 
 LOG = logging.getLogger(__name__)
 
-VISIBILITIES = ('private', 'shared', 'public')
-
-TEMPLATE_COLUMNS = ('id', 'name', 'description', 'project_id', 'visibility',
-                    'tags', 'latest_version', 'version_count',
-                    'creation_time', 'updated_time')
-
-VERSION_COLUMNS = ('id', 'template_id', 'template_name', 'version',
-                   'status', 'digest', 'size', 'description', 'parameters',
-                   'outputs', 'warnings', 'dependencies', 'source', 'files',
-                   'creation_time', 'updated_time', 'created_by')
+VISIBILITIES = cli.VISIBILITIES
+TEMPLATE_COLUMNS = cli.TEMPLATE_COLUMNS
+VERSION_COLUMNS = cli.VERSION_COLUMNS
+HELP = cli.HELP
 
 
 def store(app):
@@ -78,37 +73,25 @@ def add_bundle_arguments(parser, required):
         help=_('Path or URL of the root template; the files it refers to '
                '(get_file, template resource types) are bundled with it, '
                'under paths relative to its directory'))
-    parser.add_argument(
-        '-e', '--environment',
-        metavar='<environment>',
-        action='append',
-        help=_('Path or URL of an environment file; files its '
-               'resource_registry maps to are bundled too. Repeat to merge '
-               'several, later ones winning, into the one stored environment'))
+    parser.add_argument('-e', '--environment', metavar='<environment>',
+                        action='append', help=HELP['environment'])
     add_publish_arguments(parser)
 
 
 def add_publish_arguments(parser):
-    parser.add_argument(
-        '--source-url',
-        metavar='<url>',
-        help=_('Where the bundle comes from: an https, http, git, ssh or '
-               'file URL, e.g. of a git repository'))
-    parser.add_argument(
-        '--source-revision',
-        metavar='<revision>',
-        help=_('The revision of --source-url, e.g. a commit id'))
-    parser.add_argument(
-        '--strict',
-        action='store_true',
-        help=_('Refuse resource types whose service this cloud lacks, '
-               'instead of storing the version with a warning'))
-    parser.add_argument(
-        '--force',
-        action='store_true',
-        help=_('Publish a minor or patch version even though it breaks the '
-               'interface of the version before it, or the version after '
-               'it breaks its interface'))
+    parser.add_argument('--source-url', metavar='<url>',
+                        help=HELP['source_url'])
+    parser.add_argument('--source-revision', metavar='<revision>',
+                        help=HELP['source_revision'])
+    parser.add_argument('--strict', action='store_true',
+                        help=HELP['strict'])
+    parser.add_argument('--force', action='store_true', help=HELP['force'])
+
+
+def add_template_argument(parser, help_key='stored_template', **kwargs):
+    """The positional <stored-template>."""
+    parser.add_argument('stored_template', metavar='<stored-template>',
+                        help=HELP[help_key], **kwargs)
 
 
 def add_tags_argument(parser, help_text):
@@ -125,13 +108,7 @@ def load_bundle(app, parsed_args):
                        object_request=http.authenticated_fetcher(hc))
 
 
-def version_fields(parsed_args, loaded, version=None, description=None):
-    """A publish request: the bundle and the metadata options."""
-    return loaded.version_fields(
-        version=version, description=description,
-        source_url=parsed_args.source_url,
-        source_revision=parsed_args.source_revision,
-        strict=parsed_args.strict, force=parsed_args.force)
+version_fields = cli.version_fields
 
 
 # Columns

@@ -21,8 +21,8 @@ from osc_lib import exceptions as exc
 from osc_lib import utils
 
 from heat_store.client import bundle
+from heat_store.client import cli
 from heat_store.client import common as client_common
-from heat_store.client import errors
 from heat_store.client.i18n import _
 from heat_store.client import sync
 from heat_store.client import versions
@@ -38,11 +38,8 @@ TAG_MODES = {None: 'tags', 'any': 'tags_any', 'not': 'not_tags',
              'not-any': 'not_tags_any'}
 
 
-def _add_name(parser, help_text=None):
-    parser.add_argument(
-        'stored_template',
-        metavar='<stored-template>',
-        help=help_text or _('Name or ID of the stored template'))
+HELP = cli.HELP
+_add_name = common.add_template_argument
 
 
 class CreateStoredTemplate(command.ShowOne):
@@ -52,27 +49,16 @@ class CreateStoredTemplate(command.ShowOne):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument(
-            'name',
-            metavar='<name>',
-            help=_('Name of the new stored template'))
-        parser.add_argument(
-            '--description',
-            metavar='<description>',
-            help=_('Description of the stored template'))
-        common.add_tags_argument(
-            parser, _('Tags of the stored template, comma separated'))
-        parser.add_argument(
-            '--visibility',
-            metavar='<visibility>',
-            choices=common.VISIBILITIES,
-            help=_('private (default), shared (with member projects) or '
-                   'public (an admin action by default policy)'))
-        parser.add_argument(
-            '--first-version',
-            metavar='<version>',
-            help=_('Version of the bundle given with --template (default: '
-                   '%s)') % versions.FIRST_VERSION)
+        parser.add_argument('name', metavar='<name>',
+                            help=HELP['new_name'])
+        parser.add_argument('--description', metavar='<description>',
+                            help=HELP['template_description'])
+        common.add_tags_argument(parser, HELP['template_tags'])
+        parser.add_argument('--visibility', metavar='<visibility>',
+                            choices=common.VISIBILITIES,
+                            help=HELP['visibility'])
+        parser.add_argument('--first-version', metavar='<version>',
+                            help=cli.first_version_help('--template'))
         common.add_bundle_arguments(parser, required=False)
         return parser
 
@@ -104,11 +90,8 @@ class ListStoredTemplate(command.Lister):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument(
-            '--name',
-            metavar='<name>',
-            action='append',
-            help=_('Only stored templates of this name (repeat for more)'))
+        parser.add_argument('--name', metavar='<name>', action='append',
+                            help=HELP['name_filter'])
         common.add_tags_argument(
             parser, _('Only stored templates with these tags, comma '
                       'separated (all of them unless --tag-mode says)'))
@@ -118,33 +101,22 @@ class ListStoredTemplate(command.Lister):
             choices=('any', 'not', 'not-any'),
             help=_('How --tags filters: "any" (any of the tags), "not" '
                    '(not all of them) or "not-any" (none of them)'))
-        parser.add_argument(
-            '--visibility',
-            metavar='<visibility>',
-            choices=common.VISIBILITIES,
-            help=_('Only stored templates of this visibility'))
-        parser.add_argument(
-            '--limit',
-            metavar='<limit>',
-            type=int,
-            help=_('The most stored templates to return'))
-        parser.add_argument(
-            '--marker',
-            metavar='<id>',
-            help=_('Return stored templates after the one with this ID'))
+        parser.add_argument('--visibility', metavar='<visibility>',
+                            choices=common.VISIBILITIES,
+                            help=HELP['visibility_filter'])
+        parser.add_argument('--limit', metavar='<limit>', type=int,
+                            help=HELP['template_limit'])
+        parser.add_argument('--marker', metavar='<id>',
+                            help=HELP['template_marker'])
         parser.add_argument(
             '--sort',
             metavar='<key>[:<direction>]',
             help=_('Sort on the server by %s, comma separated, each '
                    'optionally :asc or :desc') % ', '.join(SORT_KEYS))
-        parser.add_argument(
-            '--all-projects',
-            action='store_true',
-            help=_('Every project\'s stored templates (admin only)'))
-        parser.add_argument(
-            '--long',
-            action='store_true',
-            help=_('List more columns'))
+        parser.add_argument('--all-projects', action='store_true',
+                            help=HELP['all_projects'])
+        parser.add_argument('--long', action='store_true',
+                            help=_('List more columns'))
         return parser
 
     @common.store_errors
@@ -175,8 +147,7 @@ def _list(store, args):
               'global_tenant': args.all_projects or None}
     params[TAG_MODES[args.tag_mode]] = client_common.split_tags(args.tags)
     params.update(_sort_params(args.sort))
-    columns = ['ID', 'Name', 'Latest Version', 'Version Count',
-               'Visibility', 'Tags', 'Updated Time']
+    columns = [cli.label(c) for c in cli.TEMPLATE_LIST_COLUMNS]
     if args.long:
         columns[2:2] = ['Description', 'Project ID']
         columns.append('Creation Time')
@@ -212,18 +183,12 @@ class SetStoredTemplate(command.ShowOne):
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         _add_name(parser)
-        parser.add_argument(
-            '--description',
-            metavar='<description>',
-            help=_('New description'))
-        common.add_tags_argument(
-            parser, _('New tags, comma separated, replacing the old ones '
-                      '("" for none)'))
-        parser.add_argument(
-            '--visibility',
-            metavar='<visibility>',
-            choices=common.VISIBILITIES,
-            help=_('New visibility: private, shared or public'))
+        parser.add_argument('--description', metavar='<description>',
+                            help=HELP['new_description'])
+        common.add_tags_argument(parser, HELP['new_tags'])
+        parser.add_argument('--visibility', metavar='<visibility>',
+                            choices=common.VISIBILITIES,
+                            help=HELP['new_visibility'])
         return parser
 
     @common.store_errors
@@ -250,11 +215,7 @@ class DeleteStoredTemplate(command.Command):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument(
-            'stored_template',
-            metavar='<stored-template>',
-            nargs='+',
-            help=_('Names or IDs of the stored templates to delete'))
+        _add_name(parser, 'templates_to_delete', nargs='+')
         return parser
 
     def take_action(self, parsed_args):
@@ -266,20 +227,8 @@ class DeleteStoredTemplate(command.Command):
 
 
 def delete_all(delete, calls, what):
-    """Run every delete; report each failure and raise once at the end.
-
-    A single failure is raised as it is, so that one delete gives one line.
-    """
-    failed = errors.failures(delete, calls)
-    if len(calls) == 1 and failed:
-        raise exc.CommandError(failed[0])
-    if failed:
-        for text in failed:
-            print(text, file=sys.stderr)
-        raise exc.CommandError(
-            _('ERROR: unable to delete %(count)d of the %(total)d '
-              '%(what)s') % {'count': len(failed), 'total': len(calls),
-                             'what': what})
+    """Run every delete; report each failure and raise once at the end."""
+    cli.delete_each(delete, calls, what, exc.CommandError)
 
 
 class ResolveStoredTemplate(command.ShowOne):
@@ -290,12 +239,8 @@ class ResolveStoredTemplate(command.ShowOne):
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         _add_name(parser)
-        parser.add_argument(
-            'constraint',
-            metavar='<constraint>',
-            nargs='?',
-            help=_('An exact version or a node-semver range, e.g. "^1.2", '
-                   '"~1.2.0", ">=1.0.0 <2.0.0" (default: latest)'))
+        parser.add_argument('constraint', metavar='<constraint>',
+                            nargs='?', help=HELP['constraint_to_resolve'])
         return parser
 
     @common.store_errors
@@ -319,21 +264,12 @@ class DownloadStoredTemplate(command.Command):
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         _add_name(parser)
-        parser.add_argument(
-            'version',
-            metavar='<version-or-constraint>',
-            nargs='?',
-            help=_('An exact version, "latest" (default) or a node-semver '
-                   'range, resolved as a stack would resolve it'))
-        parser.add_argument(
-            '--output-dir',
-            metavar='<directory>',
-            help=_('Write the template, child files and environment here '
-                   'instead of printing the template'))
-        parser.add_argument(
-            '--overwrite',
-            action='store_true',
-            help=_('Replace files that already exist in --output-dir'))
+        parser.add_argument('version', metavar='<version-or-constraint>',
+                            nargs='?', help=HELP['version_to_download'])
+        parser.add_argument('--output-dir', metavar='<directory>',
+                            help=HELP['output_dir'])
+        parser.add_argument('--overwrite', action='store_true',
+                            help=HELP['overwrite'])
         return parser
 
     @common.store_errors
@@ -364,8 +300,7 @@ class SyncStoredTemplate(command.Lister):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        _add_name(parser, _('Name of the stored template (created if it '
-                            'does not exist)'))
+        _add_name(parser, 'sync_name')
         add_sync_arguments(parser)
         return parser
 
@@ -387,34 +322,16 @@ class SyncStoredTemplate(command.Lister):
 
 
 def add_sync_arguments(parser):
-    parser.add_argument(
-        '--repo',
-        metavar='<path-or-url>',
-        required=True,
-        help=_('The git repository: a local directory (its top), or a URL '
-               'git can clone (https, http, git, ssh, file, or '
-               'user@host:path)'))
-    parser.add_argument(
-        '-t', '--template',
-        metavar='<path-in-repo>',
-        required=True,
-        help=_('Path of the root template inside the repository'))
-    parser.add_argument(
-        '-e', '--environment',
-        metavar='<path-in-repo>',
-        action='append',
-        help=_('Path of an environment file inside the repository. Repeat '
-               'to merge several, later ones winning'))
-    parser.add_argument(
-        '--tag-pattern',
-        metavar='<glob>',
-        help=_('Only tags matching this glob, as "git tag --list" matches '
-               'it, e.g. "v2.*"'))
-    parser.add_argument(
-        '--dry-run',
-        action='store_true',
-        help=_('List what would be published, unchanged, in conflict or '
-               'skipped, and write nothing'))
+    parser.add_argument('--repo', metavar='<path-or-url>', required=True,
+                        help=HELP['repo'])
+    parser.add_argument('-t', '--template', metavar='<path-in-repo>',
+                        required=True, help=HELP['repo_template'])
+    parser.add_argument('-e', '--environment', metavar='<path-in-repo>',
+                        action='append', help=HELP['repo_environment'])
+    parser.add_argument('--tag-pattern', metavar='<glob>',
+                        help=HELP['tag_pattern'])
+    parser.add_argument('--dry-run', action='store_true',
+                        help=HELP['dry_run'])
 
 
 def sync_failed_message(count):

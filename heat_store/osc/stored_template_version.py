@@ -20,22 +20,19 @@ from osc_lib.command import command
 from osc_lib import exceptions as exc
 from osc_lib import utils
 
+from heat_store.client import cli
 from heat_store.client.i18n import _
 from heat_store.client import impact
 from heat_store.osc import common
 from heat_store.osc import stored_template
 
+HELP = cli.HELP
+
 
 def _add_template_and_version(parser, version_help, nargs=None):
-    parser.add_argument(
-        'stored_template',
-        metavar='<stored-template>',
-        help=_('Name or ID of the stored template'))
-    parser.add_argument(
-        'version',
-        metavar='<version>',
-        nargs=nargs,
-        help=version_help)
+    common.add_template_argument(parser)
+    parser.add_argument('version', metavar='<version>', nargs=nargs,
+                        help=version_help)
 
 
 class CreateVersion(command.ShowOne):
@@ -51,24 +48,14 @@ class CreateVersion(command.ShowOne):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        _add_template_and_version(
-            parser, _('The new version, e.g. 1.2.0 (default: the next '
-                      'patch after the highest version)'), nargs='?')
+        _add_template_and_version(parser, HELP['new_version'], nargs='?')
         common.add_bundle_arguments(parser, required=True)
-        parser.add_argument(
-            '--description',
-            metavar='<description>',
-            help=_('Description of the version, e.g. what changed'))
-        parser.add_argument(
-            '--dry-run',
-            action='store_true',
-            help=_('Judge the version as a publish would, and publish '
-                   'nothing'))
-        parser.add_argument(
-            '--impact',
-            action='store_true',
-            help=_('With --dry-run: also preview what the version would '
-                   'do to each of your stacks that would move to it'))
+        parser.add_argument('--description', metavar='<description>',
+                            help=HELP['version_description'])
+        parser.add_argument('--dry-run', action='store_true',
+                            help=HELP['publish_dry_run'])
+        parser.add_argument('--impact', action='store_true',
+                            help=HELP['impact'])
         return parser
 
     @common.store_errors
@@ -116,38 +103,20 @@ class ListVersion(command.Lister):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument(
-            'stored_template',
-            metavar='<stored-template>',
-            help=_('Name or ID of the stored template'))
-        parser.add_argument(
-            '--constraint',
-            metavar='<constraint>',
-            help=_('Only versions matching this node-semver range'))
-        parser.add_argument(
-            '--status',
-            metavar='<status>',
-            choices=('active', 'deprecated'),
-            help=_('Only active or only deprecated versions'))
-        parser.add_argument(
-            '--limit',
-            metavar='<limit>',
-            type=int,
-            help=_('The most versions to return (the server gives at most '
-                   'its page size, 100 by default)'))
-        parser.add_argument(
-            '--marker',
-            metavar='<version>',
-            help=_('Return the versions after this one (the last of the '
-                   'previous page)'))
-        parser.add_argument(
-            '--oldest-first',
-            action='store_true',
-            help=_('List (and page) oldest first'))
-        parser.add_argument(
-            '--long',
-            action='store_true',
-            help=_('List more columns'))
+        common.add_template_argument(parser)
+        parser.add_argument('--constraint', metavar='<constraint>',
+                            help=HELP['constraint_filter'])
+        parser.add_argument('--status', metavar='<status>',
+                            choices=cli.STATUSES,
+                            help=HELP['status_filter'])
+        parser.add_argument('--limit', metavar='<limit>', type=int,
+                            help=HELP['version_limit'])
+        parser.add_argument('--marker', metavar='<version>',
+                            help=HELP['version_marker'])
+        parser.add_argument('--oldest-first', action='store_true',
+                            help=_('List (and page) oldest first'))
+        parser.add_argument('--long', action='store_true',
+                            help=_('List more columns'))
         return parser
 
     @common.store_errors
@@ -161,7 +130,7 @@ def _list(store, args):
         args.stored_template, constraint=args.constraint, status=args.status,
         limit=args.limit, marker=args.marker,
         sort_dir='asc' if args.oldest_first else None)
-    columns = ['Version', 'Status', 'Digest', 'Creation Time']
+    columns = [cli.label(c) for c in cli.VERSION_LIST_COLUMNS]
     if args.long:
         columns[3:3] = ['Size', 'Description', 'Warnings']
     return columns, [utils.get_item_properties(
@@ -176,9 +145,7 @@ class ShowVersion(command.ShowOne):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        _add_template_and_version(
-            parser, _('An exact version, "latest", or a node-semver range '
-                      'resolved as a stack would resolve it'))
+        _add_template_and_version(parser, HELP['version_to_show'])
         return parser
 
     @common.store_errors
@@ -214,10 +181,8 @@ class SetVersion(command.ShowOne):
             action='store_const',
             const='active',
             help=_('Make a deprecated version active again'))
-        parser.add_argument(
-            '--description',
-            metavar='<description>',
-            help=_('New description of the version'))
+        parser.add_argument('--description', metavar='<description>',
+                            help=HELP['new_version_description'])
         return parser
 
     @common.store_errors
@@ -240,7 +205,7 @@ class DeleteVersion(command.Command):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        _add_template_and_version(parser, _('The versions to delete'),
+        _add_template_and_version(parser, HELP['versions_to_delete'],
                                   nargs='+')
         return parser
 
@@ -253,16 +218,19 @@ class DeleteVersion(command.Command):
              for version in parsed_args.version], _('versions'))
 
 
-class ListConsumers(command.Lister):
-    """List your stacks built from a version"""
-
-    log = logging.getLogger(__name__ + '.ListConsumers')
+class _OneVersionLister(command.Lister):
+    """A list about one exact version (or ``latest``)."""
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        _add_template_and_version(
-            parser, _('An exact version or "latest"'))
+        _add_template_and_version(parser, HELP['exact_version'])
         return parser
+
+
+class ListConsumers(_OneVersionLister):
+    """List your stacks built from a version"""
+
+    log = logging.getLogger(__name__ + '.ListConsumers')
 
     @common.store_errors
     def take_action(self, parsed_args):
@@ -275,19 +243,13 @@ class ListConsumers(command.Lister):
                          for s in stacks]
 
 
-class ListDependents(command.Lister):
+class ListDependents(_OneVersionLister):
     """List the versions whose bundles are locked to a version
 
     Versions of templates you may not see are only counted.
     """
 
     log = logging.getLogger(__name__ + '.ListDependents')
-
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        _add_template_and_version(
-            parser, _('An exact version or "latest"'))
-        return parser
 
     @common.store_errors
     def take_action(self, parsed_args):
@@ -334,7 +296,7 @@ IMPACT_FORMATTERS = {'Added': ResourcesColumn, 'Updated': ResourcesColumn,
                      'Error': common.OptionalColumn}
 
 
-class ShowImpact(command.Lister):
+class ShowImpact(_OneVersionLister):
     """Preview what a version would do to the stacks that would move to it
 
     One row per stack of your project whose constraint admits the version:
@@ -346,12 +308,6 @@ class ShowImpact(command.Lister):
     """
 
     log = logging.getLogger(__name__ + '.ShowImpact')
-
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        _add_template_and_version(
-            parser, _('An exact version or "latest"'))
-        return parser
 
     @common.store_errors
     def take_action(self, parsed_args):

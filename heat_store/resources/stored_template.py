@@ -31,10 +31,11 @@ from heat.rpc import api as rpc_api
 
 from heat_store import bundle
 from heat_store import candidate as candidate_mod
-from heat_store.db import api as db_api
-from heat_store.db import consumers
 from heat_store import exception as store_exception
 from heat_store import names
+from heat_store.objects import consumer as consumer_obj
+from heat_store.objects import stored_template as template_obj
+from heat_store.objects import stored_template_version as version_obj
 from heat_store import policies
 from heat_store import versioning
 
@@ -86,10 +87,11 @@ def engine_bundle(context, version):
     if isinstance(version, candidate_mod.Candidate):
         locks = version.locks
     else:
-        deps = db_api.version_dependencies(context, [version.id])
-        locks = {(dep.template_ref, dep.version_constraint):
-                 (dep.depends_on_template_id, locked.version)
-                 for dep, _t, locked in deps[version.id]}
+        deps = version_obj.StoredTemplateVersion.dependencies_of(
+            context, [version.id])
+        locks = {(dep['template'], dep['constraint']):
+                 (dep['template_id'], dep['version'])
+                 for dep in deps[version.id]}
     if locks:
         bundle.lock_references(root, locks)
         for path, child in children.items():
@@ -224,7 +226,7 @@ class StoredTemplate(stack_resource.StackResource):
         # with no id; the real id is in its parameters.
         return self.stack.id or self.stack.parameters.get('OS::stack_id')
 
-    def _resource_key(self):
+    def _consumer_key(self):
         return '%s/%s' % (self._stack_id(), self.name)
 
     def _requested(self, props=None):
@@ -236,12 +238,12 @@ class StoredTemplate(stack_resource.StackResource):
 
         A nested stack being built knows its parent by Heat's records
         (``owner_id``, ``parent_resource_name``); see
-        ``consumers.locked_version``.
+        ``StoredTemplateVersion.get_locked``.
         """
         stack = self.stack
         if not stack.owner_id:
             return None
-        template, version = consumers.locked_version(
+        template, version = version_obj.StoredTemplateVersion.get_locked(
             self.context, stack.id, stack.owner_id,
             stack.parent_resource_name, template_ref, constraint_text)
         return (template, version) if version is not None else None
@@ -283,8 +285,9 @@ class StoredTemplate(stack_resource.StackResource):
             locked = self._locked(template_ref, constraint_text)
             if locked is not None:
                 return locked
-            template, version = db_api.reference_resolve(
-                self.context, template_ref, constraint)
+            template, version = (
+                version_obj.StoredTemplateVersion.resolve_reference(
+                    self.context, template_ref, constraint))
         except store_exception.StoredTemplateNotFound:
             raise exception.StackValidationFailed(message=_(
                 '%(res)s: stored template "%(t)s" could not be found '
@@ -316,23 +319,24 @@ class StoredTemplate(stack_resource.StackResource):
         if found is None:
             return None
         try:
-            template = db_api.template_get_owned(self.context,
-                                                 found.template_id)
+            template = template_obj.StoredTemplate.get_owned(
+                self.context, found.template_id)
         except (store_exception.StoredTemplateNotFound,
                 exception.Forbidden):
             return None
         return template, found
 
     def _committed_pin(self):
-        rows = consumers.pins(self.context, self._resource_key())
+        rows = consumer_obj.StoredTemplateConsumer.get_all_by_key(
+            self.context, self._consumer_key())
         for row in rows:
-            if row.state == consumers.PINNED:
+            if row.state == consumer_obj.PINNED:
                 return row
         return None
 
     def _pinned_target(self, pin):
-        template, version = consumers.pinned_version(self.context,
-                                                     pin.version_id)
+        template, version = version_obj.StoredTemplateVersion.get_pinned(
+            self.context, pin.version_id)
         if version is None:
             raise exception.StackValidationFailed(message=_(
                 '%(res)s: the pinned version of "%(t)s" is gone.') % {
@@ -445,9 +449,9 @@ class StoredTemplate(stack_resource.StackResource):
                                                   version.version)
 
     def _write_pin(self, template_ref, constraint, version, state):
-        consumers.pin(self.context, {
+        consumer_obj.StoredTemplateConsumer.pin(self.context, {
             'version_id': version.id,
-            'resource_key': self._resource_key(),
+            'consumer_key': self._consumer_key(),
             'resource_id': self.uuid,
             'state': state,
             'template_ref': template_ref,
@@ -467,7 +471,7 @@ class StoredTemplate(stack_resource.StackResource):
     def handle_create(self):
         self._target = self._target_for()
         template, version = self._target
-        self._pin(template, version, consumers.PINNED)
+        self._pin(template, version, consumer_obj.PINNED)
         self._remember(template, version)
         return self.create_with_template(self.child_template(),
                                          self.child_params(),
@@ -487,9 +491,9 @@ class StoredTemplate(stack_resource.StackResource):
     def check_create_complete(self, cookie=None):
         done = self._poll(super().check_create_complete, cookie)
         if done:
-            consumers.commit_pin(self.context, self._resource_key(),
-                                 self.uuid, self.data()['version_id'],
-                                 self.resource_id)
+            consumer_obj.StoredTemplateConsumer.commit_pin(
+                self.context, self._consumer_key(), self.uuid,
+                self.data()['version_id'], self.resource_id)
         return done
 
     def handle_update(self, json_snippet, tmpl_diff, prop_diff):
@@ -504,7 +508,7 @@ class StoredTemplate(stack_resource.StackResource):
             template, version = self._target
             pin = self._committed_pin()
             if pin is None or pin.version_id != version.id:
-                self._pin(template, version, consumers.PENDING)
+                self._pin(template, version, consumer_obj.PENDING)
         return self.update_with_template(self.child_template(),
                                          self.child_params(),
                                          self._timeout())
@@ -513,12 +517,13 @@ class StoredTemplate(stack_resource.StackResource):
         done = self._poll(super().check_update_complete, cookie)
         if done:
             template, version = self._current_target()
-            key = self._resource_key()
+            key = self._consumer_key()
+            pins = consumer_obj.StoredTemplateConsumer
             if self.stack.action == self.stack.ROLLBACK:
-                consumers.drop_pending(self.context, key, version.id)
+                pins.drop_pending(self.context, key, version.id)
             else:
-                consumers.commit_pin(self.context, key, self.uuid,
-                                     version.id, self.resource_id)
+                pins.commit_pin(self.context, key, self.uuid, version.id,
+                                self.resource_id)
             self._remember(template, version)
         return done
 
@@ -526,7 +531,8 @@ class StoredTemplate(stack_resource.StackResource):
         done = self._poll(super().check_delete_complete, cookie)
         if done:
             # Only now is the nested stack really gone.
-            consumers.release(self.context, self.uuid)
+            consumer_obj.StoredTemplateConsumer.release(self.context,
+                                                        self.uuid)
         return done
 
     # -- snapshots ---------------------------------------------------------

@@ -79,9 +79,9 @@ class DashboardStack(object):
 
     def __init__(self):
         self.data_dir = tempfile.mkdtemp(prefix='heat-store-dashboard-')
-        self.heat_port = server_mod._free_port()
-        self.keystone_port = server_mod._free_port()
-        self.dashboard_port = server_mod._free_port()
+        self.heat_port = server_mod.free_port()
+        self.keystone_port = server_mod.free_port()
+        self.dashboard_port = server_mod.free_port()
         self.log_path = os.path.join(self.data_dir, 'server.out')
         self.process = None
 
@@ -140,13 +140,7 @@ class DashboardStack(object):
                                    service_type='orchestration')
 
     def stop(self):
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        server_mod.stop_process(self.process, 30)
         shutil.rmtree(self.data_dir, ignore_errors=True)
 
 

@@ -30,17 +30,16 @@ import importlib.util
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 import uuid
 
 import testtools
+
+from tests.functional import server
 
 REQUIRE_SERVICES = bool(os.environ.get('HEAT_STORE_REQUIRE_SERVICES'))
 ROLES = ('reader', 'member', 'admin')
@@ -50,35 +49,19 @@ _lock = threading.Lock()
 _state = {}
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
-
-
 def _http(method, url, body=None, headers=None, timeout=60):
     """(status, headers, text) of one request."""
-    data = None
-    all_headers = {'Accept': 'application/json'}
-    if body is not None:
-        data = json.dumps(body).encode('utf-8')
-        all_headers['Content-Type'] = 'application/json'
-    all_headers.update(headers or {})
-    req = urllib.request.Request(url, data=data, method=method,
-                                 headers=all_headers)
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            return resp.status, dict(resp.headers), resp.read().decode()
-    except urllib.error.HTTPError as err:
-        return err.code, dict(err.headers), err.read().decode()
+    status, resp_headers, raw = server.send(method, url, body, headers,
+                                            timeout)
+    return status, dict(resp_headers), raw.decode()
 
 
 class KeystoneStack(object):
     """``heat-store-dev --keystone`` in a subprocess, and its cloud."""
 
     def __init__(self, data_dir=None):
-        self.port = _free_port()
-        self.keystone_port = _free_port()
+        self.port = server.free_port()
+        self.keystone_port = server.free_port()
         self.data_dir = data_dir or tempfile.mkdtemp(
             prefix='heat-store-keystone-')
         self.out_path = os.path.join(self.data_dir, 'server.out')
@@ -131,13 +114,7 @@ class KeystoneStack(object):
             return f.read()
 
     def stop(self, purge=True):
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        server.stop_process(self.process, 20)
         if purge:
             shutil.rmtree(self.data_dir, ignore_errors=True)
 

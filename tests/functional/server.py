@@ -34,15 +34,43 @@ _lock = threading.Lock()
 _server = {}
 
 
-def _free_port():
+def free_port():
     with socket.socket() as sock:
         sock.bind(('127.0.0.1', 0))
         return sock.getsockname()[1]
 
 
+def stop_process(process, grace):
+    """SIGTERM a child still running; SIGKILL it after ``grace`` seconds."""
+    if process is not None and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def send(method, url, body=None, headers=None, timeout=60):
+    """One JSON request: ``(status, headers, raw body)``, errors included."""
+    data = None
+    all_headers = {'Accept': 'application/json'}
+    if body is not None:
+        data = json.dumps(body).encode('utf-8')
+        all_headers['Content-Type'] = 'application/json'
+    all_headers.update(headers or {})
+    req = urllib.request.Request(url, data=data, method=method,
+                                 headers=all_headers)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return resp.status, resp.headers, resp.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.headers, err.read()
+
+
 class EmbeddedServer(object):
     def __init__(self, auth='noauth', extra_args=(), data_dir=None):
-        self.port = _free_port()
+        self.port = free_port()
         self.data_dir = data_dir or tempfile.mkdtemp(
             prefix='heat-store-server-')
         self.log_path = os.path.join(self.data_dir, 'server.out')
@@ -94,13 +122,7 @@ class EmbeddedServer(object):
             return f.read()
 
     def stop(self):
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process, 15)
         shutil.rmtree(self.data_dir, ignore_errors=True)
 
     # A small JSON client for tests: returns (status, headers, body).
@@ -108,22 +130,11 @@ class EmbeddedServer(object):
         url = path if path.startswith('http') else self.endpoint + path
         if project is not None:
             url = url.replace('/v1/%s/' % PROJECT, '/v1/%s/' % project, 1)
-        data = None
-        all_headers = {'Accept': 'application/json'}
+        all_headers = {}
         if project is not None:
             all_headers['X-Auth-Project'] = project
-        if body is not None:
-            data = json.dumps(body).encode('utf-8')
-            all_headers['Content-Type'] = 'application/json'
         all_headers.update(headers or {})
-        req = urllib.request.Request(url, data=data, method=method,
-                                     headers=all_headers)
-        try:
-            with urllib.request.urlopen(req, timeout=60) as resp:
-                status, resp_headers, raw = (resp.status, resp.headers,
-                                             resp.read())
-        except urllib.error.HTTPError as err:
-            status, resp_headers, raw = err.code, err.headers, err.read()
+        status, resp_headers, raw = send(method, url, body, all_headers)
         payload = json.loads(raw) if raw else None
         return status, resp_headers, payload
 

@@ -56,7 +56,8 @@ def row_counts():
             sa.table(table))) for table in tables}
 
 
-class DryRunImpactTest(base.TestCase):
+class OwnerLibraryTestCase(base.TestCase):
+    """An owner project with a fresh library template at 1.0.0."""
 
     def setUp(self):
         super().setUp()
@@ -66,6 +67,9 @@ class DryRunImpactTest(base.TestCase):
             self.name, lib('ab', 'xy'))['id']
 
     stack = test_impact.ImpactTest.stack
+
+
+class DryRunImpactTest(OwnerLibraryTestCase):
 
     def dry_run(self, body, status=200, project=None, template=None):
         body = dict(body, dry_run=True)
@@ -231,7 +235,7 @@ class DryRunImpactTest(base.TestCase):
         self.assertEqual(before, row_counts())
 
 
-class CandidateAttackTest(base.TestCase):
+class CandidateAttackTest(OwnerLibraryTestCase):
     """The candidate carriage, attacked through Heat's own API.
 
     Each attack sends the reserved keys in a stack's files as a user can:
@@ -241,13 +245,7 @@ class CandidateAttackTest(base.TestCase):
 
     def setUp(self):
         super().setUp()
-        self.owner = tb.Project('owner')
-        self.name = 'lib%s' % uuid.uuid4().hex[:8]
-        self.template_id = self.owner.create_template(
-            self.name, lib('ab', 'xy'))['id']
         self.new = lib('ac', 'x', a_length=8)
-
-    stack = test_impact.ImpactTest.stack
 
     def candidate(self, project=None, version='1.1.0', template=None,
                   lifetime=60, template_id=None):

@@ -20,21 +20,15 @@ one worker. With HEAT_STORE_PRODUCTION_DIR=DIR it uses a deployment
 started by hand, and leaves it running (with restarted engines).
 """
 
-import atexit
 import json
 import os
 import subprocess
 import sys
-import tempfile
-import threading
 import time
-import uuid
 
 import sqlalchemy as sa
-import testtools
 from testtools import content
 
-from tests import base
 from tests.functional import test_production as production
 
 HOT = production.HOT
@@ -44,9 +38,6 @@ HOT = production.HOT
 WAIT_SECS = 4
 CHAIN = 3
 STACKS = 4
-
-_lock = threading.Lock()
-_state = {}
 
 
 def child(value, wait):
@@ -67,62 +58,21 @@ def child(value, wait):
                 'get_attr': ['r%d' % (CHAIN - 1), 'output']}}}}
 
 
-def deployment():
-    """This module's deployment, started on first use."""
-    with _lock:
-        if 'error' in _state:
-            raise _state['error']
-        if 'deployment' not in _state:
-            problem = production.services_problem()
-            if problem:
-                _state['error'] = (
-                    AssertionError if production.REQUIRE_SERVICES
-                    else testtools.TestCase.skipException)(
-                    'production deployment needs MariaDB and RabbitMQ: %s' %
-                    problem)
-                raise _state['error']
-            reuse = os.environ.get('HEAT_STORE_PRODUCTION_DIR')
-            if reuse:
-                dep = production.Deployment(reuse)
-                with open(os.path.join(reuse, 'deployment.json')) as f:
-                    dep.info = json.load(f)
-                _state['reused'] = True
-            else:
-                dep = production.Deployment(
-                    tempfile.mkdtemp(prefix='heat-store-faults-'))
-                atexit.register(dep.stop)
-                try:
-                    dep.start()
-                except Exception as exc:
-                    _state['error'] = exc
-                    raise
-            _state['deployment'] = dep
-        return _state['deployment']
+_deployment = production.SharedDeployment('heat-store-faults-')
 
 
 def tearDownModule():
-    dep = _state.pop('deployment', None)
-    if dep is not None and not _state.get('reused'):
-        dep.stop()
+    _deployment.stop()
 
 
-class EngineKillTest(base.TestCase):
+class EngineKillTest(production.DeploymentTestCase):
 
+    DEPLOYMENT = _deployment
+    PREFIX = 'f'
     # NOTE: a test waits on its own bounds (a deployment, two engine
     # restarts, several stack waits) that add up to well over the default
     # limit; the per-test timeout is only for what none of them catches.
     TIMEOUT_SCALING_FACTOR = 3
-
-    def setUp(self):
-        super().setUp()
-        self.dep = deployment()
-        self.prefix = 'f%s' % uuid.uuid4().hex[:8]
-
-    def api(self, method, path, body=None, expect=None):
-        status, _headers, payload = self.dep.request(method, path, body)
-        if expect is not None:
-            self.assertEqual(expect, status, payload)
-        return status, payload
 
     def tool(self, command):
         result = subprocess.run(

@@ -27,19 +27,15 @@ verdict must be Heat's, but where a comment in FIXTURES explains why not.
 
 import json
 import os
-import subprocess
 import sys
 
-import fixtures
 from heatclient.common import template_utils as heatclient_utils
 from openstack.orchestration.util import template_utils as sdk_utils
 from oslo_serialization import jsonutils
 from testtools import content
 
-from tests import base
-from tests.functional import server
+from tests.functional import test_cli
 
-BIN = os.path.dirname(sys.executable)
 HOT = 'heat_template_version: 2018-08-31\n'
 
 
@@ -187,18 +183,7 @@ FIXTURES = {
 }
 
 
-class ParityTest(base.BaseTestCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.server = server.shared_server()
-
-    def setUp(self):
-        super().setUp()
-        self.tmp = self.useFixture(fixtures.TempDir()).path
-        self.env = {key: value for key, value in os.environ.items()
-                    if not key.startswith('OS_') and key != 'HEAT_URL'}
-
+class ParityTest(test_cli.CLITestCase):
     def tree(self, name, files):
         top = os.path.join(self.tmp, name, 'top')
         for path, text in files.items():
@@ -275,16 +260,9 @@ class ParityTest(base.BaseTestCase):
             (name, sorted(from_body), sorted(from_cli)))
 
     def cli(self, *args, ok=True):
-        proc = subprocess.run(
-            [os.path.join(BIN, 'openstack'), '--os-auth-type', 'none',
-             '--os-endpoint', self.server.endpoint,
-             'orchestration', 'template', 'store'] + list(args),
-            capture_output=True, text=True, timeout=120, env=self.env,
-            cwd=self.tmp)
-        self.assertNotIn('Traceback', proc.stderr)
-        if ok:
-            self.assertEqual(0, proc.returncode, proc.stderr)
-        return proc
+        result = self.store(*args, ok=ok)
+        self.assertNotIn('Traceback', result.err)
+        return result
 
     def test_store_agrees_with_heat(self):
         counts = {'tried': 0, 'heat_accepts': 0, 'store_accepts': 0,
@@ -312,13 +290,13 @@ class ParityTest(base.BaseTestCase):
                            os.path.join(top, root), '-f', 'json',
                            *sum((['-e', os.path.join(top, e)]
                                  for e in envs), []), ok=False)
-            if cli.returncode == 0:
+            if cli.code == 0:
                 by_cli = (True, self.cli(
                     'version', 'show', 'cli-' + name, 'latest', '-f',
-                    'json', '-c', 'digest').stdout)
+                    'json', '-c', 'digest').out)
                 by_cli = (True, json.loads(by_cli[1])['digest'])
             else:
-                by_cli = (False, cli.stderr.strip())
+                by_cli = (False, cli.err.strip())
             verdicts = {by_heatclient[0], by_sdk[0], by_cli[0]}
             self.assertEqual(1, len(verdicts), (name, by_heatclient,
                                                 by_sdk, by_cli))
@@ -348,15 +326,6 @@ class ParityTest(base.BaseTestCase):
         sys.stderr.write('\n' + '\n'.join(report + [summary]) + '\n')
         self.assertEqual(len(FIXTURES), counts['tried'])
 
-    def heat(self, *args):
-        proc = subprocess.run(
-            [os.path.join(BIN, 'heat'), '--os-no-client-auth',
-             '--os-auth-token', 'x'] + list(args),
-            capture_output=True, text=True, timeout=120,
-            env=dict(self.env, HEAT_URL=self.server.endpoint), cwd=self.tmp)
-        self.assertEqual(0, proc.returncode, proc.stderr)
-        return proc.stdout
-
     def written_root(self, output):
         """The root template path a download printed."""
         roots = [line.split()[0] for line in output.splitlines()
@@ -375,10 +344,10 @@ class ParityTest(base.BaseTestCase):
             out = os.path.join(self.tmp, 'out-' + command_set)
             if command_set == 'openstack':
                 printed = self.cli('download', name, '--output-dir',
-                                   out).stdout
+                                   out).out
             else:
                 printed = self.heat('template-store-download', name, '-o',
-                                    out)
+                                    out).out
             root_path = self.written_root(printed)
             self.assertTrue(root_path.startswith(out + os.sep), root_path)
             written = [os.path.join(d, f) for d, _s, fs in os.walk(out)
@@ -389,7 +358,7 @@ class ParityTest(base.BaseTestCase):
             again = self.cli('version', 'create', name, '-t', root_path,
                              '-e', env, '-f', 'json', '-c', 'digest')
             self.assertEqual(published[1],
-                             json.loads(again.stdout)['digest'],
+                             json.loads(again.out)['digest'],
                              command_set)
             # The same digest again is a new version of the same bundle.
 
@@ -418,7 +387,7 @@ class ParityTest(base.BaseTestCase):
         os.mkdir(outside)
         out = os.path.join(self.tmp, 'hostile-out')
         printed = self.cli('download', 'hostile', '--output-dir',
-                           out).stdout
+                           out).out
         root_path = self.written_root(printed)
         written = sorted(os.path.relpath(os.path.join(d, f), out)
                          for d, _s, fs in os.walk(out) for f in fs)
@@ -432,7 +401,7 @@ class ParityTest(base.BaseTestCase):
         os.symlink(outside, os.path.join(linked, first))
         failed = self.cli('download', 'hostile', '--output-dir', linked,
                           ok=False)
-        self.assertNotEqual(0, failed.returncode)
-        self.assertIn('nothing was written', failed.stderr)
+        self.assertNotEqual(0, failed.code)
+        self.assertIn('nothing was written', failed.err)
         self.assertEqual([], os.listdir(outside))
         self.assertEqual([first], os.listdir(linked))

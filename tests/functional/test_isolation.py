@@ -577,17 +577,26 @@ class IsolationMatrixTest(base.TestCase):
                               if n.startswith('test_cell__')]))
 
 
-def _make_cell_test(cell):
+def _cell_test(cell, describe_cell, check):
     def test(self):
-        self.check_cell(cell)
-    test.__doc__ = describe(cell)
+        getattr(self, check)(cell)
+    test.__doc__ = describe_cell(cell)
     return test
 
 
-for _cell in cells():
-    _name = 'test_cell__%s' % '__'.join(_cell)
-    assert re.fullmatch(r'[a-z_]+', _name), _name
-    setattr(IsolationMatrixTest, _name, _make_cell_test(_cell))
+def add_cell_tests(test_class, prefix, all_cells, describe_cell,
+                   check='check_cell'):
+    """One test method per cell, ``<prefix><part>__<part>...``, that calls
+    the method ``check`` with the cell; each is documented by
+    ``describe_cell(cell)``.
+    """
+    for cell in all_cells:
+        name = prefix + '__'.join(cell)
+        assert re.fullmatch(r'[a-z_]+', name), name
+        setattr(test_class, name, _cell_test(cell, describe_cell, check))
+
+
+add_cell_tests(IsolationMatrixTest, 'test_cell__', cells(), describe)
 
 
 # -- building stacks from the template --------------------------------------

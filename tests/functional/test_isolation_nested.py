@@ -71,7 +71,6 @@ dependency, whoever asks), and not rewriting literal references each fail
 import collections
 import itertools
 import json
-import re
 from urllib import parse
 import uuid
 
@@ -477,14 +476,4 @@ class NestedIsolationTest(base.TestCase):
             len([n for n in dir(self) if n.startswith('test_nested__')]))
 
 
-def _make_cell_test(cell):
-    def test(self):
-        self.check_cell(cell)
-    test.__doc__ = describe(cell)
-    return test
-
-
-for _cell in cells():
-    _name = 'test_nested__%s' % '__'.join(_cell)
-    assert re.fullmatch(r'[a-z_]+', _name), _name
-    setattr(NestedIsolationTest, _name, _make_cell_test(_cell))
+iso.add_cell_tests(NestedIsolationTest, 'test_nested__', cells(), describe)

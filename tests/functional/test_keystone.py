@@ -152,16 +152,8 @@ class KeystoneIsolationTest(base.TestCase):
                           where)
 
 
-def _make_key_test(cell):
-    def test(self):
-        self.check_key_cell(cell)
-    test.__doc__ = iso.describe(cell)
-    return test
-
-
-for _cell in key_cells():
-    setattr(KeystoneIsolationTest, 'test_cell__%s' % '__'.join(_cell),
-            _make_key_test(_cell))
+iso.add_cell_tests(KeystoneIsolationTest, 'test_cell__', key_cells(),
+                   iso.describe, check='check_key_cell')
 
 
 # -- the trust boundary -------------------------------------------------------

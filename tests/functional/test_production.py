@@ -56,9 +56,6 @@ CHILD = {
     'outputs': {'password': {'value': {'get_attr': ['pw', 'value']}}},
 }
 
-_lock = threading.Lock()
-_state = {}
-
 
 class Deployment(object):
     """A running deployment, reached over HTTP (and SQL, for checks)."""
@@ -127,46 +124,65 @@ def services_problem():
     return None
 
 
-def deployment():
-    """The process-wide deployment, started on first use."""
-    with _lock:
-        if 'error' in _state:
-            raise _state['error']
-        if 'deployment' not in _state:
-            problem = services_problem()
-            if problem:
-                _state['error'] = (
-                    AssertionError if REQUIRE_SERVICES
-                    else testtools.TestCase.skipException)(
-                    'production deployment needs MariaDB and RabbitMQ: %s' %
-                    problem)
-                raise _state['error']
-            reuse = os.environ.get('HEAT_STORE_PRODUCTION_DIR')
-            if reuse:
-                # A deployment started by hand (deploy_production.py
-                # start --dir DIR), left running after the tests.
-                dep = Deployment(reuse)
-                with open(os.path.join(reuse, 'deployment.json')) as f:
-                    dep.info = json.load(f)
-                _state['deployment'] = dep
-                _state['reused'] = True
-                return dep
-            directory = tempfile.mkdtemp(prefix='heat-store-prod-')
-            dep = Deployment(directory)
-            atexit.register(dep.stop)
-            try:
-                dep.start()
-            except Exception as exc:
-                _state['error'] = exc
-                raise
-            _state['deployment'] = dep
-        return _state['deployment']
+class SharedDeployment(object):
+    """A module's deployment: started on first use, stopped at its end.
+
+    With HEAT_STORE_PRODUCTION_DIR, a deployment started by hand
+    (deploy_production.py start --dir DIR) is used and left running. A
+    failed start (or missing services) fails, or skips, every test that
+    asks for it afterwards.
+    """
+
+    def __init__(self, prefix):
+        self.prefix = prefix
+        self._lock = threading.Lock()
+        self._state = {}
+
+    def get(self):
+        state = self._state
+        with self._lock:
+            if 'error' in state:
+                raise state['error']
+            if 'deployment' not in state:
+                state['deployment'] = self._start(state)
+            return state['deployment']
+
+    def _start(self, state):
+        problem = services_problem()
+        if problem:
+            state['error'] = (
+                AssertionError if REQUIRE_SERVICES
+                else testtools.TestCase.skipException)(
+                'production deployment needs MariaDB and RabbitMQ: %s' %
+                problem)
+            raise state['error']
+        reuse = os.environ.get('HEAT_STORE_PRODUCTION_DIR')
+        if reuse:
+            dep = Deployment(reuse)
+            with open(os.path.join(reuse, 'deployment.json')) as f:
+                dep.info = json.load(f)
+            state['reused'] = True
+            return dep
+        dep = Deployment(tempfile.mkdtemp(prefix=self.prefix))
+        atexit.register(dep.stop)
+        try:
+            dep.start()
+        except Exception as exc:
+            state['error'] = exc
+            raise
+        return dep
+
+    def stop(self):
+        dep = self._state.pop('deployment', None)
+        if dep is not None and not self._state.get('reused'):
+            dep.stop()
+
+
+_deployment = SharedDeployment('heat-store-prod-')
 
 
 def tearDownModule():
-    dep = _state.pop('deployment', None)
-    if dep is not None and not _state.get('reused'):
-        dep.stop()
+    _deployment.stop()
 
 
 def run_parallel(fn, jobs, workers):
@@ -175,25 +191,36 @@ def run_parallel(fn, jobs, workers):
         return list(pool.map(fn, jobs))
 
 
-class ProductionTest(base.TestCase):
+class DeploymentTestCase(base.TestCase):
+    """Tests against DEPLOYMENT (a SharedDeployment), started on first use.
 
-    # NOTE: the first test of a worker also starts the deployment (up to
-    # 200 s) before waiting on its own stacks.
-    TIMEOUT_SCALING_FACTOR = 2
+    Each test names what it creates with a prefix of its own.
+    """
+
+    DEPLOYMENT = None
+    PREFIX = 'p'
 
     def setUp(self):
         super().setUp()
-        self.dep = deployment()
-        self.prefix = 'p%s' % uuid.uuid4().hex[:8]
-
-    def name(self, base):
-        return '%s-%s' % (self.prefix, base)
+        self.dep = self.DEPLOYMENT.get()
+        self.prefix = '%s%s' % (self.PREFIX, uuid.uuid4().hex[:8])
 
     def api(self, method, path, body=None, expect=None):
         status, _headers, payload = self.dep.request(method, path, body)
         if expect is not None:
             self.assertEqual(expect, status, payload)
         return status, payload
+
+
+class ProductionTest(DeploymentTestCase):
+
+    DEPLOYMENT = _deployment
+    # NOTE: the first test of a worker also starts the deployment (up to
+    # 200 s) before waiting on its own stacks.
+    TIMEOUT_SCALING_FACTOR = 2
+
+    def name(self, base):
+        return '%s-%s' % (self.prefix, base)
 
     def create_template(self, name, first='1.0.0'):
         return self.api('POST', '/stored_templates', {

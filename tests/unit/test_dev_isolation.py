@@ -86,8 +86,10 @@ def _is_dev(name):
     return name == DEV or name.startswith(DEV + '.')
 
 
-def _dev_imports(module, path):
-    """The imports of heat_store.dev in one file, as 'line: text'."""
+def _dev_imports(module, path, wanted=_is_dev):
+    """The imports of heat_store.dev (or of what ``wanted`` accepts) in one
+    file, as 'path:line'.
+    """
     with open(path) as f:
         tree = ast.parse(f.read(), path)
     package = module if path.endswith('__init__.py') else (
@@ -107,11 +109,11 @@ def _dev_imports(module, path):
             names = [base_name] + ['%s.%s' % (base_name, alias.name)
                                    for alias in node.names]
         elif (isinstance(node, ast.Constant) and isinstance(node.value, str)
-              and _is_dev(node.value.split(':')[0])):
+              and wanted(node.value.split(':')[0])):
             # importlib.import_module('heat_store.dev...') or an entry
             # point string.
             names = [node.value.split(':')[0]]
-        if any(_is_dev(name) for name in names):
+        if any(wanted(name) for name in names):
             found.append('%s:%d' % (path, node.lineno))
     return found
 

@@ -16,7 +16,9 @@ import collections
 
 import semantic_version
 
+from heat_store.client import versions as client_versions
 from heat_store import exception
+from heat_store import version_text
 from heat_store import versioning
 from tests import base
 
@@ -413,3 +415,25 @@ class SuccessorTest(base.BaseTestCase):
         self.assertIsNone(versioning.successor('2.3.0', self.existing))
         self.assertIsNone(versioning.successor('0.9.1', self.existing))
         self.assertIsNone(versioning.successor('1.0.0', []))
+
+
+class OneVersionTest(base.BaseTestCase):
+    """The client and the server read a version's text by one rule."""
+
+    def test_what_the_client_fetches_directly(self):
+        for text in ('1.2.0', 'v1.2.0', '2.0.0-rc.1', '1.0.0+build.5',
+                     'latest'):
+            self.assertTrue(client_versions.is_exact(text), text)
+        for text in ('^1.2', '1.x', '~1.2.0', '>=1.0.0 <2.0.0', '', None,
+                     '01.0.0', '1.0.0\n'):
+            self.assertFalse(client_versions.is_exact(text), text)
+
+    def test_one_version_is_one_the_server_parses(self):
+        for text in ('1.2.0', 'v1.2.0', '2.0.0-rc.1', '0.0.0-0.a-b'):
+            self.assertTrue(version_text.names_one_version(text))
+            versioning.parse_version(text)
+
+    def test_the_client_shares_the_server_constants(self):
+        self.assertEqual(versioning.LATEST, client_versions.LATEST)
+        self.assertEqual(versioning.FIRST_VERSION,
+                         client_versions.FIRST_VERSION)

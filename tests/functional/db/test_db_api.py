@@ -114,7 +114,7 @@ class DBApiTest(object):
         ctx = ctx or self.ctx
         return consumers.pin(ctx, {
             'version_id': version.id,
-            'resource_key': '%s/%s' % (stack.id, resource),
+            'consumer_key': '%s/%s' % (stack.id, resource),
             'resource_id': str(uuid.uuid4()),
             'state': consumers.PINNED, 'template_ref': 'web',
             'version_constraint': 'latest', 'parent_stack_id': stack.id,
@@ -587,11 +587,11 @@ class DBApiTest(object):
         v2 = self.publish(tmpl, '1.1.0')
         stack = self.make_stack()
         row = self.pin(v1, stack)
-        key = row.resource_key
+        key = row.consumer_key
         consumers.commit_pin(self.ctx, key, row.resource_id, v1.id, 'n1')
         # An update moving to v2: pending beside the pin, then committed.
         consumers.pin(self.ctx, dict(
-            version_id=v2.id, resource_key=key,
+            version_id=v2.id, consumer_key=key,
             resource_id=row.resource_id, state=consumers.PENDING,
             template_ref='web', version_constraint='^1',
             parent_stack_id=stack.id, root_stack_id=stack.id,
@@ -616,7 +616,7 @@ class DBApiTest(object):
         # An update to v2 under way: its pending row holds v2.
         self.set_stack_status(stack, 'UPDATE', 'IN_PROGRESS')
         consumers.pin(self.ctx, dict(
-            version_id=v2.id, resource_key=row.resource_key,
+            version_id=v2.id, consumer_key=row.consumer_key,
             resource_id=row.resource_id, state=consumers.PENDING,
             template_ref='web', version_constraint='1.1.0',
             parent_stack_id=stack.id, root_stack_id=stack.id,
@@ -632,7 +632,7 @@ class DBApiTest(object):
         db_api.version_delete(self.ctx, 'web', '1.1.0')
         self.assertEqual([(v1.id, consumers.PINNED)],
                          [(p.version_id, p.state) for p in
-                          consumers.pins(self.ctx, row.resource_key)])
+                          consumers.pins(self.ctx, row.consumer_key)])
         self.assertRaises(exception.VersionInUse, db_api.version_delete,
                           self.ctx, 'web', '1.0.0')
 
@@ -716,7 +716,7 @@ class ForeignKeyTest(object):
             with self.engine.begin() as conn:
                 conn.execute(sa.insert(models.StoredTemplateConsumer), {
                     'version_id': str(uuid.uuid4()),
-                    'resource_key': '%s/web' % stack.id,
+                    'consumer_key': '%s/web' % stack.id,
                     'resource_id': str(uuid.uuid4()), 'state': 'pinned',
                     'template_ref': 'web', 'parent_stack_id': stack.id,
                     'resource_name': 'web',

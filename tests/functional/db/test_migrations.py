@@ -66,6 +66,36 @@ class MigrationsTest(object):
             conn.execute(insert, {'id': 'a' * 36})
         self.assertRaises(db_exc.DBDuplicateEntry, self._insert_again, insert)
 
+    def test_consumer_key_rename_keeps_the_pins(self):
+        migration.db_sync('f4d1b8c9e004', engine=self.engine)
+        with self.engine.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO stored_template (id, name, project_id,"
+                " visibility, version_count)"
+                " VALUES (:t, 'web', 'p1', 'private', 1)"), {'t': 't' * 36})
+            conn.execute(sa.text(
+                "INSERT INTO stored_template_version (id, template_id,"
+                " version, major, minor, patch, prerelease, status, digest,"
+                " size, template) VALUES (:v, :t, '1.0.0', 1, 0, 0, '',"
+                " 'active', 'sha256:x', 2, '{}')"),
+                {'v': 'v' * 36, 't': 't' * 36})
+            conn.execute(sa.text(
+                "INSERT INTO stored_template_consumer (version_id,"
+                " resource_key, resource_id, state, template_ref,"
+                " parent_stack_id, resource_name, project_id)"
+                " VALUES (:v, 's/web', 'r1', 'pinned', 'web', 's', 'web',"
+                " 'p1')"), {'v': 'v' * 36})
+        migration.db_sync(engine=self.engine)
+        with self.engine.connect() as conn:
+            keys = conn.execute(sa.text(
+                'SELECT consumer_key FROM stored_template_consumer')
+            ).scalars().all()
+        self.assertEqual(['s/web'], keys)
+        indexes = {i['name'] for i in sa.inspect(self.engine).get_indexes(
+            'stored_template_consumer')}
+        self.assertIn('ix_stored_template_consumer_consumer_key', indexes)
+        self.assertNotIn('ix_stored_template_consumer_resource_key', indexes)
+
     def _insert_again(self, insert):
         with self.engine.begin() as conn:
             conn.execute(insert, {'id': 'b' * 36})

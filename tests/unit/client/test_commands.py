@@ -26,6 +26,7 @@ from heatclient import shell as heat_shell
 from openstackclient import shell as osc_shell
 from osc_lib import exceptions as osc_exc
 
+from heat_store.client import cli
 from heat_store.client import errors
 from heat_store.client.i18n import _
 from heat_store.client import shell as store_shell
@@ -333,6 +334,53 @@ class OSCCommandsTest(base.BaseTestCase):
                                                       'updated_time'))
         self.assertRaises(osc_exc.CommandError, stored_template._sort_params,
                           'name:asc,updated_time:desc')
+
+
+class SharedTextTest(base.BaseTestCase):
+    """Both command sets say what an option means with one text."""
+
+    # (openstack command, heat command, option as each spells it)
+    SAME = (
+        ('create', 'create', '--description', '--description'),
+        ('create', 'create', '--visibility', '--visibility'),
+        ('create', 'create', '--source-url', '--source-url'),
+        ('create', 'create', '--force', '--force'),
+        ('create', 'create', '-e', '-e'),
+        ('list', 'list', '--limit', '--limit'),
+        ('set', 'update', '--tags', '--tags'),
+        ('version_list', 'version-list', '--marker', '--marker'),
+        ('download', 'download', '--output-dir', '--output-dir'),
+        ('sync', 'sync', '--repo', '--repo'),
+        ('sync', 'sync', '--dry-run', '--dry-run'),
+        ('version_create', 'version-create', '--description',
+         '--description'),
+        ('version_create', 'version-create', '--impact', '--impact'),
+    )
+
+    @staticmethod
+    def _help(parser, option):
+        return [a.help for a in parser._actions
+                if option in a.option_strings][0]
+
+    def test_osc_and_heat_help_match(self):
+        shell = heat.HeatStoreShell()
+        shell.get_subcommand_parser('1')
+        app = mock.Mock()
+        for osc_name, heat_name, osc_option, heat_option in self.SAME:
+            command_class = store_entry_points()[PREFIX + osc_name].load()
+            command = command_class(app, None)
+            osc_help = self._help(command.get_parser('openstack'),
+                                  osc_option)
+            heat_help = self._help(
+                shell.subcommands['template-store-' + heat_name],
+                heat_option)
+            self.assertEqual(cli.sentence(osc_help), heat_help,
+                             (osc_name, osc_option))
+
+    def test_list_columns_are_the_same_fields(self):
+        self.assertEqual(['ID', 'Name', 'Latest Version', 'Version Count',
+                          'Visibility', 'Tags', 'Updated Time'],
+                         [cli.label(c) for c in cli.TEMPLATE_LIST_COLUMNS])
 
 
 class HeatShellTest(base.BaseTestCase):
