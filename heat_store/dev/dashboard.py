@@ -31,12 +31,12 @@ import os
 import secrets
 import signal
 import socket
-import subprocess
 import sys
 import threading
 import time
-import urllib.error
 import urllib.request
+
+from heat_store.dev import children
 
 SETTINGS = '''# Written by heat-store-dev --dashboard; rewritten on each start.
 import os as _os
@@ -176,25 +176,15 @@ class Dashboard(object):
         command = [sys.executable, '-m', 'heat_store.dev.dashboard',
                    '--settings-dir', top, '--host', self.host,
                    '--port', str(self.port)]
-        with open(self.log_path, 'w') as log:
-            self.process = subprocess.Popen(command, stdout=log,
-                                            stderr=subprocess.STDOUT)
+        self.process = children.start(command, self.log_path)
 
     def ready(self, timeout=120):
         """Wait until the login page answers (its styles compiled)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError('Horizon exited:\n%s' % self.output())
-            try:
-                urllib.request.urlopen(self.url + 'auth/login/',
-                                       timeout=30).read()
-                return self
-            except (urllib.error.URLError, ConnectionError, OSError):
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError('Horizon did not answer in %ds:\n%s' %
-                           (timeout, self.output()))
+        children.wait(self.process,
+                      lambda: children.answers(self.url + 'auth/login/', 30),
+                      timeout, 'Horizon', self.output, interval=0.2,
+                      grace=10)
+        return self
 
     def output(self):
         try:
@@ -204,13 +194,7 @@ class Dashboard(object):
             return ''
 
     def stop(self):
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        children.stop(self.process, 10)
 
 
 def _exit_with_parent():

@@ -41,8 +41,8 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
+
+from heat_store.dev import children
 
 LOG = logging.getLogger(__name__)
 
@@ -372,11 +372,7 @@ class DevKeystone(object):
     # -- the child process ---------------------------------------------------
 
     def answers(self):
-        try:
-            with urllib.request.urlopen(self.auth_url, timeout=2) as resp:
-                return resp.status == 200
-        except (urllib.error.URLError, ConnectionError, OSError):
-            return False
+        return children.answers(self.auth_url, 2)
 
     def start(self, timeout=60):
         """Bootstrap if needed, start the child, wait until it is set up."""
@@ -393,20 +389,21 @@ class DevKeystone(object):
         self._set_up = self.is_set_up()
         if not self._set_up:
             self.bootstrap()
-        log = open(os.path.join(self.dir, 'server.out'), 'ab')
         env = dict(os.environ, OS_KEYSTONE_CONFIG_FILES=self.config_path)
         env.pop('OS_KEYSTONE_CONFIG_DIR', None)
-        self.process = subprocess.Popen(
+        self.process = children.start(
             [self.python, '-m', 'heat_store.dev.identity',
              '--host', self.host, '--port', str(self.port)],
-            stdout=log, stderr=subprocess.STDOUT, env=env)
-        log.close()
+            os.path.join(self.dir, 'server.out'), env=env, append=True)
         return self
 
     def ready(self, timeout=60):
         """Wait for the child, then create what the cloud lacks."""
         try:
-            self._wait(timeout)
+            children.wait(
+                self.process, self.answers, timeout,
+                'Keystone on %s' % self.url, lambda: 'see %s and %s' % (
+                    self.log_path, os.path.join(self.dir, 'server.out')))
             if not self._set_up:
                 self.setup()
                 self._set_up = True
@@ -419,28 +416,8 @@ class DevKeystone(object):
             raise
         return self
 
-    def _wait(self, timeout):
-        deadline = time.monotonic() + timeout
-        while not self.answers():
-            if self.process.poll() is not None:
-                raise RuntimeError(
-                    'Keystone exited with status %s; see %s and %s' % (
-                        self.process.returncode, self.log_path,
-                        os.path.join(self.dir, 'server.out')))
-            if time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError('Keystone did not answer on %s in %d s'
-                                   % (self.url, timeout))
-            time.sleep(0.1)
-
     def stop(self):
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        children.stop(self.process, 15)
         self.process = None
 
 

@@ -21,16 +21,12 @@ tests skip, unless HEAT_STORE_REQUIRE_SERVICES is set (as ``.ci/run``
 does, after installing them): then they fail.
 """
 
-import atexit
 import importlib.util
 import json
 import os
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
-import threading
 import time
 
 from tests.functional import server as server_mod
@@ -47,9 +43,6 @@ REQUIRE_SERVICES = bool(os.environ.get('HEAT_STORE_REQUIRE_SERVICES'))
 # Where screenshots of the main pages go (doc/source/user/images when the
 # documentation's images are refreshed); unset: none are taken.
 SCREENSHOT_DIR = os.environ.get('HEAT_STORE_SCREENSHOT_DIR')
-
-_lock = threading.Lock()
-_state = {}
 
 
 def missing():
@@ -74,16 +67,18 @@ def skip_or_fail(test):
     test.skipTest(reason)
 
 
-class DashboardStack(object):
+class DashboardStack(server_mod.DevProcess):
     """``heat-store-dev --dashboard`` in a subprocess, on free ports."""
 
+    NAME = 'heat-store-dev --dashboard'
+    GRACE = 30
+    POLL = 0.2
+
     def __init__(self):
-        self.data_dir = tempfile.mkdtemp(prefix='heat-store-dashboard-')
+        super().__init__(prefix='heat-store-dashboard-')
         self.heat_port = server_mod.free_port()
         self.keystone_port = server_mod.free_port()
         self.dashboard_port = server_mod.free_port()
-        self.log_path = os.path.join(self.data_dir, 'server.out')
-        self.process = None
 
     @property
     def url(self):
@@ -93,31 +88,14 @@ class DashboardStack(object):
     def keystone_url(self):
         return 'http://127.0.0.1:%d/v3' % self.keystone_port
 
-    def start(self, timeout=240):
-        command = [os.path.join(os.path.dirname(sys.executable),
-                                'heat-store-dev'), '--dashboard',
-                   '--no-leaf-sleep', '--data-dir', self.data_dir,
-                   '--port', str(self.heat_port),
-                   '--keystone-port', str(self.keystone_port),
-                   '--dashboard-port', str(self.dashboard_port)]
-        with open(self.log_path, 'w') as log:
-            self.process = subprocess.Popen(command, stdout=log,
-                                            stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError('heat-store-dev --dashboard exited:\n%s'
-                                   % self.output())
-            if 'Stop with Ctrl-C.' in self.output():
-                return self
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError('heat-store-dev --dashboard was not ready in '
-                           '%ds:\n%s' % (timeout, self.output()))
+    def options(self):
+        return ['--dashboard', '--no-leaf-sleep', '--data-dir', self.data_dir,
+                '--port', str(self.heat_port),
+                '--keystone-port', str(self.keystone_port),
+                '--dashboard-port', str(self.dashboard_port)]
 
-    def output(self):
-        with open(self.log_path) as f:
-            return f.read()
+    def start(self, timeout=240):
+        return super().start(timeout)
 
     def password(self, user):
         with open(os.path.join(self.data_dir, 'keystone',
@@ -139,19 +117,10 @@ class DashboardStack(object):
         return store_client.Client(session=session.Session(auth=auth),
                                    service_type='orchestration')
 
-    def stop(self):
-        server_mod.stop_process(self.process, 30)
-        shutil.rmtree(self.data_dir, ignore_errors=True)
-
 
 def shared_stack():
     """The process-wide Keystone + Heat + Horizon."""
-    with _lock:
-        if 'stack' not in _state:
-            stack = DashboardStack().start()
-            atexit.register(stack.stop)
-            _state['stack'] = stack
-        return _state['stack']
+    return server_mod.process_wide('dashboard', DashboardStack)
 
 
 class Browser(object):

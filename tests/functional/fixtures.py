@@ -27,7 +27,11 @@ import threading
 import uuid
 
 from gabbi import fixture as gabbi_fixture
+import webob
 
+from tests import base
+
+JSON = 'application/json'
 _lock = threading.Lock()
 _heat = {}
 
@@ -99,6 +103,51 @@ def embedded_heat():
             _heat['heat'] = heat
             _heat['app'] = heat.load_app()
         return _heat['app']
+
+
+class ProjectTestCase(base.TestCase):
+    """Each test in a new project of its own, against the in-process Heat.
+
+    Requests go straight to the API app (no HTTP), as ``USER`` with the
+    member and reader roles.
+    """
+
+    USER = 'tester'
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.app = embedded_heat()
+
+    def setUp(self):
+        super().setUp()
+        self.project = uuid.uuid4().hex
+
+    def request(self, method, path, body=None, content_type=JSON,
+                headers=None):
+        """Heat's response to ``body`` (bytes, sent as they are)."""
+        req = webob.Request.blank('/v1/%s%s' % (self.project, path),
+                                  method=method)
+        req.headers.update({'X-Project-Id': self.project,
+                            'X-User-Id': self.USER,
+                            'X-Roles': 'member,reader',
+                            'Accept': JSON})
+        req.headers.update(headers or {})
+        if body is not None:
+            req.body = body
+            if content_type is not None:
+                req.headers['Content-Type'] = content_type
+            else:
+                req.headers.pop('Content-Type', None)
+        return req.get_response(self.app)
+
+    def call(self, method, path, body=None):
+        """``(status, decoded JSON answer)`` of ``body`` sent as JSON."""
+        if body is not None:
+            # ASCII-escaped, so that lone surrogates survive encoding.
+            body = json.dumps(body).encode('ascii')
+        res = self.request(method, path, body)
+        return res.status_int, json.loads(res.body) if res.body else None
 
 
 def setup_app():

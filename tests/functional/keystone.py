@@ -29,12 +29,7 @@ import atexit
 import importlib.util
 import json
 import os
-import shutil
-import subprocess
-import sys
-import tempfile
 import threading
-import time
 import uuid
 
 import testtools
@@ -43,7 +38,6 @@ from tests.functional import server
 
 REQUIRE_SERVICES = bool(os.environ.get('HEAT_STORE_REQUIRE_SERVICES'))
 ROLES = ('reader', 'member', 'admin')
-READY_LINE = 'Stop with Ctrl-C.'
 
 _lock = threading.Lock()
 _state = {}
@@ -56,16 +50,16 @@ def _http(method, url, body=None, headers=None, timeout=60):
     return status, dict(resp_headers), raw.decode()
 
 
-class KeystoneStack(object):
+class KeystoneStack(server.DevProcess):
     """``heat-store-dev --keystone`` in a subprocess, and its cloud."""
 
+    NAME = 'heat-store-dev --keystone'
+    GRACE = 20
+
     def __init__(self, data_dir=None):
+        super().__init__(data_dir, prefix='heat-store-keystone-')
         self.port = server.free_port()
         self.keystone_port = server.free_port()
-        self.data_dir = data_dir or tempfile.mkdtemp(
-            prefix='heat-store-keystone-')
-        self.out_path = os.path.join(self.data_dir, 'server.out')
-        self.process = None
         self.passwords = None
         self._tokens = {}
         self._users = {}
@@ -83,40 +77,17 @@ class KeystoneStack(object):
     def clouds_path(self):
         return os.path.join(self.data_dir, 'clouds.yaml')
 
-    def command(self):
-        return [os.path.join(os.path.dirname(sys.executable),
-                             'heat-store-dev'), '--keystone',
-                '--port', str(self.port),
+    def options(self):
+        return ['--keystone', '--port', str(self.port),
                 '--keystone-port', str(self.keystone_port),
                 '--data-dir', self.data_dir, '--no-leaf-sleep']
 
     def start(self, timeout=240):
-        with open(self.out_path, 'w') as out:
-            self.process = subprocess.Popen(self.command(), stdout=out,
-                                            stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
-        while READY_LINE not in self.output():
-            if self.process.poll() is not None:
-                raise RuntimeError('heat-store-dev --keystone exited:\n%s'
-                                   % self.output())
-            if time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError('heat-store-dev --keystone not ready in '
-                                   '%d s:\n%s' % (timeout, self.output()))
-            time.sleep(0.1)
+        super().start(timeout)
         with open(os.path.join(self.data_dir, 'keystone',
                                'passwords.json')) as f:
             self.passwords = json.load(f)
         return self
-
-    def output(self):
-        with open(self.out_path) as f:
-            return f.read()
-
-    def stop(self, purge=True):
-        server.stop_process(self.process, 20)
-        if purge:
-            shutil.rmtree(self.data_dir, ignore_errors=True)
 
     # -- Keystone -----------------------------------------------------------
 

@@ -21,34 +21,23 @@ import json
 import os
 import shutil
 import socket
-import subprocess
 import sys
 import tempfile
 import threading
-import time
 import urllib.error
 import urllib.request
 
+from heat_store.dev import children
+
 PROJECT = 'admin'
 _lock = threading.Lock()
-_server = {}
+_started = {}
 
 
 def free_port():
     with socket.socket() as sock:
         sock.bind(('127.0.0.1', 0))
         return sock.getsockname()[1]
-
-
-def stop_process(process, grace):
-    """SIGTERM a child still running; SIGKILL it after ``grace`` seconds."""
-    if process is not None and process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(grace)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def send(method, url, body=None, headers=None, timeout=60):
@@ -68,15 +57,59 @@ def send(method, url, body=None, headers=None, timeout=60):
         return err.code, err.headers, err.read()
 
 
-class EmbeddedServer(object):
-    def __init__(self, auth='noauth', extra_args=(), data_dir=None):
-        self.port = free_port()
-        self.data_dir = data_dir or tempfile.mkdtemp(
-            prefix='heat-store-server-')
+class DevProcess(object):
+    """``heat-store-dev`` in a subprocess, its output in ``server.out``.
+
+    A subclass gives the options (:meth:`options`) and may say when the
+    process is ready (:meth:`ready`; by default when it prints
+    ``Stop with Ctrl-C.``). :meth:`stop` removes the data directory too,
+    as does a start that fails (its error quotes the process's output).
+    """
+
+    NAME = 'heat-store-dev'
+    READY_LINE = 'Stop with Ctrl-C.'
+    GRACE = 15  # seconds between SIGTERM and SIGKILL
+    POLL = 0.1  # seconds between two looks at the process
+
+    def __init__(self, data_dir=None, prefix='heat-store-server-'):
+        self.data_dir = data_dir or tempfile.mkdtemp(prefix=prefix)
         self.log_path = os.path.join(self.data_dir, 'server.out')
+        self.process = None
+
+    def options(self):
+        raise NotImplementedError
+
+    def ready(self):
+        return self.READY_LINE in self.output()
+
+    def start(self, timeout=60):
+        self.process = children.start(
+            [os.path.join(os.path.dirname(sys.executable), 'heat-store-dev')]
+            + self.options(), self.log_path)
+        try:
+            children.wait(self.process, self.ready, timeout, self.NAME,
+                          self.output, self.POLL, self.GRACE)
+        except RuntimeError:
+            self.stop()
+            raise
+        return self
+
+    def output(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+    def stop(self, purge=True):
+        children.stop(self.process, self.GRACE)
+        if purge:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+
+
+class EmbeddedServer(DevProcess):
+    def __init__(self, auth='noauth', extra_args=(), data_dir=None):
+        super().__init__(data_dir)
+        self.port = free_port()
         self.auth = auth
         self.extra_args = list(extra_args)
-        self.process = None
 
     @property
     def root(self):
@@ -86,33 +119,12 @@ class EmbeddedServer(object):
     def endpoint(self):
         return '%s/v1/%s' % (self.root, PROJECT)
 
-    def start(self, timeout=60):
-        command = [os.path.join(os.path.dirname(sys.executable),
-                                'heat-store-dev'),
-                   '--port', str(self.port), '--data-dir', self.data_dir,
-                   '--auth', self.auth, '--no-leaf-sleep'] + self.extra_args
-        self.log_path = os.path.join(self.data_dir, 'server.out')
-        with open(self.log_path, 'w') as log:
-            self.process = subprocess.Popen(command, stdout=log,
-                                            stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError('heat-store-dev exited:\n%s' %
-                                   self.output())
-            try:
-                urllib.request.urlopen(self.endpoint + '/stored_templates',
-                                       timeout=2).read()
-                return self
-            except (urllib.error.URLError, ConnectionError, OSError):
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError('heat-store-dev did not answer in %ds:\n%s' %
-                           (timeout, self.output()))
+    def options(self):
+        return ['--port', str(self.port), '--data-dir', self.data_dir,
+                '--auth', self.auth, '--no-leaf-sleep'] + self.extra_args
 
-    def output(self):
-        with open(self.log_path) as f:
-            return f.read()
+    def ready(self):
+        return children.answers(self.endpoint + '/stored_templates', 2)
 
     def heat_log(self):
         path = os.path.join(self.data_dir, 'heat.log')
@@ -120,10 +132,6 @@ class EmbeddedServer(object):
             return ''
         with open(path) as f:
             return f.read()
-
-    def stop(self):
-        stop_process(self.process, 15)
-        shutil.rmtree(self.data_dir, ignore_errors=True)
 
     # A small JSON client for tests: returns (status, headers, body).
     def request(self, method, path, body=None, headers=None, project=None):
@@ -139,11 +147,16 @@ class EmbeddedServer(object):
         return status, resp_headers, payload
 
 
+def process_wide(key, make):
+    """``make().start()``, once in this test process; stopped at its exit."""
+    with _lock:
+        if key not in _started:
+            started = make().start()
+            atexit.register(started.stop)
+            _started[key] = started
+        return _started[key]
+
+
 def shared_server():
     """The process-wide embedded Heat in a subprocess."""
-    with _lock:
-        if 'server' not in _server:
-            server = EmbeddedServer().start()
-            atexit.register(server.stop)
-            _server['server'] = server
-        return _server['server']
+    return process_wide('server', EmbeddedServer)

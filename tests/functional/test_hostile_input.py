@@ -36,9 +36,7 @@ from urllib import parse
 import uuid
 
 from oslo_config import cfg
-import webob
 
-from tests import base
 from tests.functional import fixtures
 
 CONF = cfg.CONF
@@ -726,44 +724,19 @@ def _fault_ok(test, res, case_name):
     return fault
 
 
-class HostileInputTest(base.TestCase):
+class HostileInputTest(fixtures.ProjectTestCase):
     """Each case of CASES is one test, against a project of its own."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.app = fixtures.embedded_heat()
+    USER = 'hostile'
 
     def setUp(self):
         super().setUp()
-        self.project = uuid.uuid4().hex
-        status, body = self.call('POST', TEMPLATES, j({
+        status, body = self.call('POST', TEMPLATES, {
             'name': 'base', 'tags': ['seed'],
-            'version': {'template': VALID, 'version': '1.0.0'}}))
+            'version': {'template': VALID, 'version': '1.0.0'}})
         self.assertEqual(201, status, body)
-        status, body = self.call('POST', MEMBERS, j({'project_id': 'p2'}))
+        status, body = self.call('POST', MEMBERS, {'project_id': 'p2'})
         self.assertEqual(201, status, body)
-
-    def request(self, method, path, body=None, content_type=JSON,
-                headers=None):
-        req = webob.Request.blank('/v1/%s%s' % (self.project, path),
-                                  method=method)
-        req.headers.update({'X-Project-Id': self.project,
-                            'X-User-Id': 'hostile',
-                            'X-Roles': 'member,reader',
-                            'Accept': JSON})
-        req.headers.update(headers or {})
-        if body is not None:
-            req.body = body
-            if content_type is not None:
-                req.headers['Content-Type'] = content_type
-            else:
-                req.headers.pop('Content-Type', None)
-        return req.get_response(self.app)
-
-    def call(self, method, path, body=None):
-        res = self.request(method, path, body)
-        return res.status_int, json.loads(res.body) if res.body else None
 
     def snapshot(self):
         """What the API shows of the project, every field of it.
@@ -821,14 +794,14 @@ class HostileInputTest(base.TestCase):
 
     def test_unicode_in_descriptions_and_tags_round_trips(self):
         tags = ['\u202etag', 'emoji\U0001F600', 'e\u0301', '\u6f22\u5b57']
-        status, body = self.call('POST', TEMPLATES, j(create(
-            name='uni', description=_UNICODE, tags=tags)))
+        status, body = self.call('POST', TEMPLATES, create(
+            name='uni', description=_UNICODE, tags=tags))
         self.assertEqual(201, status, body)
         self.assertEqual(_UNICODE, body['stored_template']['description'])
         self.assertEqual(sorted(tags), body['stored_template']['tags'])
         status, body = self.call('POST', '/stored_templates/uni/versions',
-                                 j({'template': VALID,
-                                    'description': _UNICODE}))
+                                 {'template': VALID,
+                                  'description': _UNICODE})
         self.assertEqual(201, status, body)
         _s, shown = self.call('GET', '/stored_templates/uni/versions/1.0.0')
         self.assertEqual(_UNICODE, shown['stored_template_version']

@@ -26,16 +26,12 @@ import json
 import threading
 import time
 from unittest import mock
-import uuid
 
 from oslo_config import cfg
-import webob
 
-from tests import base
 from tests.functional import fixtures
 
 CONF = cfg.CONF
-JSON = 'application/json'
 HOT = 'heat_template_version: 2021-04-16\n'
 TEMPLATES = '/stored_templates'
 VERSIONS = '/stored_templates/base/versions'
@@ -85,32 +81,16 @@ def group(type_yaml, count=2):
                 count, type_yaml))
 
 
-class PublishTestBase(base.TestCase):
+class PublishTestBase(fixtures.ProjectTestCase):
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.app = fixtures.embedded_heat()
+    USER = 'publisher'
 
     def setUp(self):
         super().setUp()
-        self.project = uuid.uuid4().hex
         status, body = self.call('POST', TEMPLATES, {
             'name': 'base', 'version': {
                 'template': HOT + 'resources: {}\n', 'version': '1.0.0'}})
         self.assertEqual(201, status, body)
-
-    def call(self, method, path, body=None):
-        req = webob.Request.blank('/v1/%s%s' % (self.project, path),
-                                  method=method)
-        req.headers.update({'X-Project-Id': self.project,
-                            'X-User-Id': 'publisher',
-                            'X-Roles': 'member,reader', 'Accept': JSON})
-        if body is not None:
-            req.body = json.dumps(body).encode()
-            req.headers['Content-Type'] = JSON
-        res = req.get_response(self.app)
-        return res.status_int, json.loads(res.body) if res.body else None
 
     def snapshot(self):
         status, body = self.call('GET', TEMPLATES)

@@ -123,44 +123,51 @@ class InterfaceTab(_VersionTab):
         return {'parameters': params, 'outputs': outputs}
 
 
-class TemplateTab(_VersionTab):
-    name = _('Template')
-    slug = 'template'
+class _CodeTab(_VersionTab):
+    """Texts of the version, highlighted, each under its path."""
+
     template_name = T + '_code.html'
+    empty = None
+
+    def texts(self, version):
+        """``(path, text)`` of each block, in order."""
+        raise NotImplementedError
 
     def get_context_data(self, request):
-        version = self.version()
-        return {'blocks': [{
-            'path': '%s.yaml' % version.template_name,
-            'html': highlight.code(_yaml(version.template))}],
-            'style': highlight.style()}
-
-
-class FilesTab(_VersionTab):
-    name = _('Files')
-    slug = 'files'
-    template_name = T + '_code.html'
-
-    def get_context_data(self, request):
-        files = self.version().files or {}
         return {'blocks': [{'path': path,
-                            'html': highlight.code(files[path], path)}
-                           for path in sorted(files)],
-                'empty': _('This version has no child files.'),
+                            'html': highlight.code(text, path)}
+                           for path, text in self.texts(self.version())],
+                'empty': self.empty,
                 'style': highlight.style()}
 
 
-class EnvironmentTab(_VersionTab):
+class TemplateTab(_CodeTab):
+    name = _('Template')
+    slug = 'template'
+
+    def texts(self, version):
+        return [('%s.yaml' % version.template_name,
+                 _yaml(version.template))]
+
+
+class FilesTab(_CodeTab):
+    name = _('Files')
+    slug = 'files'
+    empty = _('This version has no child files.')
+
+    def texts(self, version):
+        files = version.files or {}
+        return [(path, files[path]) for path in sorted(files)]
+
+
+class EnvironmentTab(_CodeTab):
     name = _('Environment')
     slug = 'environment'
-    template_name = T + '_code.html'
+    empty = _('This version has no environment.')
 
-    def get_context_data(self, request):
-        env = self.version().environment
-        blocks = ([{'path': 'environment.yaml',
-                    'html': highlight.code(_yaml(env))}] if env else [])
-        return {'blocks': blocks, 'style': highlight.style(),
-                'empty': _('This version has no environment.')}
+    def texts(self, version):
+        env = version.environment
+        return [('environment.yaml', _yaml(env))] if env else []
 
 
 class ImpactTab(_VersionTab):

@@ -101,11 +101,10 @@ class DetailView(_TemplateMixin, tabs.TabbedTableView):
                                     **kwargs)
 
 
-class VersionView(_TemplateMixin, tabs.TabView):
-    tab_group_class = store_tabs.VersionTabs
-    template_name = 'horizon/common/_detail.html'
-    page_title = ('{{ stored_version.template_name }} '
-                  '{{ stored_version.version }}')
+class _VersionMixin(object):
+    def version_missing_url(self):
+        """Where a user goes when the version cannot be read."""
+        return reverse(INDEX_URL)
 
     @memoized.memoized_method
     def get_version(self):
@@ -113,10 +112,20 @@ class VersionView(_TemplateMixin, tabs.TabView):
             return api.version_get(self.request, self.kwargs['template_id'],
                                    self.kwargs['version'])
         except api.HTTPError:
-            exceptions.handle(
-                self.request, _('Unable to retrieve the version.'),
-                redirect=reverse('horizon:project:template_store:detail',
-                                 args=(self.kwargs['template_id'],)))
+            exceptions.handle(self.request,
+                              _('Unable to retrieve the version.'),
+                              redirect=self.version_missing_url())
+
+
+class VersionView(_VersionMixin, _TemplateMixin, tabs.TabView):
+    tab_group_class = store_tabs.VersionTabs
+    template_name = 'horizon/common/_detail.html'
+    page_title = ('{{ stored_version.template_name }} '
+                  '{{ stored_version.version }}')
+
+    def version_missing_url(self):
+        return reverse('horizon:project:template_store:detail',
+                       args=(self.kwargs['template_id'],))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -175,23 +184,13 @@ class PublishView(_TemplateMixin, forms.ModalFormView):
                        args=(handled.template_id, handled.version))
 
 
-class LaunchView(forms.ModalFormView):
+class LaunchView(_VersionMixin, forms.ModalFormView):
     form_class = store_forms.LaunchStackForm
     form_id = 'launch_stored_version_form'
     modal_id = 'launch_stored_version_modal'
     template_name = 'project/template_store/launch.html'
     submit_label = _('Launch')
     page_title = _('Launch Stack')
-
-    @memoized.memoized_method
-    def get_version(self):
-        try:
-            return api.version_get(self.request, self.kwargs['template_id'],
-                                   self.kwargs['version'])
-        except api.HTTPError:
-            exceptions.handle(self.request,
-                              _('Unable to retrieve the version.'),
-                              redirect=reverse(INDEX_URL))
 
     @memoized.memoized_method
     def get_validation(self):
