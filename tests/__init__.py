@@ -21,3 +21,10 @@
 from oslo_service import backend
 
 backend.init_backend(backend.BackendType.THREADING)
+
+# NOTE: importing Heat (or Keystone) turns oslo.i18n's lazy translation on
+# for the whole process, so whether a test ran lazy used to depend on which
+# tests its worker had run before. Every test runs lazy, as the server does.
+import oslo_i18n  # noqa: E402
+
+oslo_i18n.enable_lazy()

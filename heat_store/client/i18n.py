@@ -16,5 +16,13 @@ import oslo_i18n
 
 _translators = oslo_i18n.TranslatorFactory(domain='heat_store')
 
-# The primary translation function using the well-known name "_"
-_ = _translators.primary
+
+def _(msg):
+    """Translate now, into the process's locale.
+
+    A command prints its text at once, so it never wants oslo.i18n's lazy
+    ``Message``; but importing Heat or Keystone turns lazy mode on for the
+    whole process (the server, the dashboard's tests), and a ``Message``
+    refuses ``+``. The client's text is therefore always a plain string.
+    """
+    return oslo_i18n.translate(_translators.primary(msg))

@@ -10,10 +10,11 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""The impact report's text, as the commands print it."""
+"""The client's text: the impact report as the commands print it."""
 
 from oslo_i18n import fixture as i18n_fixture
 
+from heat_store.client import i18n
 from heat_store.client import impact
 from tests import base
 
@@ -48,3 +49,12 @@ class ImpactTextTest(base.BaseTestCase):
         self.useFixture(i18n_fixture.ToggleLazy(True))
         self.assertEqual(EXPECTED, [str(line)
                                     for line in impact.lines([ENTRY])])
+
+
+class EagerTranslationTest(base.BaseTestCase):
+
+    def test_client_text_is_a_plain_string_in_lazy_mode(self):
+        self.useFixture(i18n_fixture.ToggleLazy(True))
+        text = i18n._('a message')
+        self.assertIs(str, type(text))
+        self.assertEqual('  a message', '  ' + text)
