@@ -23,9 +23,27 @@ production-shaped deployment, killed engines).
 The timeout is gentle: it raises in the test's thread, so cleanups run.
 """
 
+import os
+
 from oslotest import base as oslotest_base
 from oslotest import timeout
 import testtools
+
+# Set by .ci/run: a test whose service (a database, RabbitMQ, Keystone,
+# Horizon, Chromium) is missing fails instead of skipping.
+REQUIRE_SERVICES = bool(os.environ.get('HEAT_STORE_REQUIRE_SERVICES'))
+
+
+def service_missing(reason):
+    """The exception for a test whose service is missing.
+
+    A skip, or a failure when HEAT_STORE_REQUIRE_SERVICES is set.
+    """
+    if REQUIRE_SERVICES:
+        return AssertionError(
+            'HEAT_STORE_REQUIRE_SERVICES is set but %s' % reason)
+    return testtools.TestCase.skipException(reason)
+
 
 # Seconds a test may run when OS_TEST_TIMEOUT is unset: far above the
 # slowest test (a deployment's first stack), far below CI's own limit.

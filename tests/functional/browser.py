@@ -29,6 +29,7 @@ import shutil
 import tempfile
 import time
 
+from tests import base
 from tests.functional import server as server_mod
 
 CHROMIUM = os.environ.get('HEAT_STORE_CHROMIUM', '/usr/bin/chromium')
@@ -39,7 +40,6 @@ CHROMIUM_ARGS = ('--headless', '--no-sandbox', '--disable-gpu',
                  '--disable-background-networking',
                  '--disable-component-update', '--disable-sync',
                  '--disable-dev-shm-usage', '--window-size=1400,1000')
-REQUIRE_SERVICES = bool(os.environ.get('HEAT_STORE_REQUIRE_SERVICES'))
 # Where screenshots of the main pages go (doc/source/user/images when the
 # documentation's images are refreshed); unset: none are taken.
 SCREENSHOT_DIR = os.environ.get('HEAT_STORE_SCREENSHOT_DIR')
@@ -60,11 +60,8 @@ def missing():
 def skip_or_fail(test):
     """Skip a test when the browser or Horizon is absent (fail in CI)."""
     reason = missing()
-    if reason is None:
-        return
-    if REQUIRE_SERVICES:
-        test.fail('HEAT_STORE_REQUIRE_SERVICES is set but %s' % reason)
-    test.skipTest(reason)
+    if reason is not None:
+        raise base.service_missing(reason)
 
 
 class DashboardStack(server_mod.DevProcess):

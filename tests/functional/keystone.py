@@ -32,11 +32,9 @@ import os
 import threading
 import uuid
 
-import testtools
-
+from tests import base
 from tests.functional import server
 
-REQUIRE_SERVICES = bool(os.environ.get('HEAT_STORE_REQUIRE_SERVICES'))
 ROLES = ('reader', 'member', 'admin')
 
 _lock = threading.Lock()
@@ -224,9 +222,7 @@ def keystone_stack():
         if 'stack' not in _state:
             why = problem()
             if why:
-                _state['error'] = (
-                    AssertionError if REQUIRE_SERVICES
-                    else testtools.TestCase.skipException)(why)
+                _state['error'] = base.service_missing(why)
                 raise _state['error']
             stack = KeystoneStack()
             try:

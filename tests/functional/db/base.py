@@ -21,14 +21,12 @@ Each test gets its own provisioned database, and Heat's enginefacade (which
 the store shares) is pointed at it for the test's duration.
 """
 
-import os
-
 from oslo_db.sqlalchemy import test_fixtures
 import sqlalchemy as sa
 
 from heat.db import api as heat_db_api
 
-REQUIRE_SERVICES = bool(os.environ.get('HEAT_STORE_REQUIRE_SERVICES'))
+from tests import base
 
 
 class _HeatFacade(object):
@@ -50,7 +48,7 @@ class PostgresFixture(_HeatFacade,
 
 
 class OpportunisticMixin(test_fixtures.OpportunisticDBTestMixin):
-    SKIP_ON_UNAVAILABLE_DB = not REQUIRE_SERVICES
+    SKIP_ON_UNAVAILABLE_DB = not base.REQUIRE_SERVICES
     FIXTURE = SQLiteFixture
 
     def setUp(self):
