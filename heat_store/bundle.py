@@ -19,13 +19,10 @@ computed and whichever of YAML, JSON or a dict it was sent as.
 """
 
 import contextlib
-import functools
 import json
 import posixpath
-import re
 
 from oslo_config import cfg
-import yaml
 
 from heat.common import environment_format
 from heat.common import exception as heat_exc
@@ -33,6 +30,7 @@ from heat.common.i18n import _
 from heat.common import template_format
 
 from heat_store import exception
+from heat_store import parsing
 from heat_store import references
 from heat_store import versioning
 
@@ -40,10 +38,6 @@ cfg.CONF.import_opt('max_template_size', 'heat.common.config')
 cfg.CONF.import_opt('max_nested_stack_depth', 'heat.common.config')
 cfg.CONF.import_opt('max_resources_per_stack', 'heat.common.config')
 
-# How deep a template or environment may nest. Heat's engine and the RPC
-# serialisation of a template recurse several frames per level, so a few
-# hundred levels end in a RecursionError; real templates use a dozen.
-MAX_NESTING = 100
 ROOT = 'root template'
 ENVIRONMENT = 'environment'
 DIGEST_ALGORITHM = references.DIGEST_ALGORITHM
@@ -70,165 +64,12 @@ _PARAM_FUNCTIONS = ('get_param', 'Ref')
 PLACEHOLDER_TYPE = 'OS::Heat::None'
 _UNBOUNDED = float('inf')
 
-_yaml_composer = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)
-
 
 def _invalid(reason, **kwargs):
     return exception.InvalidBundle(reason=reason % kwargs)
 
 
-# Parsing
-
-def _expanded_size(root, limit):
-    """The size of a composed YAML document as if its aliases expanded.
-
-    A collection counts one, a scalar the length of its value (at least
-    one), so that a long string repeated by aliases counts as often as
-    it is used; the sum is a lower bound of the document's JSON length.
-    Shared (aliased) nodes are counted once per use, memoised by node so
-    the walk is linear in the unique nodes. Stops as soon as ``limit`` is
-    passed; returns None for a recursive alias, which never ends.
-    """
-    sizes = {}
-    on_path = set()
-    stack = [(root, False)]
-    while stack:
-        node, finished = stack.pop()
-        key = id(node)
-        children = _node_children(node)
-        if finished:
-            on_path.discard(key)
-            own = (max(1, len(node.value))
-                   if isinstance(node, yaml.ScalarNode) else 1)
-            sizes[key] = own + sum(sizes[id(child)] for child in children)
-            if sizes[key] > limit:
-                return sizes[key]
-        elif key in on_path:
-            return None
-        elif key not in sizes:
-            on_path.add(key)
-            stack.append((node, True))
-            stack.extend((child, False) for child in children)
-    return sizes[id(root)]
-
-
-def _node_children(node):
-    if isinstance(node, yaml.SequenceNode):
-        return node.value
-    if isinstance(node, yaml.MappingNode):
-        return [item for pair in node.value for item in pair]
-    return []
-
-
-# The line breaks YAML counts lines by.
-_YAML_LINE_BREAK = re.compile('\r\n|[\n\r\x85\u2028\u2029]')
-_SNIPPET_WIDTH = 76
-
-
-def _snippet(lines, mark):
-    """The line a mark points into and a caret under it, as PyYAML shows
-    them (libyaml's marks carry no text to show), or None for a blank
-    line. A long line is cut to a window around the caret.
-    """
-    if mark.line >= len(lines) or not lines[mark.line].strip():
-        return None
-    line, column = lines[mark.line], mark.column
-    start = max(0, min(column - _SNIPPET_WIDTH // 2,
-                       len(line) - _SNIPPET_WIDTH))
-    head = '... ' if start else ''
-    tail = ' ...' if len(line) > start + _SNIPPET_WIDTH else ''
-    shown = head + line[start:start + _SNIPPET_WIDTH] + tail
-    caret = ' ' * (len(head) + column - start) + '^'
-    return '    %s\n    %s' % (shown.expandtabs(1), caret)
-
-
-def _syntax_error(name, error, text):
-    """A YAML syntax error with its place and the parser's context lines.
-
-    The first line says where and what; below it, as ``openstack stack
-    create`` shows Heat's YAML errors, the offending line with a caret,
-    and what the parser was reading when it failed, with its line.
-    """
-    mark = getattr(error, 'problem_mark', None)
-    problem = getattr(error, 'problem', None) or str(error)
-    if mark is None:
-        return _invalid(_('%(name)s is not valid YAML: %(problem)s'),
-                        name=name, problem=problem)
-    lines = _YAML_LINE_BREAK.split(text)
-    parts = [_('%(name)s is not valid YAML at line %(line)d, column '
-               '%(column)d: %(problem)s') % {
-        'name': name, 'line': mark.line + 1, 'column': mark.column + 1,
-        'problem': problem}]
-    parts.append(_snippet(lines, mark))
-    context, where = (getattr(error, 'context', None),
-                      getattr(error, 'context_mark', None))
-    if context and where is not None:
-        parts.append(_('%(context)s at line %(line)d, column %(column)d:') % {
-            'context': context, 'line': where.line + 1,
-            'column': where.column + 1})
-        parts.append(_snippet(lines, where))
-    return exception.InvalidBundle(
-        reason='\n'.join(part for part in parts if part))
-
-
-def check_yaml_expansion(text, name):
-    """Refuse YAML whose anchors and aliases expand too far.
-
-    Loading keeps aliases shared, but Heat and the canonical JSON form
-    copy them out, so a few hundred bytes of nested aliases (an "alias
-    bomb") can become billions of nodes, and a long string repeated by
-    aliases gigabytes. The node graph is composed without expanding it,
-    and refused when its expanded size (see :func:`_expanded_size`)
-    exceeds ``max_template_size``: such a document would expand to more
-    than the size Heat allows a template, while the work to find out
-    stays linear in the text. A template using a few anchors stays far
-    below the limit.
-    Recursive aliases, which never end, are refused too.
-    """
-    try:
-        root = yaml.compose(text, Loader=_yaml_composer)
-    except yaml.YAMLError as error:
-        try:
-            # JSON that PyYAML's YAML 1.1 reader trips on has no aliases.
-            json.loads(text)
-            return
-        except ValueError:
-            raise _syntax_error(name, error, text)
-    except RecursionError:
-        # Only the pure-Python composer recurses; libyaml stops at depth
-        # 1000 with a YAMLError.
-        raise _invalid(_('%(name)s is nested too deeply'), name=name)
-    if root is None:
-        return
-    limit = cfg.CONF.max_template_size
-    size = _expanded_size(root, limit)
-    if size is None:
-        raise _invalid(_('%(name)s has a recursive YAML alias'), name=name)
-    if size > limit:
-        raise _invalid(_('%(name)s expands its YAML aliases to more than '
-                         '%(limit)d characters (max_template_size)'),
-                       name=name, limit=limit)
-
-
-def check_nesting(data, name):
-    """Refuse a parsed document nested deeper than MAX_NESTING.
-
-    Iterative, so that the check itself cannot exhaust the stack.
-    """
-    stack = [(data, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, dict):
-            children = node.values()
-        elif isinstance(node, list):
-            children = node
-        else:
-            continue
-        if depth > MAX_NESTING:
-            raise _invalid(_('%(name)s is nested more than %(max)d levels '
-                             'deep'), name=name, max=MAX_NESTING)
-        stack.extend((child, depth + 1) for child in children)
-
+# Parsing: every text goes through the gate, heat_store.parsing
 
 def _check_dict_size(data, name):
     length = len(_dumps(data, name))
@@ -239,37 +80,88 @@ def _check_dict_size(data, name):
                        name=name, length=length, limit=limit)
 
 
-def parse_template(text_or_dict, name):
-    """Parse a template with Heat's own parser, checking aliases first.
+def _gate(load, text, name):
+    """One of the gate's loaders, its refusals as InvalidBundle."""
+    try:
+        return load(text, name, cfg.CONF.max_template_size)
+    except (parsing.Refused, parsing.NotParsed) as error:
+        raise exception.InvalidBundle(reason=str(error))
 
-    A dict is taken as it is, with the size limit Heat applies to text.
+
+def parse_template(text_or_dict, name):
+    """Parse a template through the gate, by Heat's rules.
+
+    A dict (a JSON body's map: it has no aliases) is taken as it is, with
+    the nesting and size limits the gate applies to text.
     """
     if isinstance(text_or_dict, dict):
-        check_nesting(text_or_dict, name)
+        parsing_check_nesting(text_or_dict, name)
         _check_dict_size(text_or_dict, name)
         return text_or_dict
     if not isinstance(text_or_dict, str):
         raise _invalid(_('%(name)s must be a YAML or JSON string or an '
                          'object'), name=name)
     with _heat_errors_named(name):
-        # Size first: there is no point composing an oversized document.
+        # Heat's own size message first, as stack create gives it.
         template_format.validate_template_limit(text_or_dict)
-        return _parse_text(text_or_dict, name, functools.partial(
-            template_format.parse, tmpl_url=name))
+    parsed = _gate(parsing.load_template, text_or_dict, name)
+    # Refuses what has no JSON form (YAML's .nan and .inf), by name.
+    _dumps(parsed, name)
+    return parsed
 
 
 def parse_environment(text_or_dict, name='environment'):
-    """Parse an environment with Heat's parser; None is an empty one."""
+    """Parse an environment through the gate; None is an empty one.
+
+    Its sections are checked by Heat's ``environment_format``.
+    """
     if text_or_dict is None:
         return {}
+    if isinstance(text_or_dict, dict):
+        parsing_check_nesting(text_or_dict, name)
+        _dumps(text_or_dict, name)
+        environment = text_or_dict
+    elif isinstance(text_or_dict, str):
+        environment = _gate(parsing.load_environment, text_or_dict, name)
+        _dumps(environment, name)
+    else:
+        raise _invalid(_('%(name)s: must be a YAML string or an object'),
+                       name=name)
     with _heat_errors_named(name):
-        if isinstance(text_or_dict, dict):
-            check_nesting(text_or_dict, name)
-            _dumps(text_or_dict, name)
-            return environment_format.validate(text_or_dict)
-        if not isinstance(text_or_dict, str):
-            raise ValueError(_('must be a YAML string or an object'))
-        return _parse_text(text_or_dict, name, environment_format.parse)
+        return environment_format.validate(environment)
+
+
+def parsing_check_nesting(data, name):
+    """The gate's nesting limit on a map sent as JSON."""
+    try:
+        parsing.check_nesting(data, name)
+    except parsing.Refused as error:
+        raise exception.InvalidBundle(reason=str(error))
+
+
+def parse_file(text, name):
+    """A bundle file through the gate: its template, or None.
+
+    Any file may be parsed as a template later (by Heat's engine, which
+    tries every file, or by a client that downloads it), so each must be
+    within the gate's limits even when it is not a template; a file that
+    is no template (a script, plain text) gives None.
+    """
+    try:
+        return parsing.load_template(text, name, cfg.CONF.max_template_size)
+    except parsing.NotParsed:
+        return None
+    except parsing.Refused as error:
+        raise exception.InvalidBundle(reason=str(error))
+
+
+def check_files(files):
+    """Every file of a bundle through the gate, before anything walks it.
+
+    :returns: ``{key: template or None}``
+    """
+    return {key: parse_file(text, key)
+            for key, text in sorted(files.items())}
 
 
 @contextlib.contextmanager
@@ -284,20 +176,6 @@ def _heat_errors_named(name):
                        message=str(error))
 
 
-def _parse_text(text, name, parse):
-    """YAML or JSON text through one of Heat's parsers, within limits.
-
-    Aliases are counted before the document is composed; its nesting and
-    its JSON form are checked after.
-    """
-    check_yaml_expansion(text, name)
-    parsed = parse(text)
-    check_nesting(parsed, name)
-    # Refuses what has no JSON form (YAML's .nan and .inf), by name.
-    _dumps(parsed, name)
-    return parsed
-
-
 # Bodies as Heat's clients send them
 
 FILE_URL = 'file:///'
@@ -305,18 +183,8 @@ FILE_URL = 'file:///'
 
 def _child_template(text):
     """A file's text as a template, as heatclient's is_template takes it."""
-    try:
-        return template_format.parse(text)
-    except heat_exc.HeatException as error:
-        # Heat's size limit: not a template here; refused later by size.
-        raise ValueError(str(error))
-
-
-def _parsed_or_none(text):
-    try:
-        return _child_template(text)
-    except ValueError:
-        return None
+    # Every file went through the gate first, by name.
+    return parse_file(text, _('file'))
 
 
 def _merge_environment_files(template, files, environment, names):
@@ -383,6 +251,8 @@ def relative_body(body):
     for url in urls:
         if not isinstance(files[url], str):
             raise _invalid(_("file '%(path)s' must be text"), path=url)
+    # The gate first: nothing below may walk a text it has not passed.
+    trees = check_files(files)
     template = parse_template(body.get('template'), 'template')
     environment = parse_environment(body.get('environment'))
     files = dict(files)
@@ -392,8 +262,7 @@ def relative_body(body):
         # The environment files are merged; they are not bundle files
         # unless a template refers to them.
         used = set()
-        for tree in [template] + [_parsed_or_none(text)
-                                  for text in files.values()]:
+        for tree in [template] + list(trees.values()):
             if isinstance(tree, dict):
                 references.rewrite(tree, used.add)
         for name in names:

@@ -103,6 +103,7 @@ def prepare(context, body):
     template = bundle.parse_template(body['template'], 'template')
     files = bundle.normalise_files(body.get('files'))
     _check_file_sizes(files)
+    bundle.check_files(files)
     environment = bundle.parse_environment(body.get('environment'))
     children = bundle.check_references(template, files, environment)
     data = bundle.canonical_bytes(template, files, environment)

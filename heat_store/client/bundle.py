@@ -35,16 +35,18 @@ import posixpath
 
 import yaml
 
-from heatclient.common import template_format
 from heatclient.common import template_utils
 from heatclient.common import utils
 
 from heat_store.client import errors
 from heat_store.client.i18n import _
+from heat_store import parsing
 from heat_store import references
 
 REFERENCE_KEYS = references.REFERENCE_KEYS
 ENVIRONMENT_FILE = 'environment.yaml'
+# How the gate's limit is named in the client's messages.
+_LIMIT_NAME = "the client's limit"
 
 
 class Bundle(object):
@@ -138,15 +140,29 @@ def _text(content):
     return content or ''
 
 
-def _is_template(text):
-    # The very test heatclient applies before it rewrites a child.
-    return bool(text) and template_utils.is_template(text)
+def _template(text, name):
+    """A file's text as a template through the gate, or None.
+
+    The very test heatclient applies before it rewrites a child (its
+    ``is_template``), on the gate's YAML: a text past the gate's limits
+    is an error, never "not a template".
+    """
+    if not text:
+        return None
+    try:
+        return parsing.load_template(text, name, parsing.DEFAULT_LIMIT,
+                                     _LIMIT_NAME)
+    except parsing.NotParsed:
+        return None
+    except parsing.Refused as error:
+        raise errors.BundleError(str(error))
 
 
 def _parse_child(text):
-    if not _is_template(text):
+    child = _template(text, _('a child file'))
+    if child is None:
         raise ValueError('not a template')
-    return template_format.parse(text)
+    return child
 
 
 def relative_bundle(template, files, environment, root_url=None):
@@ -198,7 +214,8 @@ def disk_text(key, text, files):
     the child itself, which is how heatclient reads references back; any
     other file is written as it is stored.
     """
-    if not _is_template(text):
+    child = _template(text, key)
+    if child is None:
         return text
     base = posixpath.dirname(key)
 
@@ -206,7 +223,7 @@ def disk_text(key, text, files):
         target = references.find(files, base, value)
         if target is not None:
             return posixpath.relpath(target, base) if base else target
-    return to_yaml(references.rewrite(template_format.parse(text), replace))
+    return to_yaml(references.rewrite(child, replace))
 
 
 def _free_name(wanted, taken):

@@ -151,6 +151,19 @@ def _merge_bomb():
     return '\n'.join(lines) + '\n'
 
 
+def tiny_bomb(head='', indent=''):
+    """About 450 bytes of YAML standing for 10**9 leaves."""
+    lines = [head + indent + 'a0: &a0 [x,x,x,x,x,x,x,x,x,x]']
+    for i in range(1, 9):
+        lines.append(indent + 'a%d: &a%d [%s]' % (i, i, ','.join(
+            ['*a%d' % (i - 1)] * 10)))
+    return '\n'.join(lines) + '\n'
+
+
+# The body form of heatclient and openstacksdk: file:/// keys.
+_URL_ROOT = {'heat_template_version': '2021-04-16', 'resources': {}}
+
+
 def _scalar_bomb():
     big = 'z' * (limit('max_template_size') // 4)
     return (HOT + 'parameters:\n  p:\n    type: string\n'
@@ -347,6 +360,20 @@ CASES = [
          message='environment expands its YAML aliases'),
     Case('alias_bomb_in_child', 'POST', VERSIONS, child_bundle(_list_bomb),
          message='child.yaml expands its YAML aliases'),
+    # Issue 17: each path that once walked a bomb before checking it.
+    Case('alias_bomb_file_url_dry_run', 'POST', VERSIONS,
+         j({'template': _URL_ROOT, 'dry_run': True,
+            'files': {'file:///src/c.yaml': tiny_bomb(HOT)}}),
+         message='file:///src/c.yaml expands its YAML aliases'),
+    Case('alias_bomb_environment_files', 'POST', VERSIONS,
+         j({'template': _URL_ROOT, 'version': NEXT,
+            'files': {'file:///src/env.yaml': tiny_bomb(
+                'parameter_defaults:\n', '  ')},
+            'environment_files': ['file:///src/env.yaml']}),
+         message='file:///src/env.yaml expands its YAML aliases'),
+    Case('alias_bomb_plain_file', 'POST', VERSIONS,
+         j(publish(files={'notes.yaml': tiny_bomb()})),
+         message='notes.yaml expands its YAML aliases'),
     Case('alias_recursive_list', 'POST', VERSIONS,
          publish_template(HOT + 'description: &a [x, *a]\n'),
          message='recursive'),

@@ -128,10 +128,10 @@ class ExpansionTest(base.BaseTestCase):
         conf = self.useFixture(config_fixture.Config())
         text = HOT + 'a: &a [%s]\nb: [*a, *a, *a, *a]\n' % ','.join(
             ['1'] * 100)
-        bundle.check_yaml_expansion(text, 't.yaml')
+        bundle.parse_template(text, 't.yaml')
         conf.config(max_template_size=400)
         error = self.assertRaises(exception.InvalidBundle,
-                                  bundle.check_yaml_expansion, text,
+                                  bundle.parse_template, text,
                                   't.yaml')
         self.assertIn('more than 400 characters', str(error))
 
@@ -142,13 +142,13 @@ class ExpansionTest(base.BaseTestCase):
             'x' * 1000, ', '.join(['*a'] * 20))
         self.assertLess(len(text), 10000)
         error = self.assertRaises(exception.InvalidBundle,
-                                  bundle.check_yaml_expansion, text,
+                                  bundle.parse_template, text,
                                   't.yaml')
         self.assertIn('more than 10000 characters', str(error))
 
     def test_recursive_alias_refused(self):
         error = self.assertRaises(exception.InvalidBundle,
-                                  bundle.check_yaml_expansion,
+                                  bundle.parse_template,
                                   HOT + 'a: &a [1, *a]\n', 'loop.yaml')
         self.assertIn('loop.yaml', str(error))
         self.assertIn('recursive', str(error))

@@ -29,11 +29,11 @@ from heat_dashboard.content.stacks import forms as stack_forms
 from horizon import forms
 from horizon import messages
 from openstack_auth import policy as auth_policy
-import yaml
 
 from heat_store.dashboard import api
 from heat_store.dashboard import launch
 from heat_store.dashboard import policy
+from heat_store import parsing
 
 LOG = logging.getLogger(__name__)
 
@@ -133,9 +133,14 @@ class BundleForm(forms.SelfHandlingForm):
             files[upload.name] = _read(upload, _('File'))
         if data.get('files_data'):
             try:
-                pasted = yaml.safe_load(data['files_data'])
-            except yaml.YAMLError as error:
+                pasted = parsing.load(data['files_data'], _('Files'),
+                                      kind=parsing.ENVIRONMENT,
+                                      limit_name='max_json_body_size')
+            except parsing.NotParsed as error:
                 self.add_error('files_data', _('Not YAML: %s') % error)
+                return data
+            except parsing.Refused as error:
+                self.add_error('files_data', str(error))
                 return data
             if not isinstance(pasted, dict) or not all(
                     isinstance(v, str) for v in pasted.values()):
