@@ -32,6 +32,7 @@ very same bundle, so that publishing from it gives the same digest.
 
 import os
 import posixpath
+import shlex
 
 import yaml
 
@@ -346,10 +347,15 @@ def write_version(version, output_dir, overwrite, republish):
         'name': version.template_name, 'version': version.version,
         'digest': version.digest}]
     roles = {root: _(' (template)'), env: _(' (environment)')}
-    lines.extend('  %s%s' % (path, roles.get(path, '')) for path in paths)
+    # NOTE: the name and the paths come from the server: quoted, so that a
+    # hostile name is inert in a pasted line.
+    lines.extend('  %s%s' % (shlex.quote(path), roles.get(path, ''))
+                 for path in paths)
     command = republish['command'] % {
-        'name': version.template_name, 'template': root}
+        'name': shlex.quote(version.template_name),
+        'template': shlex.quote(root)}
     if env:
-        command += republish['environment'] % {'environment': env}
+        command += republish['environment'] % {
+            'environment': shlex.quote(env)}
     lines.extend([_('Publish it again with:'), '  ' + command])
     return '\n'.join(lines) + '\n'

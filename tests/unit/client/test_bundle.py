@@ -14,12 +14,17 @@
 
 import json
 import os
+import shlex
 import shutil
+import subprocess
+from unittest import mock
 
 import fixtures
 
 from heat_store.client import bundle
 from heat_store.client import errors
+from heat_store.client import shell
+from heat_store.osc import stored_template as osc_template
 from tests import base
 
 ROOT = """
@@ -368,3 +373,44 @@ class WriteTest(BundleTestCase):
     def tearDown(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
         super().tearDown()
+
+
+class RepublishLineTest(BundleTestCase):
+    """The printed command is inert when pasted, whatever the name."""
+
+    HOSTILE = 'x;touch${IFS}P'
+
+    def run_pasted(self, line):
+        """Run a pasted line in bash, the commands stubbed to print argv."""
+        script = ('openstack() { printf "%s\\0" openstack "$@"; }\n'
+                  'heat() { printf "%s\\0" heat "$@"; }\n' + line + '\n')
+        cwd = self.useFixture(fixtures.TempDir()).path
+        result = subprocess.run(['bash', '-c', script], cwd=cwd,
+                                capture_output=True, timeout=30)
+        self.assertEqual(0, result.returncode, result.stderr)
+        self.assertEqual([], os.listdir(cwd))
+        return result.stdout.decode('utf-8').split('\0')[:-1]
+
+    def test_hostile_name_is_quoted_in_both_command_sets(self):
+        version = mock.Mock(
+            template_name=self.HOSTILE, version='1.0.0', digest='sha256:0',
+            template={'heat_template_version': '2018-08-31'}, files={},
+            environment={'parameter_defaults': {'a': 1}})
+        for republish, head in (
+                (osc_template.REPUBLISH, [
+                    'openstack', 'orchestration', 'template', 'store',
+                    'version', 'create']),
+                (shell.REPUBLISH, ['heat', 'template-store-version-create'])):
+            out = os.path.join(self.useFixture(fixtures.TempDir()).path,
+                               'o u$t')
+            text = bundle.write_version(version, out, False, republish)
+            line = text.splitlines()[-1]
+            args = self.run_pasted(line)
+            root = os.path.join(out, self.HOSTILE + '.yaml')
+            env = os.path.join(out, 'environment.yaml')
+            self.assertEqual(head + [self.HOSTILE, args[-4], root, '-e',
+                                     env], args)
+            self.assertTrue(os.path.exists(root))
+            for listed in text.splitlines()[1:3]:
+                path = shlex.split(listed)[0]
+                self.assertTrue(os.path.exists(path), path)
