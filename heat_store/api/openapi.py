@@ -124,13 +124,15 @@ RESPONSE_SCHEMAS = {
                  'digest', 'size', 'description', 'parameters', 'outputs',
                  'warnings', 'dependencies', 'source', 'creation_time',
                  'created_by', 'links']),
+    # A template the reader may not see is named by id and version only.
     'Dependency': _object({
         'template_id': {'type': 'string', 'format': 'uuid'},
-        'template_name': _STRING,
-        'template': _STRING,
+        'template_name': _NULLABLE_STRING,
+        'template': _NULLABLE_STRING,
         'constraint': _STRING,
         'version': _STRING,
-        'digest': {'type': 'string', 'pattern': '^sha256:[0-9a-f]{64}$'},
+        'digest': {'type': ['string', 'null'],
+                   'pattern': '^sha256:[0-9a-f]{64}$'},
         'links': {'type': 'array', 'items': _ref('Link')},
     }),
     'Dependent': _object({

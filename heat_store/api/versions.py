@@ -36,7 +36,16 @@ LIST_PARAMS = ('constraint', 'status', 'limit', 'marker', 'sort_dir')
 CONF = cfg.CONF
 
 
-def _serialize_dependency(req, dependency):
+def _serialize_dependency(req, dependency, owner=True):
+    """One dependency of a version, as its reader may see it.
+
+    The owner of the dependent version sees every entry whole; another
+    project sees a dependency whose template it may not see by its id and
+    version only, its name and digest withheld.
+    """
+    if not owner and not dependency.get('visible', True):
+        dependency = dict(dependency, template_name=None, template=None,
+                          digest=None)
     return {
         'template_id': dependency['template_id'],
         'template_name': dependency['template_name'],
@@ -75,8 +84,9 @@ def serialize_version(req, template, version, dependencies=None):
         'parameters': interface.get('parameters', {}),
         'outputs': interface.get('outputs', {}),
         'warnings': version.warnings or [],
-        'dependencies': [_serialize_dependency(req, d)
-                         for d in dependencies],
+        'dependencies': [_serialize_dependency(
+            req, d, template.project_id == req.context.project_id)
+            for d in dependencies],
         'source': ({'url': version.source_url,
                     'revision': version.source_revision}
                    if version.source_url or version.source_revision

@@ -368,7 +368,9 @@ def _delete_dependencies(context, version_ids):
 def version_dependencies(context, version_ids):
     """The dependencies of these versions, with what they resolved to.
 
-    Returns ``{version_id: [(dependency, template, version), ...]}``.
+    Returns ``{version_id: [(dependency, template, version, visible),
+    ...]}``, ``visible`` telling whether the caller may see the template
+    depended on (by the one visibility rule, :func:`_visibility_parts`).
     """
     D = models.StoredTemplateDependency
     V = models.StoredTemplateVersion
@@ -376,13 +378,15 @@ def version_dependencies(context, version_ids):
     found = {version_id: [] for version_id in version_ids}
     if not version_ids:
         return found
+    visible = sa.or_(*_visibility_parts(context)).label('visible')
     rows = context.session.execute(
-        sa.select(D, T, V).join(V, V.id == D.depends_on_version_id).join(
+        sa.select(D, T, V, visible).join(
+            V, V.id == D.depends_on_version_id).join(
             T, T.id == V.template_id).where(
             D.version_id.in_(version_ids)).options(
             orm.noload(T.tags)).order_by(D.id)).all()
-    for dep, template, version in rows:
-        found[dep.version_id].append((dep, template, version))
+    for dep, template, version, seen in rows:
+        found[dep.version_id].append((dep, template, version, bool(seen)))
     return found
 
 

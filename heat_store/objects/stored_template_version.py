@@ -148,8 +148,9 @@ class StoredTemplateVersion(base.StoreObject):
         """``{version_id: [dependency, ...]}`` for these versions.
 
         Each dependency is ``{"template_id", "template_name", "template",
-        "constraint", "version", "version_id", "digest"}``: the reference
-        as the bundle writes it and the version it is locked to.
+        "constraint", "version", "version_id", "digest", "visible"}``: the
+        reference as the bundle writes it, the version it is locked to,
+        and whether the caller may see that template.
         """
         found = db_api.version_dependencies(context, version_ids)
         return {version_id: [
@@ -157,8 +158,8 @@ class StoredTemplateVersion(base.StoreObject):
              'template': dep.template_ref,
              'constraint': dep.version_constraint,
              'version': version.version, 'version_id': version.id,
-             'digest': version.digest}
-            for dep, template, version in rows]
+             'digest': version.digest, 'visible': visible}
+            for dep, template, version, visible in rows]
             for version_id, rows in found.items()}
 
     @classmethod

@@ -502,6 +502,35 @@ class DependencyLockTest(base.TestCase):
         self.assertIn(self.base_name, shown['warnings'][0])
         self.assertIn('private', shown['warnings'][0])
 
+    def test_other_project_sees_a_private_dependency_by_id_only(self):
+        base = self.version(self.a, self.base_name, '1.0.0')
+        path = '/stored_templates/%s/versions' % self.wrapper['id']
+        shown = self.version(self.b, self.wrapper['id'], '1.0.0')
+        listed = self.b.expect(200, 'GET', path)[
+            'stored_template_versions'][0]
+        for version in (shown, listed):
+            [dep] = version['dependencies']
+            self.assertEqual(
+                (base['template_id'], '1.0.0', '^1', None, None, None),
+                (dep['template_id'], dep['version'], dep['constraint'],
+                 dep['template_name'], dep['template'], dep['digest']))
+        self.assertNotIn(base['digest'], json.dumps(listed))
+        # The owner keeps the whole entry, on the list too.
+        [dep] = self.a.expect(200, 'GET', path)[
+            'stored_template_versions'][0]['dependencies']
+        self.assertEqual((self.base_name, base['digest']),
+                         (dep['template_name'], dep['digest']))
+
+    def test_a_public_dependency_is_shown_whole(self):
+        status, body = self.a.call('PATCH', '/stored_templates/%s' %
+                                   self.base_name, {'visibility': 'public'},
+                                   role='admin')
+        self.assertEqual(200, status, body)
+        [dep] = self.version(self.b, self.wrapper['id'],
+                             '1.0.0')['dependencies']
+        self.assertEqual(self.base_name, dep['template_name'])
+        self.assertIsNotNone(dep['digest'])
+
     def test_stack_gets_exactly_the_locked_version(self):
         stack = self.b.create_stack(stored(self.wrapper['id'], '^1'))
         self.assertEqual('CREATE_COMPLETE', stack['stack_status'],
