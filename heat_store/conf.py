@@ -56,6 +56,12 @@ OPTS = [
     cfg.IntOpt('impact_workers', default=4, min=1,
                help=_('Update previews one impact request runs at the '
                       'same time.')),
+    cfg.IntOpt('max_concurrent_impact', default=2, min=1,
+               help=_('Impact requests (GET .../impact, and a dry run '
+                      'with "impact") one API process runs at the same '
+                      'time. Past it, a request is answered 429 with '
+                      'Retry-After at once. Each request runs up to '
+                      'impact_workers previews in the engine.')),
 ]
 
 

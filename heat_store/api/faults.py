@@ -13,8 +13,8 @@
 """Answers the router gives itself, in Heat's fault format.
 
 Heat's FaultWrapper rebuilds every error response from the exception and
-drops its headers, so a 405 raised through it loses ``Allow``. These small
-WSGI apps answer 405 and OPTIONS directly, with the header kept.
+drops its headers, so a 405 raised through it loses ``Allow`` and a 429
+its ``Retry-After``. These answer them directly, with the header kept.
 """
 
 from oslo_serialization import jsonutils
@@ -36,6 +36,21 @@ class QuotaExceeded(webob.exc.HTTPRequestEntityTooLarge):
         super().__init__(detail=message)
 
 
+def _fault(error, message, headers):
+    """Heat's fault document for a webob error class, with headers kept."""
+    fault = {
+        'code': error.code,
+        'title': error.title,
+        'explanation': error.explanation,
+        'error': {'type': error.__name__, 'message': message,
+                  'traceback': None},
+    }
+    # NOTE: webob ignores content_type when headerlist is given.
+    return webob.Response(status=error.code, headerlist=[
+        ('Content-Type', 'application/json; charset=UTF-8')] + headers,
+        body=jsonutils.dump_as_bytes(fault))
+
+
 class MethodNotAllowed(object):
     def __init__(self, allowed):
         self.allowed = allowed
@@ -46,17 +61,14 @@ class MethodNotAllowed(object):
                     'allowed: %(allowed)s.') % {
             'method': req.method, 'path': req.path,
             'allowed': self.allowed}
-        fault = {
-            'code': 405,
-            'title': webob.exc.HTTPMethodNotAllowed.title,
-            'explanation': webob.exc.HTTPMethodNotAllowed.explanation,
-            'error': {'type': 'HTTPMethodNotAllowed', 'message': message,
-                      'traceback': None},
-        }
-        # NOTE: webob ignores content_type when headerlist is given.
-        return webob.Response(status=405, headerlist=[
-            ('Content-Type', 'application/json; charset=UTF-8'),
-            ('Allow', self.allowed)], body=jsonutils.dump_as_bytes(fault))
+        return _fault(webob.exc.HTTPMethodNotAllowed, message,
+                      [('Allow', self.allowed)])
+
+
+def too_many_requests(message, retry_after):
+    """429 with ``Retry-After`` (seconds), in Heat's fault format."""
+    return _fault(webob.exc.HTTPTooManyRequests, message,
+                  [('Retry-After', str(retry_after))])
 
 
 class Options(object):

@@ -225,6 +225,15 @@ ERRORS = {
          "use it.",
     413: "Over one of the project's quotas.",
     415: 'The request body is not JSON.',
+    429: 'Too many impact requests are running in this API process '
+         '([template_store] max_concurrent_impact); retry after '
+         'Retry-After seconds.',
+}
+# Headers of an error answer, by status.
+ERROR_HEADERS = {
+    429: {'Retry-After': {
+        'description': 'Seconds to wait before trying again.',
+        'schema': {'type': 'integer', 'minimum': 0}}},
 }
 
 PATH_PARAMETERS = {
@@ -311,7 +320,7 @@ OPERATIONS = {
                  'With "dry_run": true, nothing was written: the version '
                  'as it would be published, and with "impact": true, the '
                  'impact report of it.'),
-        errors=(400, 401, 403, 404, 409, 413, 415)),
+        errors=(400, 401, 403, 404, 409, 413, 415, 429)),
     (_T + '/{template}/resolve', 'GET'): dict(
         id='resolveVersion',
         summary='The version a consumer asking for a constraint gets.',
@@ -345,7 +354,7 @@ OPERATIONS = {
         id='showVersionImpact',
         summary="Heat's update preview of each of the caller's stacks "
                 "that would move to a version.",
-        ok=(200, 'ImpactList'), errors=(400, 401, 403, 404)),
+        ok=(200, 'ImpactList'), errors=(400, 401, 403, 404, 429)),
     (_T + '/{template}/members', 'GET'): dict(
         id='listMembers',
         summary='The projects a stored template is shared with.',
@@ -443,10 +452,12 @@ def build():
                 'type': 'apiKey', 'in': 'header', 'name': 'X-Auth-Token'}},
             'schemas': schemas,
             'responses': {
-                'E%d' % code: {
+                'E%d' % code: dict({
                     'description': description,
                     'content': {'application/json': {
-                        'schema': _ref('Fault')}}}
+                        'schema': _ref('Fault')}}},
+                    **({'headers': ERROR_HEADERS[code]}
+                       if code in ERROR_HEADERS else {}))
                 for code, description in ERRORS.items()},
         },
     }

@@ -18,6 +18,7 @@ from urllib import parse
 import jsonschema
 from oslo_config import cfg
 from oslo_utils import strutils
+import webob.dec
 import webob.exc
 
 from heat.common.i18n import _
@@ -27,6 +28,7 @@ from heat.common import wsgi
 
 from heat_store.api import faults
 from heat_store.api.schemas import common
+from heat_store.api import throttle
 from heat_store import conf  # noqa: F401 - registers [template_store]
 from heat_store import exception
 
@@ -311,8 +313,17 @@ class Resource(wsgi.Resource):
     """Heat's Resource, refusing unreadable query strings and paths.
 
     A query string that is not UTF-8, and NUL in the query or the path,
-    are 400 with a message, before anything reads them.
+    are 400 with a message, before anything reads them. A request past
+    the impact ceiling is 429 with ``Retry-After``, answered here since
+    Heat's FaultWrapper would drop the header.
     """
+
+    @webob.dec.wsgify(RequestClass=wsgi.Request)
+    def __call__(self, request):
+        try:
+            return super().__call__(request)
+        except throttle.Busy as busy:
+            return faults.too_many_requests(str(busy), busy.retry_after)
 
     def dispatch(self, obj, action, *args, **kwargs):
         try:

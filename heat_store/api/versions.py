@@ -19,6 +19,7 @@ from heat.api.openstack.v1 import util as heat_util
 from heat.common.i18n import _
 
 from heat_store.api.schemas import stored_template_version as schema
+from heat_store.api import throttle
 from heat_store.api import util
 from heat_store import candidate
 from heat_store import exception
@@ -252,6 +253,10 @@ class VersionController(object):
             _enforce(req, 'impact')
         found = template_obj.StoredTemplate.get_owned(req.context,
                                                       template)
+        if with_impact:
+            with throttle.impact_slot():
+                return _dry_run(req, found,
+                                publishing.prepare(req.context, body), True)
         prepared = publishing.prepare(req.context, body)
         if dry_run:
             return _dry_run(req, found, prepared, with_impact)
@@ -341,7 +346,8 @@ class VersionController(object):
         """
         found = template_obj.StoredTemplate.get(req.context, template)
         shown = find_version(req.context, found, version, with_bundle=True)
-        return impact_preview.report(req.context, found, shown)
+        with throttle.impact_slot():
+            return impact_preview.report(req.context, found, shown)
 
 
 def create_resource(options):

@@ -80,9 +80,11 @@ version_rules = [
     _rule(VERSIONS + ':dependents', base.PROJECT_READER,
           'List the versions whose bundles depend on a version.', 'GET',
           _VERSION + '/dependents'),
-    _rule(VERSIONS + ':impact', base.PROJECT_READER,
+    # A member's action, as Heat's own update preview is.
+    _rule(VERSIONS + ':impact', base.PROJECT_MEMBER,
           'Preview what a version would do to the stacks of the project '
-          'that would move to it.', 'GET', _VERSION + '/impact'),
+          'that would move to it (also checked for a dry run with '
+          '"impact").', 'GET', _VERSION + '/impact'),
     _rule(VERSIONS + ':resolve', base.PROJECT_READER,
           'Resolve a version constraint.', 'GET', _ONE + '/resolve'),
 ]

@@ -141,8 +141,9 @@ MATRIX_ROUTES = (
           READ, False, 200, True),
     Route('version_dependents', 'GET', '/{t}/versions/{v}/dependents', None,
           None, READ, False, 200, True),
+    # A member's action, as Heat's update preview (PUT .../preview) is.
     Route('version_impact', 'GET', '/{t}/versions/{v}/impact', None, None,
-          READ, False, 200, True),
+          WRITE, False, 200, True),
     # members
     Route('members', 'GET', '/{t}/members', None, None, READ, True, 200,
           True),
