@@ -95,7 +95,7 @@ def parse_template(text_or_dict, name):
     the nesting and size limits the gate applies to text.
     """
     if isinstance(text_or_dict, dict):
-        parsing_check_nesting(text_or_dict, name)
+        _check_nesting(text_or_dict, name)
         _check_dict_size(text_or_dict, name)
         return text_or_dict
     if not isinstance(text_or_dict, str):
@@ -118,7 +118,7 @@ def parse_environment(text_or_dict, name='environment'):
     if text_or_dict is None:
         return {}
     if isinstance(text_or_dict, dict):
-        parsing_check_nesting(text_or_dict, name)
+        _check_nesting(text_or_dict, name)
         _dumps(text_or_dict, name)
         environment = text_or_dict
     elif isinstance(text_or_dict, str):
@@ -131,7 +131,7 @@ def parse_environment(text_or_dict, name='environment'):
         return environment_format.validate(environment)
 
 
-def parsing_check_nesting(data, name):
+def _check_nesting(data, name):
     """The gate's nesting limit on a map sent as JSON."""
     try:
         parsing.check_nesting(data, name)
