@@ -99,7 +99,7 @@ def prepare(context, body):
     version = body.get('version')
     if version is not None:
         version = str(versioning.parse_version(version))
-    body = bundle.relative_body(body)
+    body = bundle.absolute_keys_made_relative(bundle.relative_body(body))
     template = bundle.parse_template(body['template'], 'template')
     files = bundle.normalise_files(body.get('files'))
     _check_file_sizes(files)
