@@ -71,6 +71,12 @@ class PreparedVersion(object):
             'dependencies': [values for values, _t, _v in self.dependencies],
         }
 
+    def shown_dependencies(self):
+        """The dependencies as a version shows them, without a read."""
+        return [version_obj.StoredTemplateVersion.dependency(
+            values['template_ref'], values['version_constraint'], template,
+            version) for values, template, version in self.dependencies]
+
     def for_template(self, template_visibility, version):
         """The values to store as a version of a template so visible."""
         values = self.values(version)
@@ -207,7 +213,8 @@ def publish(context, template, prepared):
     """
     values = prepared.for_template(template.visibility, prepared.version)
     return version_obj.StoredTemplateVersion.create(
-        context, template.id, values, check=interface_check(prepared))
+        context, template.id, values, check=interface_check(prepared),
+        project_id=template.project_id)
 
 
 def dry_run(context, template, prepared):

@@ -111,3 +111,35 @@ class ValuesTest(base.TestCase):
         self.assertEqual(['w'], values['warnings'])
         self.assertEqual([], values['dependencies'])
         self.assertIsNone(values['source_url'])
+
+
+class SummaryTest(base.TestCase):
+    """A template's summary after a publish, from the one before it."""
+
+    def count(self, latest, new, count=2):
+        from heat_store.db import api as db_api
+        template = types.SimpleNamespace(version_count=count,
+                                         latest_version=latest,
+                                         updated_at=None)
+        db_api._count_new_version(template, types.SimpleNamespace(
+            version=new, status='active'))
+        return template
+
+    def test_a_higher_release_is_latest(self):
+        template = self.count('1.0.0', '1.1.0')
+        self.assertEqual(('1.1.0', 3), (template.latest_version,
+                                        template.version_count))
+        self.assertIsNotNone(template.updated_at)
+
+    def test_a_lower_release_leaves_latest(self):
+        self.assertEqual('2.0.0', self.count('2.0.0', '1.9.0').latest_version)
+
+    def test_a_prerelease_is_never_latest(self):
+        self.assertEqual('1.0.0',
+                         self.count('1.0.0', '2.0.0-rc.1').latest_version)
+        self.assertIsNone(self.count(None, '1.0.0-rc.1', 0).latest_version)
+
+    def test_the_first_release(self):
+        template = self.count(None, '0.1.0', 0)
+        self.assertEqual(('0.1.0', 1), (template.latest_version,
+                                        template.version_count))
