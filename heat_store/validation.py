@@ -279,10 +279,12 @@ def judge(context, engine, root, files, environment, unavailable):
     default, a password for deferred authentication), the verdict is
     Heat's ``POST /validate`` of the root (deep where it can go deep).
     """
+    preview_context = _preview_context(context)
+
     def preview(env):
         return engine.preview_stack(
-            _preview_context(context), stack_name=_preview_name(), template=root, params=env,
-            files=files, args={})
+            preview_context, stack_name=_preview_name(), template=root,
+            params=env, files=files, args={})
 
     def validate(show_nested):
         def call(env):

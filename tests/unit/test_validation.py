@@ -12,6 +12,8 @@
 
 """Tests of what validation decides from the engine's answers alone."""
 
+import types
+
 from heat.common import exception as heat_exc
 
 from heat_store import exception
@@ -167,3 +169,36 @@ class CheckShapesTest(base.TestCase):
         validation.check_shapes(self.Prepared(
             {'resources': {}, 'parameter_groups': []}, {},
             {'resource_registry': {'resources': {'r': {}}}}))
+
+
+class PreviewContextTest(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        from oslo_config import cfg
+        from oslo_config import fixture as config_fixture
+
+        from heat.common import config  # noqa: F401 - deferred_auth_method
+        self.conf = self.useFixture(config_fixture.Config(cfg.CONF))
+
+    def context(self, password=None):
+        # The attributes of heat.common.context.RequestContext it reads.
+        return types.SimpleNamespace(user_id='u1', username=None,
+                                     password=password)
+
+    def test_password_method_gets_a_placeholder_on_a_copy(self):
+        self.conf.config(deferred_auth_method='password')
+        original = self.context()
+        preview = validation._preview_context(original)
+        self.assertIsNot(original, preview)
+        self.assertEqual(('u1', 'unused'), (preview.username,
+                                            preview.password))
+        self.assertIsNone(original.password)
+
+    def test_a_given_password_or_trusts_leave_the_context(self):
+        self.conf.config(deferred_auth_method='password')
+        given = self.context('secret')
+        self.assertIs(given, validation._preview_context(given))
+        self.conf.config(deferred_auth_method='trusts')
+        trusts = self.context()
+        self.assertIs(trusts, validation._preview_context(trusts))
