@@ -23,9 +23,12 @@ time.
 Validation share, two ways:
 
 - in process: the same Heat (API and engine) in this process, requests
-  sent as WSGI calls; ``heat_store.validation.validate_bundle`` (the
-  engine's ``validate_template`` for the root and each child, and the
-  resource-type check) and the whole publish are timed;
+  sent as WSGI calls; ``heat_store.validation.validate_bundle`` (Heat's
+  verdict on the root: the engine's ``preview_stack``) and the whole
+  publish are timed, beside Heat's ``POST /validate`` of the same bundle;
+  the SQL statements of each publish are counted (a SQLAlchemy listener
+  on Heat's database engine, heat-api's and the engine's together) and
+  ``--profile FILE`` writes a cProfile of the publishes;
 - over HTTP: the publish beside Heat's ``POST /validate`` of the same
   root template, files and environment, alternating.
 
@@ -40,7 +43,9 @@ template from the files map, and an environment.
 """
 
 import argparse
+import cProfile
 import os
+import pstats
 import shutil
 import sys
 import tempfile
@@ -209,7 +214,7 @@ def throughput(args, target):
             'http heat POST /validate', validate_times, unit='ms',
             scale=1000.0, fmt='%.1f')['median']
         _common.print_ratio('ratio heat POST /validate / publish (median)',
-                            val / pub)
+                            val / pub, target=0.5, comparison='>=')
         if target.outlives_run:
             for p in publishers:
                 client.check('DELETE', '/stored_templates/%s' % p.name)
@@ -224,6 +229,7 @@ def validation_share(args):
     import webob
 
     from heat_store.dev import embedded
+    from heat_store.dev import statements
     from heat_store import publishing
     from heat_store import validation
 
@@ -264,16 +270,47 @@ def validation_share(args):
         for i in range(3):  # warm-up
             call('POST', '/stored_templates/bench-share/versions',
                  bundle(i, '1.0.%d' % (i + 1)))
+        validate_body = dict(bundle(0), environment={
+            'parameter_defaults': {'label': 'benchmark'}})
+        for i in range(3):  # warm-up
+            call('POST', '/validate', validate_body)
         spent.update(validate=0.0, prepare=0.0)
-        total = 0.0
+        total = heat_validate = 0.0
+        counts = []
+        kinds = {}
+        profiler = cProfile.Profile() if args.profile else None
         for i in range(args.validations):
             started = time.perf_counter()
-            call('POST', '/stored_templates/bench-share/versions',
-                 bundle(i, '1.1.%d' % i))
-            total += time.perf_counter() - started
+            call('POST', '/validate', validate_body)
+            heat_validate += time.perf_counter() - started
+            if profiler is not None:
+                profiler.enable()
+            with statements.counting() as counter:
+                started = time.perf_counter()
+                call('POST', '/stored_templates/bench-share/versions',
+                     bundle(i, '1.1.%d' % i))
+                total += time.perf_counter() - started
+            if profiler is not None:
+                profiler.disable()
+            counts.append(counter.count)
+            for kind, number in counter.by_kind().items():
+                kinds[kind] = kinds.get(kind, 0) + number
         n = args.validations
         print('in-process publishes: %d' % n)
         print('in-process publish mean (ms): %.1f' % (total / n * 1000))
+        print('in-process heat POST /validate mean (ms): %.1f' %
+              (heat_validate / n * 1000))
+        _common.print_ratio('ratio in-process heat POST /validate / publish',
+                            heat_validate / total, target=0.5,
+                            comparison='>=')
+        print('SQL statements per publish: %s (max %d; %s)' % (
+            '%.1f' % (sum(counts) / n), max(counts), ', '.join(
+                '%s %.1f' % (kind, number / n)
+                for kind, number in sorted(kinds.items()))))
+        if profiler is not None:
+            profiler.dump_stats(args.profile)
+            pstats.Stats(args.profile).sort_stats('cumulative').print_stats(
+                25)
         print('in-process validate_bundle mean (ms): %.1f' %
               (spent['validate'] / n * 1000))
         print('in-process prepare (parse, checks, validation) mean (ms): '
@@ -298,6 +335,9 @@ def parse_args(argv=None):
     parser.add_argument('--validations', type=int, default=20,
                         help='publishes timed for the validation share '
                              '(default 20)')
+    parser.add_argument('--profile', metavar='FILE',
+                        help='write a cProfile of the in-process publishes '
+                             'to FILE and print its top functions')
     _common.add_run_options(parser, budget=900)
     return parser.parse_args(argv)
 

@@ -51,7 +51,6 @@ import random
 import shutil
 import sys
 import tempfile
-import threading
 import time
 import uuid
 import warnings
@@ -74,28 +73,6 @@ REQUESTS = {
 
 TEMPLATE = {'heat_template_version': _common.HOT,
             'resources': {'r': {'type': 'OS::Heat::None'}}}
-
-
-class StatementCounter(object):
-    """Counts SQL statements sent by one thread while armed."""
-
-    def __init__(self, engine):
-        import sqlalchemy as sa
-        self.thread = None
-        self.statements = []
-        sa.event.listen(engine, 'before_cursor_execute', self._count)
-
-    def _count(self, conn, cursor, statement, params, context, many):
-        if self.thread == threading.get_ident():
-            self.statements.append(statement)
-
-    def __enter__(self):
-        self.statements = []
-        self.thread = threading.get_ident()
-        return self
-
-    def __exit__(self, *exc):
-        self.thread = None
 
 
 def template_rows(count, prefix, rng):
@@ -230,17 +207,19 @@ def call(app, path):
     return elapsed, resp.json
 
 
-def measure(app, counter, requests, warmup=10):
+def measure(app, engine, requests, warmup=10):
     """Time every kind of request, alternating; count their statements."""
+    from heat_store.dev import statements
+
     times = {k: [] for k in REQUESTS}
     counts = {}
     results = {}
     for kind, path in REQUESTS.items():
         for _ in range(warmup):
             call(app, path)
-        with counter:
+        with statements.counting(engine, this_thread=True) as counter:
             _t, results[kind] = call(app, path)
-        counts[kind] = len(counter.statements)
+        counts[kind] = counter.count
     kinds = list(REQUESTS)
     for i in range(requests):
         for kind in kinds[i % len(kinds):] + kinds[:i % len(kinds)]:
@@ -300,7 +279,6 @@ def main():
         from heat.common import messaging
         messaging.setup()
         app = heat.load_app()
-        counter = StatementCounter(engine)
 
         times = {size: {k: [] for k in REQUESTS}
                  for size in ('small', 'large')}
@@ -317,7 +295,7 @@ def main():
                 print('round %d %s: %d templates (resize s): %.2f' % (
                     rnd + 1, size, total, time.monotonic() - started))
                 phase_times, phase_counts, results = measure(
-                    app, counter, args.requests)
+                    app, engine, args.requests)
                 for kind, values in phase_times.items():
                     times[size][kind].extend(values)
                 counts[size].append(phase_counts)

@@ -280,6 +280,69 @@ def relative_body(body):
     return body
 
 
+def _is_absolute_key(key):
+    return (isinstance(key, str) and key.startswith('/') and
+            not references.is_url(key))
+
+
+def absolute_keys_made_relative(body):
+    """A publish body whose absolute path keys are names inside the bundle.
+
+    Heat looks files up by the exact key a template writes, so a template
+    that says ``get_file: /cfg1.sh`` builds with ``files: {"/cfg1.sh":
+    ...}``. A bundle's keys are relative paths, never paths the server
+    opens: the root template's directory stands for ``/`` (``/cfg1.sh``
+    is stored as ``cfg1.sh``) and every reference to such a key, in the
+    templates and the environment's registry, is rewritten to the stored
+    key, so the stack built from the store reads the same content. A
+    relative key that is another file already is refused.
+    """
+    files = body.get('files')
+    if not isinstance(files, dict):
+        return body
+    absolute = sorted(key for key in files if _is_absolute_key(key))
+    if not absolute:
+        return body
+    keys = {}
+    for key in absolute:
+        new = normalise_path(key.lstrip('/'))
+        if new in files and files[new] != files[key] or new in keys.values():
+            raise _invalid(_("file paths '%(path)s' and '%(other)s' are two "
+                             "files where the bundle has room for one"),
+                           path=key, other=new)
+        keys[key] = new
+    new_files = {keys.get(key, key): text for key, text in files.items()}
+
+    def converter(directory):
+        def replace(value):
+            if value in keys:
+                return references.reference(keys[value], directory,
+                                            new_files)
+        return replace
+
+    template = references.rewrite(
+        parse_template(body.get('template'), 'template'), converter(''))
+    for key, text in list(new_files.items()):
+        tree = _parsed_or_none(text) if isinstance(text, str) else None
+        if not isinstance(tree, dict):
+            continue
+        found = []
+        references.rewrite(
+            tree, lambda value: found.append(value) if value in keys
+            else None)
+        if found:
+            new_files[key] = references.canonical_text(references.rewrite(
+                tree, converter(posixpath.dirname(key))))
+    environment = parse_environment(body.get('environment'))
+    replace = converter('')
+    for entry in references.registry_entries(environment):
+        for name, value in entry.items():
+            if isinstance(value, str) and replace(value) is not None:
+                entry[name] = replace(value)
+    return dict(body, template=template, files=new_files,
+                environment=environment)
+
+
 # Canonical form
 
 def _dumps(data, name):

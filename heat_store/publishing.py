@@ -71,6 +71,12 @@ class PreparedVersion(object):
             'dependencies': [values for values, _t, _v in self.dependencies],
         }
 
+    def shown_dependencies(self):
+        """The dependencies as a version shows them, without a read."""
+        return [version_obj.StoredTemplateVersion.dependency(
+            values['template_ref'], values['version_constraint'], template,
+            version) for values, template, version in self.dependencies]
+
     def for_template(self, template_visibility, version):
         """The values to store as a version of a template so visible."""
         values = self.values(version)
@@ -99,7 +105,7 @@ def prepare(context, body):
     version = body.get('version')
     if version is not None:
         version = str(versioning.parse_version(version))
-    body = bundle.relative_body(body)
+    body = bundle.absolute_keys_made_relative(bundle.relative_body(body))
     template = bundle.parse_template(body['template'], 'template')
     files = bundle.normalise_files(body.get('files'))
     _check_file_sizes(files)
@@ -208,7 +214,8 @@ def publish(context, template, prepared):
     """
     values = prepared.for_template(template.visibility, prepared.version)
     return version_obj.StoredTemplateVersion.create(
-        context, template.id, values, check=interface_check(prepared))
+        context, template.id, values, check=interface_check(prepared),
+        project_id=template.project_id)
 
 
 def dry_run(context, template, prepared):

@@ -238,7 +238,7 @@ def _keys(files, origin, base):
     return keys
 
 
-def _reference(key, base, files):
+def reference(key, base, files):
     """How a file in directory ``base`` refers to the file ``key``.
 
     The key itself, which Heat finds by exact key; but :func:`find` tries
@@ -279,7 +279,7 @@ def rebase(template, files, environment, parse_template, root_url=None):
     def converter(directory):
         def replace(value):
             if value in keys:
-                return _reference(keys[value], directory, texts)
+                return reference(keys[value], directory, texts)
         return replace
 
     result = {}

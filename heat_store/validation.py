@@ -12,15 +12,18 @@
 
 """Validation of a bundle by the real Heat engine, over Heat's RPC.
 
-Heat's own ``validate_template`` is shallow for child templates (it runs
-``Stack.validate(validate_res_tmpl_only=True)``), so each child is also
-validated as a root of its own. A resource type whose service this cloud
-lacks (``HEAT-E99001``) is a warning, not an error, unless ``strict``.
+The verdict is Heat's, on the root template with the bundle's files and
+environment, as ``stack create`` judges it (:func:`judge`); no child is
+judged apart from the parent that calls it. A resource type whose service
+this cloud lacks (``HEAT-E99001``) is a warning, not an error, unless
+``strict``: the type is learned from Heat's own answer.
 """
 
+import copy
 import itertools
 import re
 import time
+import uuid
 
 from oslo_config import cfg
 from oslo_log import log as logging
@@ -37,9 +40,6 @@ from heat_store import exception
 LOG = logging.getLogger(__name__)
 
 SERVICE_UNAVAILABLE = '99001'
-# Versions of Heat's engine RPC API that the calls below need.
-_VALIDATE_VERSION = '1.36'
-_SCHEMA_VERSION = '1.30'
 
 
 # Sections whose shape Heat's engine takes for granted: given another
@@ -87,15 +87,6 @@ def check_shapes(prepared):
                     else _('a resource type or a file')})
 
 
-def _registry_types(environment):
-    """Resource types the environment's registry maps other types to."""
-    registry = (environment or {}).get('resource_registry')
-    if not isinstance(registry, dict):
-        return set()
-    return {target for target in registry.values()
-            if isinstance(target, str) and '::' in target}
-
-
 def _url_guard():
     """Registry entries that map every type starting with http to a no-op.
 
@@ -120,15 +111,17 @@ def _guarded(environment):
     return guarded
 
 
-class _Budget(object):
-    """The time validation may take, shared by all its engine calls.
+class _Budget(rpc_client.EngineClient):
+    """Heat's engine client, all its calls sharing one time budget.
 
     Each call gets what is left as its RPC timeout, so that a slow bundle
     is refused within the budget with a message, not after Heat's
-    rpc_response_timeout with a 500.
+    rpc_response_timeout with a 500. The methods called are Heat's own
+    (``preview_stack``, ``validate_template``).
     """
 
     def __init__(self, seconds):
+        super().__init__()
         self.seconds = seconds
         self.deadline = time.monotonic() + seconds
 
@@ -138,7 +131,7 @@ class _Budget(object):
             'seconds allowed (validation_timeout)') % {
             'seconds': self.seconds})
 
-    def call(self, context, engine, method, version, **kwargs):
+    def call(self, ctxt, msg, version=None, timeout=None):
         """An engine call with what is left as its timeout.
 
         Raises MessagingTimeout when the answer comes too late; callers
@@ -147,181 +140,201 @@ class _Budget(object):
         left = self.deadline - time.monotonic()
         if left <= 0:
             raise oslo_messaging.MessagingTimeout()
-        return engine.call(context, engine.make_msg(method, **kwargs),
-                           version=version, timeout=left)
+        return super().call(ctxt, msg, version=version, timeout=left)
 
 
-def _probe(type_name):
-    """A template with one resource of ``type_name`` and nothing else."""
-    return {'heat_template_version': '2013-05-23',
-            'resources': {'probe': {'type': type_name}}}
+# Heat's sentence for a resource type whose service this cloud lacks
+# (ResourceTypeUnavailable, HEAT-E99001), wherever in a message it is.
+_UNAVAILABLE = re.compile(
+    r'HEAT-E%s Service \S+ is not available for resource type '
+    r'(?P<type>[^\s,]+)[^\n]*' % SERVICE_UNAVAILABLE)
 
 
-def unavailable_type_warnings(context, engine, templates, environment=None,
-                              files=None, budget=None):
-    """One warning per resource type whose service this cloud lacks.
+def unavailable_type(error):
+    """``(type, Heat's sentence)`` when ``error`` is a missing service.
 
-    The engine is asked in two ways that log nothing for a type it does
-    not know (its ``resource_schema`` logs a traceback for each one): one
-    ``list_resource_types`` call filtered to the bundle's types names those
-    it can create; each other type is validated alone, where Heat checks
-    the service before anything else. A type that is unknown, hidden or
-    refused by policy is left to the bundle's validation, which names it
-    with its place in the template.
+    The type is learned from Heat's own answer for the bundle as it is
+    written, so that no type is judged apart from its properties.
     """
-    budget = budget or _Budget(cfg.CONF.template_store.validation_timeout)
-    types = _registry_types(environment)
-    for tmpl in templates:
-        types.update(bundle.resource_types(tmpl))
-    if not types:
-        return []
-    pattern = '(?:%s)\\Z' % '|'.join(re.escape(t) for t in sorted(types))
-    environment = _guarded(environment or {})
-    warnings = []
-    try:
-        available = set(budget.call(
-            context, engine, 'list_resource_types', _SCHEMA_VERSION,
-            support_status=None, type_name=pattern, heat_version=None,
-            with_description=False))
-        for type_name in sorted(types - available):
-            try:
-                result = budget.call(
-                    context, engine, 'validate_template', _VALIDATE_VERSION,
-                    template=_probe(type_name), params=environment,
-                    files=files or {}, show_nested=False,
-                    environment_files=None, files_container=None,
-                    ignorable_errors=None)
-            except heat_exc.HeatException as error:
-                # Heat raises what its validation finds in a resource.
-                result = {'Error': str(error)}
-            except _ENGINE_READ_ERRORS as error:
-                # Not a missing service: the bundle's own validation
-                # reports this type, with its place in the template.
-                LOG.debug('probe of resource type %s: the engine cannot '
-                          'read it (%s: %s); left to the bundle validation',
-                          type_name, type(error).__name__,
-                          str(error).split('\n')[0])
-                continue
-            line = _unavailable_line(result)
-            if line:
-                warnings.append(line)
-            elif isinstance(result, dict) and result.get('Error'):
-                # Not a missing service either: left to the bundle's own
-                # validation, which says where in the template it is.
-                LOG.debug('probe of resource type %s: %s', type_name,
-                          result['Error'])
-    except oslo_messaging.MessagingTimeout:
-        raise budget.exceeded()
-    return warnings
-
-
-def _unavailable_line(result):
-    """The HEAT-E99001 sentence of a probe's error, or None."""
-    error = result.get('Error') if isinstance(result, dict) else None
-    code = 'HEAT-E%s' % SERVICE_UNAVAILABLE
-    if not error or code not in error:
+    found = _UNAVAILABLE.search(error or '')
+    if found is None:
         return None
-    return error[error.index(code):].split('\n')[0]
+    return found.group('type'), found.group(0).rstrip('.') + '.'
+
+
+def masked(environment, types):
+    """``environment`` with each of ``types`` mapped to OS::Heat::None.
+
+    OS::Heat::None takes any property and answers any attribute, so the
+    rest of the bundle is judged as Heat's ``ignore_errors=99001`` judges
+    it: a type whose service is missing is not judged any further.
+    """
+    if not types:
+        return environment
+    registry = dict(environment.get('resource_registry') or {})
+    registry.update((name, bundle.PLACEHOLDER_TYPE) for name in types)
+    return dict(environment, resource_registry=registry)
+
+
+# What the engine says when building the stack needs what only a stack is
+# given: a value for a parameter without default (at the root, or in a
+# group's members), the user's password for deferred authentication, or
+# room for one more stack in the project.
+_MISSING_INPUT = re.compile(
+    re.escape(heat_exc.UserParameterMissing.msg_fmt).replace(
+        re.escape('%(key)s'), '[^)]*'))
+_STACK_INPUTS = (
+    _MISSING_INPUT,
+    re.compile(re.escape(heat_exc.MissingCredentialError.msg_fmt).replace(
+        re.escape('%(required)s'), '')),
+    re.compile('maximum stacks per tenant'),
+)
+
+
+def needs_stack_input(error):
+    """Whether a preview failed only for want of a stack's own input."""
+    return any(pattern.search(error) for pattern in _STACK_INPUTS)
+
+
+# How Heat names a nested template in the path of an error in it:
+# ``resources.web<server.yaml>.resources...``.
+_NESTED_FILE = re.compile(r'<([^<>]+)>')
+
+
+def file_of(error, files):
+    """The bundle file an error of the engine is in.
+
+    The deepest nested template its path names, or the root template.
+    """
+    names = [name for name in _NESTED_FILE.findall(error) if name in files]
+    return names[-1] if names else 'template'
+
+
+def _answer(call):
+    """The engine's complaint about a bundle, or None."""
+    try:
+        result = call()
+    except heat_exc.HeatException as error:
+        # preview_stack raises what it finds (as ExpectedException on the
+        # engine's side: logged at debug level, without a traceback).
+        return str(error).split('\nTraceback')[0]
+    except _ENGINE_READ_ERRORS as error:
+        # A shape the engine did not expect; the remote message is all
+        # there is to say where.
+        LOG.debug('the engine could not read a template (%s): %s',
+                  type(error).__name__, error)
+        return _('the engine cannot read it (%(type)s: %(error)s)') % {
+            'type': type(error).__name__.replace('_Remote', ''),
+            'error': str(error).split('\n')[0]}
+    if isinstance(result, dict) and 'Error' not in result:
+        return None
+    return result['Error'] if isinstance(result, dict) else str(result)
+
+
+def _judged(call, environment, unavailable):
+    """Heat's complaint, types whose service is missing set aside.
+
+    ``call(environment)`` asks the engine. Each type Heat names as
+    unavailable is recorded in ``unavailable`` (type -> Heat's sentence)
+    and masked, and the engine asked again, until it answers something
+    else: as many calls as the bundle has such types, plus one.
+    """
+    while True:
+        error = _answer(lambda: call(masked(environment, unavailable)))
+        found = unavailable_type(error) if error else None
+        if found is None or found[0] in unavailable:
+            return error
+        unavailable[found[0]] = found[1]
+
+
+def _preview_name():
+    return 'heat-store-validation-%s' % uuid.uuid4().hex
+
+
+def _preview_context(context):
+    """The context of a preview: a placeholder password where it is wanted.
+
+    With ``deferred_auth_method = password`` Heat refuses a stack that
+    nests others unless the request carries the user's password, which it
+    keeps for the stack's later actions. A preview builds nothing and
+    keeps nothing, and a publish has no password to give: the check is
+    about a stack's life, not the bundle's validity.
+    """
+    if (cfg.CONF.deferred_auth_method != 'password' or
+            context.password is not None):
+        return context
+    preview = copy.copy(context)
+    preview.username = context.username or context.user_id
+    preview.password = 'unused'
+    return preview
+
+
+def judge(context, engine, root, files, environment, unavailable):
+    """Heat's verdict on a bundle: None when Heat builds it, else why not.
+
+    The verdict is the one ``stack create`` reaches before it creates
+    anything: Heat's ``preview_stack`` (the engine's full validation of
+    the root and, as the parent calls it, of every nested template). Where
+    that needs what only a stack is given (a value for a parameter without
+    default, a password for deferred authentication), the verdict is
+    Heat's ``POST /validate`` of the root (deep where it can go deep).
+    """
+    preview_context = _preview_context(context)
+
+    def preview(env):
+        return engine.preview_stack(
+            preview_context, stack_name=_preview_name(), template=root,
+            params=env, files=files, args={})
+
+    def validate(show_nested):
+        def call(env):
+            return engine.validate_template(
+                context, root, params=env, files=files,
+                show_nested=show_nested)
+        return call
+
+    error = _judged(preview, environment, unavailable)
+    if error is None or not needs_stack_input(error):
+        return error
+    LOG.debug('preview needs a stack input (%s); judged as Heat '
+              'validates it', error)
+    error = _judged(validate(True), environment, unavailable)
+    if error is not None and _MISSING_INPUT.search(error):
+        error = _judged(validate(False), environment, unavailable)
+    return error
 
 
 def validate_bundle(context, prepared, strict=False):
-    """Validate the root and each child template; return the warnings.
+    """Heat's verdict on the bundle; return the warnings.
 
     What can be judged without the engine is judged first: computed types
     (never a URL) and Heat's limits on what the bundle builds, so that no
-    engine call starts for a bundle refused by them.
+    engine call starts for a bundle refused by them. Then the root is
+    judged by Heat with the bundle's files and environment
+    (:func:`judge`); a refusal names the file Heat's path points into.
     """
     check_shapes(prepared)
     analysis = bundle.TypeAnalysis(prepared.template, prepared.files,
                                    prepared.environment, prepared.children)
     run_time_warnings = analysis.check()
     analysis.check_costs()
-    budget = _Budget(cfg.CONF.template_store.validation_timeout)
-    engine = rpc_client.EngineClient()
-    root, files, environment, children = bundle.engine_bundle(
+    engine = _Budget(cfg.CONF.template_store.validation_timeout)
+    root, files, environment, _children = bundle.engine_bundle(
         prepared.template, prepared.files, prepared.environment,
         prepared.children, analysis)
-    templates = [prepared.template] + list(prepared.children.values())
-    warnings = unavailable_type_warnings(context, engine, templates,
-                                         environment, files, budget)
+    unavailable = {}
+    try:
+        error = judge(context, engine, root, files, _guarded(environment),
+                      unavailable)
+    except oslo_messaging.MessagingTimeout:
+        raise engine.exceeded()
+    warnings = [unavailable[name] for name in sorted(unavailable)]
     if warnings and strict:
         raise exception.InvalidBundle(
             reason=_('strict publishing refuses resource types this cloud '
                      'cannot create: %s') % '; '.join(warnings))
-    ignorable = [SERVICE_UNAVAILABLE] if warnings else None
-    environment = _guarded(environment)
-
-    # A child is validated alone, as Heat would build it: with the
-    # bundle's environment (its registry and parameter_defaults reach
-    # into children) but not its parameters, which come from the parent,
-    # so only defaults are known. The deepest children go first, so that
-    # an error is reported in the file that has it rather than in a
-    # template that nests it.
-    child_env = dict(environment, parameters={})
-    checks = [(path, children[path], child_env)
-              for path in reversed(children)]
-    checks.append(('template', root, environment))
-    for name, tmpl, env in checks:
-        _validate_one(context, engine, budget, name, tmpl, env, files,
-                      ignorable)
-    return warnings + run_time_warnings
-
-
-# What the engine says when it builds a group's members (deep validation)
-# from a parameter that has no default: an input only a stack gives.
-_MISSING_INPUT = re.compile(
-    re.escape(heat_exc.UserParameterMissing.msg_fmt).replace(
-        re.escape('%(key)s'), '[^)]*'))
-
-
-def _validate_one(context, engine, budget, name, tmpl, env, files,
-                  ignorable):
-    """Heat's deep validation of one template; raise what it refuses.
-
-    Deep (``show_nested``), as Heat builds the stack. Where the engine
-    can only go deep with a parameter value that a stack would be given
-    (a group whose members read a parameter without default), the verdict
-    is Heat's own ``POST /validate``, which needs none: the store refuses
-    only what Heat would fail to build.
-    """
-    error = _engine_error(context, engine, budget, tmpl, env, files,
-                          ignorable, show_nested=True)
-    if error is not None and _MISSING_INPUT.search(error):
-        LOG.debug('%s: deep validation needs a parameter value (%s); '
-                  'judged as Heat validates it', name, error)
-        error = _engine_error(context, engine, budget, tmpl, env, files,
-                              ignorable, show_nested=False)
     if error is not None:
         raise exception.InvalidBundle(
-            reason=_('%(file)s: %(error)s') % {'file': name, 'error': error})
-
-
-def _engine_error(context, engine, budget, tmpl, env, files, ignorable,
-                  show_nested):
-    """The engine's complaint about a template, or None."""
-    try:
-        result = budget.call(
-            context, engine, 'validate_template', _VALIDATE_VERSION,
-            template=tmpl, params=env, files=files, show_nested=show_nested,
-            environment_files=None, files_container=None,
-            ignorable_errors=ignorable)
-    except oslo_messaging.MessagingTimeout:
-        raise budget.exceeded()
-    except heat_exc.HeatException as error:
-        # The engine raises some of its findings (an unknown resource type
-        # in a nested template) instead of answering them.
-        LOG.debug('the engine raised %s while validating: %s',
-                  type(error).__name__, error)
-        result = {'Error': str(error)}
-    except _ENGINE_READ_ERRORS as error:
-        # A shape the engine did not expect; the remote message is all
-        # there is to say where.
-        LOG.debug('the engine could not read a template (%s): %s',
-                  type(error).__name__, error)
-        result = {'Error': _('the engine cannot read it (%(type)s: '
-                             '%(error)s)') % {
-            'type': type(error).__name__.replace('_Remote', ''),
-            'error': str(error).split('\n')[0]}}
-    if isinstance(result, dict) and 'Error' not in result:
-        return None
-    return result['Error'] if isinstance(result, dict) else result
+            reason=_('%(file)s: %(error)s') % {
+                'file': file_of(error, files), 'error': error})
+    return warnings + run_time_warnings

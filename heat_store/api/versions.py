@@ -261,9 +261,8 @@ class VersionController(object):
         if dry_run:
             return _dry_run(req, found, prepared, with_impact)
         version = publishing.publish(req.context, found, prepared)
-        found = template_obj.StoredTemplate.get(req.context, found.id)
-        return {'stored_template_version': serialize_version(req, found,
-                                                             version)}
+        return {'stored_template_version': serialize_version(
+            req, found, version, prepared.shown_dependencies())}
 
     @heat_util.registered_policy_enforce
     def show(self, req, template, version):

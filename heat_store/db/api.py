@@ -19,6 +19,7 @@ project may see is decided by :func:`_visibility_parts`, and nowhere else.
 
 import itertools
 import operator
+import types
 
 from oslo_db import api as oslo_db_api
 from oslo_db import exception as db_exc
@@ -619,9 +620,26 @@ def _refresh_summary(context, template):
     template.updated_at = timeutils.utcnow()
 
 
-@oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)
-@context_manager.writer
-def version_create(context, template_id, values, check=None):
+class _NoProjectRow(Exception):
+    """A publish found no usage row to lock for its project."""
+
+
+def _lock_project_row(context, project_id):
+    """Lock a project's usage row, as the transaction's first statement.
+
+    Raises _NoProjectRow when the project has none yet (a project whose
+    templates predate the row): the caller's transaction is then rolled
+    back, gap lock and all, and the row is made in one of its own.
+    """
+    P = models.StoredTemplateProject
+    if context.session.execute(
+            sa.select(P.project_id).where(P.project_id == project_id)
+            .with_for_update()).first() is None:
+        raise _NoProjectRow()
+
+
+def version_create(context, template_id, values, check=None,
+                   project_id=None):
     """Insert a version, deciding under the template's lock.
 
     A ``values['version']`` of None is the next patch (npm's ``inc
@@ -629,18 +647,38 @@ def version_create(context, template_id, values, check=None):
     successor)``, given the versions next to the new one in its major
     (rows with their bundles, or None), may refuse it: no concurrent
     publish can come between what it read and the insert.
+
+    ``project_id`` is the template's project, when the caller has read
+    the template (a template's project never changes): the publish is
+    then one transaction.
     """
-    T = models.StoredTemplate
-    project_id = _template_project(context, template_id)
     if project_id is None:
-        raise exception.StoredTemplateNotFound(template_id)
+        project_id = _template_project(context, template_id)
+        if project_id is None:
+            raise exception.StoredTemplateNotFound(template_id)
+    try:
+        return _version_create(context, template_id, project_id, values,
+                               check)
+    except _NoProjectRow:
+        try:
+            _project_row_create(context, project_id)
+        except db_exc.DBDuplicateEntry:
+            pass
+        return _version_create(context, template_id, project_id, values,
+                               check)
+
+
+@oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)
+@context_manager.writer
+def _version_create(context, template_id, project_id, values, check):
+    T = models.StoredTemplate
     # NOTE: the project's lock first (its bytes quota), then the template
     # row's, so that concurrent publishes to one template see each
-    # other's versions (its version quota, its summary). A template's
-    # project never changes.
-    _row_lock_project(context, project_id)
+    # other's versions (its version quota, its summary).
+    _lock_project_row(context, project_id)
     template = context.session.scalars(
-        sa.select(T).where(T.id == template_id).with_for_update()).first()
+        sa.select(T).where(T.id == template_id)
+        .options(orm.noload(T.tags)).with_for_update()).first()
     if template is None:
         raise exception.StoredTemplateNotFound(template_id)
     version = _new_version(context, template, values['version'], check)
@@ -672,25 +710,30 @@ def _new_version(context, template, version, check):
     """The version a publish creates: ``version``, or the next patch.
 
     VersionExists if it exists already; ``check`` (see
-    :func:`version_create`) may refuse it.
+    :func:`version_create`) may refuse it. The versions of its major are
+    read once, for both.
     """
     if version is None:
         highest = next(_iter_versions(context, template.id), None)
         version = str(versioning.next_patch(
             [highest.version] if highest is not None else []))
-    elif _get_version(context, template.id, version) is not None:
+    V = models.StoredTemplateVersion
+    existing = context.session.scalars(sa.select(V.version).where(
+        V.template_id == template.id,
+        V.major == versioning.parse_version(version).major)).all()
+    if version in existing:
         raise exception.VersionExists(version=version, name=template.name)
     if check is not None:
-        check(version, *_neighbours(context, template.id, version))
+        check(version, *_neighbours(context, template.id, version,
+                                    existing))
     return version
 
 
-def _neighbours(context, template_id, version):
-    """The versions next to ``version`` in its major: below, above."""
-    V = models.StoredTemplateVersion
-    existing = context.session.scalars(sa.select(V.version).where(
-        V.template_id == template_id,
-        V.major == versioning.parse_version(version).major)).all()
+def _neighbours(context, template_id, version, existing):
+    """The versions next to ``version`` among ``existing``: below, above.
+
+    ``existing`` are the version strings of its major.
+    """
     return tuple(
         None if found is None else
         _get_version(context, template_id, found, with_bundle=True)
@@ -721,9 +764,27 @@ def _insert_version(context, template, values):
     except db_exc.DBDuplicateEntry:
         raise exception.VersionExists(version=values['version'], name=name)
     _insert_dependencies(context, version, dependencies)
-    _refresh_summary(context, template)
+    _count_new_version(template, version)
     context.session.flush()
     return version
+
+
+def _count_new_version(template, version):
+    """The template's summary with one more (active) version.
+
+    Under the template's row lock the stored summary is exact, so the
+    new one follows from it and the new version alone: the highest of
+    the old ``latest`` and the new version that ``latest`` takes.
+    """
+    template.version_count = (template.version_count or 0) + 1
+    candidates = [version]
+    if template.latest_version is not None:
+        candidates.append(types.SimpleNamespace(
+            version=template.latest_version, status=versioning.ACTIVE))
+    latest = versioning.resolve(
+        versioning.parse_constraint(versioning.LATEST), candidates)
+    template.latest_version = latest.version if latest else None
+    template.updated_at = timeutils.utcnow()
 
 
 def _insert_dependencies(context, version, dependencies):

@@ -123,10 +123,13 @@ class StoredTemplateVersion(base.StoreObject):
         return db_api.version_strings(context, template_id)
 
     @classmethod
-    def create(cls, context, template_id, values, check=None):
-        """Insert it; see ``db_api.version_create`` for ``check``."""
+    def create(cls, context, template_id, values, check=None,
+               project_id=None):
+        """Insert it; see ``db_api.version_create`` for ``check`` and
+        ``project_id``.
+        """
         return cls._from_db_object(context, db_api.version_create(
-            context, template_id, values, check))
+            context, template_id, values, check, project_id))
 
     @classmethod
     def check_create(cls, context, template_id, values, check=None):
@@ -154,13 +157,23 @@ class StoredTemplateVersion(base.StoreObject):
         """
         found = db_api.version_dependencies(context, version_ids)
         return {version_id: [
-            {'template_id': template.id, 'template_name': template.name,
-             'template': dep.template_ref,
-             'constraint': dep.version_constraint,
-             'version': version.version, 'version_id': version.id,
-             'digest': version.digest, 'visible': visible}
+            cls.dependency(dep.template_ref, dep.version_constraint,
+                           template, version, visible)
             for dep, template, version, visible in rows]
             for version_id, rows in found.items()}
+
+    @staticmethod
+    def dependency(template_ref, constraint, template, version,
+                   visible=True):
+        """One dependency as :meth:`dependencies_of` gives it.
+
+        ``visible`` says whether the caller may see the dependency's
+        template (a publisher always sees what it just resolved).
+        """
+        return {'template_id': template.id, 'template_name': template.name,
+                'template': template_ref, 'constraint': constraint,
+                'version': version.version, 'version_id': version.id,
+                'digest': version.digest, 'visible': visible}
 
     @classmethod
     def dependents(cls, context, version_id):

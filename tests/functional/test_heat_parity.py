@@ -372,8 +372,10 @@ class ParityTest(test_cli.CLITestCase):
                 'files': {key: 'evil %s\n' % key for key in escapes}}
         self.assertTrue(self.publish('hostile', body)[0])
         # Keys that are not names inside a bundle are refused at publish:
-        # absolute paths, other schemes, file:/// URLs mixed with paths.
-        for files in ({'/etc/evil': 'x'}, {'http://x/evil': 'x'},
+        # an absolute path beside its relative name, other schemes,
+        # file:/// URLs mixed with paths.
+        for files in ({'/etc/evil': 'x', 'etc/evil': 'y'},
+                      {'http://x/evil': 'x'},
                       {'a\\..\\..\\evil': 'x'}, {'..': 'x'},
                       {'file:///etc/evil': 'x', 'b': 'y'}):
             code, _h, answer = self.server.request(

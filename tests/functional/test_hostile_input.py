@@ -416,8 +416,11 @@ CASES = [
              'My::T': 'https://example.com/t.yaml'}})),
 
     # -- files ------------------------------------------------
-    Case('files_absolute_path', 'POST', VERSIONS,
-         publish(files={'/etc/passwd': 'x'}), message='absolute'),
+    # An absolute key is a name inside the bundle ('/etc/passwd' is stored
+    # as 'etc/passwd', never opened); two names for one key are refused.
+    Case('files_absolute_path_beside_its_relative_name', 'POST', VERSIONS,
+         publish(files={'/etc/passwd': 'x', 'etc/passwd': 'y'}),
+         message='two files'),
     # '../x.yaml' is a name in the bundle (keys may climb); these name
     # no file at all.
     Case('files_dot_dot', 'POST', VERSIONS,
@@ -714,6 +717,9 @@ CASES = [
 # Odd but valid: (name, method, path, body, content type, status, check)
 # where check reads the answer; a GET writes nothing, a POST one template.
 TOLERATED = [
+    ('files_absolute_path_is_a_name_in_the_bundle', 'POST', VERSIONS,
+     j(publish(files={'/etc/passwd': 'x'})), JSON, 201,
+     lambda body: body['stored_template_version']['version'] == NEXT),
     ('limit_huge_is_capped', 'GET', TEMPLATES + '?limit=' + '9' * 30, None,
      JSON, 200, lambda body: len(body['stored_templates']) >= 1),
     ('limit_absurd_digits_is_capped', 'GET',

@@ -348,13 +348,16 @@ class PublishCostTest(PublishTestBase):
         body = chain_bundle(4, fan_out=30)
         self.assertLess(len(json.dumps(body)), 5000)
         with mock.patch('heat.engine.service.EngineService.'
-                        'validate_template') as validate:
+                        'validate_template') as validate, \
+                mock.patch('heat.engine.service.EngineService.'
+                           'preview_stack') as preview:
             start = time.monotonic()
             self.assertRefused(body, r'25137930 resources; at most 1000 '
                                r'are allowed \(max_resources_per_stack\)',
                                error_type='RequestLimitExceeded')
             self.assertLess(time.monotonic() - start, 5)
         validate.assert_not_called()
+        preview.assert_not_called()
 
     def test_group_counts_are_multiplied(self):
         child = HOT + 'resources:\n' + ''.join(
@@ -387,7 +390,7 @@ class PublishCostTest(PublishTestBase):
 
     def test_slow_validation_refused_within_budget(self):
         from heat.engine import service
-        real = service.EngineService.validate_template
+        real = service.EngineService.preview_stack
 
         def slow(engine, *args, **kwargs):
             time.sleep(3)
@@ -396,7 +399,7 @@ class PublishCostTest(PublishTestBase):
         CONF.set_override('validation_timeout', 1, group='template_store')
         self.addCleanup(CONF.clear_override, 'validation_timeout',
                         group='template_store')
-        patch = mock.patch.object(service.EngineService, 'validate_template',
+        patch = mock.patch.object(service.EngineService, 'preview_stack',
                                   slow)
         patch.start()
         self.addCleanup(patch.stop)

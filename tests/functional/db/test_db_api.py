@@ -145,6 +145,31 @@ class DBApiTest(object):
     def names(self, rows):
         return [r.name for r in rows]
 
+    # -- publishing -------------------------------------------------------
+
+    def test_publish_where_the_project_has_no_usage_row_yet(self):
+        """A project whose templates predate its usage row gets one."""
+        tmpl = self.make_template('old', first='1.0.0')
+        with self.engine.begin() as conn:
+            conn.execute(sa.text('DELETE FROM stored_template_project'))
+        version = db_api.version_create(self.ctx, tmpl.id,
+                                        version_values('1.1.0'),
+                                        project_id=tmpl.project_id)
+        self.assertEqual('1.1.0', version.version)
+        self.assertEqual(1, self.count('stored_template_project',
+                                       project_id=tmpl.project_id))
+        found = db_api.template_get(self.ctx, tmpl.id)
+        self.assertEqual(('1.1.0', 2), (found.latest_version,
+                                        found.version_count))
+
+    def test_summary_after_publishes_in_any_order(self):
+        tmpl = self.make_template('web', first='1.0.0')
+        for version in ('2.0.0-rc.1', '1.5.0', '1.2.0', '0.9.0'):
+            self.publish(tmpl, version)
+        found = db_api.template_get(self.ctx, tmpl.id)
+        self.assertEqual(('1.5.0', 5), (found.latest_version,
+                                        found.version_count))
+
     # -- templates ----------------------------------------------------------
 
     def test_create_and_get_by_name_or_id(self):
