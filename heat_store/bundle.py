@@ -323,7 +323,7 @@ def absolute_keys_made_relative(body):
     template = references.rewrite(
         parse_template(body.get('template'), 'template'), converter(''))
     for key, text in list(new_files.items()):
-        tree = _parsed_or_none(text) if isinstance(text, str) else None
+        tree = parse_file(text, key) if isinstance(text, str) else None
         if not isinstance(tree, dict):
             continue
         found = []
