@@ -428,6 +428,36 @@ class HeatShellTest(CLITestCase):
         version = self.heat('template-store-list', '--version')
         self.assertTrue(version.out.strip() or version.err.strip())
 
+    def test_the_openstack_commands_environment(self):
+        """OS_AUTH_TYPE=none and OS_ENDPOINT, as the README's tour exports
+        them for ``openstack``, serve the store's and the stock commands.
+        """
+        name = 'cli-heat-env'
+        tour = dict(self.env, OS_AUTH_TYPE='none',
+                    OS_ENDPOINT=self.server.endpoint)
+        heat = os.path.join(BIN, 'heat')
+        created = table_dict(self.run_cli(
+            [heat, 'template-store-create', name, '-f',
+             os.path.join(self.source('src'), 'web.yaml'),
+             '-e', os.path.join(self.tmp, 'src', 'envs', 'base.yaml')],
+            env=tour).out)
+        self.assertEqual('1.0.0', created['latest_version'])
+        self.assertIn(name, self.run_cli(
+            [heat, 'template-store-list'], env=tour).out)
+        stock = self.run_cli([heat, 'stack-list'], env=tour)
+        self.assertIn('stack_name', stock.out)
+        # The options of openstack, on the line, do the same.
+        shown = table_dict(self.run_cli(
+            [heat, '--os-auth-type', 'none', '--os-endpoint',
+             self.server.endpoint, 'template-store-show', name]).out)
+        self.assertEqual(created['id'], shown['id'])
+        # Without the endpoint, the message says what is missing.
+        lost = self.run_cli([heat, 'template-store-list'], ok=False,
+                            env=dict(self.env, OS_AUTH_TYPE='none'))
+        self.assertEqual(1, lost.code)
+        self.assertIn('--os-endpoint or env[OS_ENDPOINT]', lost.err)
+        self.heat('template-store-delete', name)
+
     def tearDown(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
         super().tearDown()
