@@ -525,10 +525,16 @@ class DryRunImpactTest(CLITestCase):
              [(r['resource_name'], r['resource_type'])
               for r in entry['deleted']],
              entry['breaks']['outputs'], entry['error']))
-        # Without --force the interface check refuses, as a publish would.
+        # Without --force the interface check refuses, as a publish would,
+        # and names the option of each command set (the API's words are
+        # 'set "force": true').
         self.assert_error(self.store('version', 'create', name, '1.1.0',
                                      '-t', new, '--dry-run', ok=False),
-                          'breaks the interface')
+                          'breaks the interface', 'or use --force.')
+        self.assert_error(self.heat('template-store-version-create', name,
+                                    '1.1.0', '-f', new, '--dry-run',
+                                    ok=False),
+                          'breaks the interface', 'or use --force.')
 
         legacy = self.heat('template-store-version-create', name, '1.1.0',
                            '-f', new, '--force', '--dry-run', '--impact').out

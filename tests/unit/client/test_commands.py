@@ -95,6 +95,23 @@ class ErrorMessageTest(base.BaseTestCase):
         self.assertEqual('ERROR: outside',
                          errors.message(errors.BundleError('outside')))
 
+    def test_interface_break_names_the_commands_option(self):
+        said = ('Version 1.0.1 breaks the interface of 1.0.0: parameter '
+                "'a' was removed. Publish it as a new major version, or "
+                'set "force": true.')
+        body = json.loads(fault(409, said))
+        body['error']['type'] = 'InterfaceBreak'
+        error = heat_exc.HTTPConflict(json.dumps(body))
+        self.assertEqual(
+            'ERROR: ' + said.replace('set "force": true', 'use --force'),
+            errors.message(error))
+        self.assertEqual(
+            'ERROR: ' + said.replace(', or set "force": true', ''),
+            errors.message(error, force=None))
+        # Another conflict that happens to quote the words keeps them.
+        other = heat_exc.HTTPConflict(fault(409, said))
+        self.assertEqual('ERROR: ' + said, errors.message(other))
+
     def test_unexpected_error_is_not_ours(self):
         self.assertIsNone(errors.message(KeyError('x')))
 
