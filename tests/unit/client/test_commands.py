@@ -394,6 +394,30 @@ class SharedTextTest(base.BaseTestCase):
             self.assertEqual(cli.sentence(osc_help), heat_help,
                              (osc_name, osc_option))
 
+    def test_help_paragraphs_end_their_sentences(self):
+        """argparse joins a description's paragraphs into one: each must
+        end its sentence, or ``--help`` runs two together ("...from local
+        files With --dry-run...").
+        """
+        shell = heat.HeatStoreShell()
+        shell.get_subcommand_parser('1')
+        app = mock.Mock()
+        descriptions = {
+            'openstack ' + name: ep.load()(app, None).get_parser(
+                'openstack').description
+            for name, ep in store_entry_points().items()}
+        descriptions.update({
+            'heat ' + name: parser.description
+            for name, parser in shell.subcommands.items()
+            if name.startswith('template-store-')})
+        self.assertEqual(len(OSC_COMMANDS) + len(HEAT_COMMANDS),
+                         len(descriptions))
+        unended = [(command, paragraph.split()[-1])
+                   for command, text in sorted(descriptions.items())
+                   for paragraph in text.strip().split('\n\n')
+                   if not paragraph.rstrip().endswith(('.', ':', '?'))]
+        self.assertEqual([], unended)
+
     def test_list_columns_are_the_same_fields(self):
         self.assertEqual(['ID', 'Name', 'Latest Version', 'Version Count',
                           'Visibility', 'Tags', 'Updated Time'],
