@@ -690,6 +690,7 @@ def teardown(state, purge=False):
     for error in errors:
         log(error)
     if errors:
+        state['stop_errors'] = errors
         save(state)
         return 1
     if purge:
@@ -788,6 +789,12 @@ def status(args):
         print('%-16s pid %-7d %s' % (proc['name'], proc['pid'],
                                      'running' if running else 'GONE'))
     print('endpoint: %s' % state['endpoint'])
+    if state.get('stop_errors'):
+        print('a stop failed (%s); finish it with: %s' % (
+            '; '.join(state['stop_errors']),
+            state.get('stop_command') or tool_command(
+                'stop', '--dir', state['dir'])))
+        return 1
     return 0 if ok else 1
 
 

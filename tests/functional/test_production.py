@@ -620,6 +620,11 @@ class StopTest(base.TestCase):
         self.assertTrue(os.path.exists(os.path.join(dep.dir,
                                                     'deployment.json')))
         self.assertIn(info['db_name'], self.leftovers(info))
+        status = subprocess.run(
+            [sys.executable, TOOL, 'status', '--dir', dep.dir],
+            capture_output=True, text=True, timeout=60)
+        self.assertEqual(1, status.returncode, status.stdout)
+        self.assertIn('finish it with: %s' % printed[0], status.stdout)
 
         # The printed command, as printed, from elsewhere, with nothing
         # of the virtualenv on PATH, finishes the clean-up.
