@@ -163,8 +163,16 @@ def db_admin_engine(url=None):
                        '\n  '.join(errors))
 
 
+def rabbitmqctl_path():
+    """rabbitmqctl, also where a user's PATH lacks the sbin directories."""
+    return (shutil.which('rabbitmqctl') or
+            shutil.which('rabbitmqctl',
+                         path='/usr/local/sbin:/usr/sbin:/sbin'))
+
+
 def rabbitmqctl(*args, timeout=60):
-    return subprocess.run(['rabbitmqctl', '-q'] + list(args),
+    return subprocess.run([rabbitmqctl_path() or 'rabbitmqctl', '-q'] +
+                          list(args),
                           capture_output=True, text=True, timeout=timeout,
                           check=True)
 
@@ -177,7 +185,7 @@ def rabbit_reachable():
     except OSError as exc:
         return 'RabbitMQ is not listening on %s:%d (%s)' % (
             HOST, RABBIT_PORT, exc)
-    if shutil.which('rabbitmqctl') is None:
+    if rabbitmqctl_path() is None:
         return 'rabbitmqctl is not installed'
     return None
 
@@ -208,7 +216,7 @@ def check(args):
         problems.append('%s: %s' % (problem, SERVICES_FIX))
     else:
         found.append('RabbitMQ on %s:%d, %s' % (
-            HOST, RABBIT_PORT, shutil.which('rabbitmqctl')))
+            HOST, RABBIT_PORT, rabbitmqctl_path()))
     for name, installer in SCRIPTS:
         path = bin_path(name)
         if os.path.exists(path):
