@@ -52,8 +52,8 @@ def _fault_type(error):
 def message(error, force='--force'):
     """``ERROR: <what went wrong>``, or None if unknown.
 
-    The API's ``set "force": true`` (an interface break) becomes ``use``
-    ``force``, the command's option; with ``force=None`` (a command that
+    The API's ``set "force": true`` (an interface break) becomes "use
+    <force>", the command's option; with ``force=None`` (a command that
     has none) that way out is left unsaid.
 
     The message keeps its lines, as ``openstack stack create`` prints

@@ -436,6 +436,31 @@ class HeatShellTest(base.BaseTestCase):
             sorted('template-store-' + name for name in HEAT_COMMANDS),
             sorted(set(shell.subcommands) - set(stock.subcommands)))
 
+    def test_openstack_no_auth_options_are_heatclients_no_client_auth(self):
+        for name in ('OS_AUTH_TYPE', 'OS_ENDPOINT', 'OS_AUTH_TOKEN',
+                     'HEAT_URL'):
+            self.useFixture(fixtures.EnvironmentVariable(name))
+        shell = heat.HeatStoreShell()
+        url = 'http://127.0.0.1:8004/v1/admin'
+        self.assertEqual(
+            ['--os-no-client-auth', '--heat-url', url, '--os-auth-token',
+             'notused', '--os-auth-type', 'none', '--os-endpoint', url,
+             'stack-list'],
+            shell._no_auth_argv(['--os-auth-type', 'none', '--os-endpoint',
+                                 url, 'stack-list']))
+        self.useFixture(fixtures.EnvironmentVariable('OS_AUTH_TYPE', 'none'))
+        self.useFixture(fixtures.EnvironmentVariable('OS_ENDPOINT', url))
+        self.assertEqual(['--os-no-client-auth', '--heat-url', url,
+                          '--os-auth-token', 'mine', '--os-auth-token',
+                          'mine', 'template-store-list'],
+                         shell._no_auth_argv(['--os-auth-token', 'mine',
+                                              'template-store-list']))
+        # Keystone's variables alone, or no command: heatclient's as given.
+        self.useFixture(fixtures.EnvironmentVariable('OS_AUTH_TYPE',
+                                                     'password'))
+        self.assertEqual(['stack-list'], shell._no_auth_argv(['stack-list']))
+        self.assertEqual([], shell._no_auth_argv([]))
+
     def test_no_store_command_owns_a_global_option(self):
         shell = heat.HeatStoreShell()
         shell.get_subcommand_parser('1')
