@@ -28,6 +28,7 @@ import collections
 import concurrent.futures
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -599,6 +600,7 @@ class StopTest(base.TestCase):
                 'production deployment needs MariaDB and RabbitMQ: %s' %
                 problem)
         dep = Deployment(tempfile.mkdtemp(prefix='heat-store-stop-'))
+        self.addCleanup(shutil.rmtree, dep.dir, True)
         self.addCleanup(dep.stop)
         dep.start('--engines', '1', '--api-workers', '1')
         info = dict(dep.info)
