@@ -48,9 +48,11 @@ and the vhost.
 """
 
 import argparse
+import importlib.util
 import json
 import os
 import secrets
+import shlex
 import shutil
 import signal
 import subprocess
@@ -70,6 +72,19 @@ DEFAULT_DB_ADMIN_URLS = (
     'mysql+pymysql://openstack_citest:openstack_citest@127.0.0.1/',
 )
 RABBIT_PORT = 5672
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# What each Python module the tool imports comes from.
+MODULES = (('sqlalchemy', 'tools/setup-venv.sh'),
+           ('pymysql', 'tools/setup-venv.sh --test'),
+           ('heat', 'tools/setup-venv.sh'),
+           ('heat_store', 'tools/setup-venv.sh'))
+# What installs each console script the deployment runs.
+SCRIPTS = (('gunicorn', 'tools/setup-venv.sh --test'),
+           ('heat-engine', 'tools/setup-venv.sh'),
+           ('heat-manage', 'tools/setup-venv.sh'),
+           ('heat-store-manage', 'tools/setup-venv.sh'))
+SERVICES_FIX = ('tools/ci-services.sh starts MariaDB and RabbitMQ and '
+                'creates the openstack_citest account')
 
 
 def log(message):
@@ -81,6 +96,39 @@ def bin_path(name):
     """A console script of this Python environment."""
     return os.path.join(os.path.dirname(os.path.abspath(sys.executable)),
                         name)
+
+
+def tool_command(*args, python=None):
+    """This tool's command line, to be run as printed from anywhere.
+
+    The interpreter is this one (the virtualenv's python when the tool runs
+    from one: ``sys.executable`` is not resolved, so it keeps the venv), not
+    the ``python3`` of the script's ``#!`` line, which lacks SQLAlchemy.
+    """
+    return shlex.join([python or sys.executable, os.path.abspath(__file__)] +
+                      list(args))
+
+
+def venv_python():
+    """The repository's virtualenv python, if it is not the one running."""
+    python = os.path.join(TOP, '.venv', 'bin', 'python')
+    if os.path.exists(python) and os.path.abspath(sys.executable) != python:
+        return python
+    return None
+
+
+def fix_for(installer):
+    """What to do about a module or command this environment lacks."""
+    if venv_python():
+        return ('run the tool with %s (or tools/deploy-production.sh)' %
+                venv_python())
+    return 'install it with %s' % installer
+
+
+def missing_modules():
+    """(module, fix) for each module this interpreter cannot import."""
+    return [(name, fix_for(installer)) for name, installer in MODULES
+            if importlib.util.find_spec(name) is None]
 
 
 def free_port():
@@ -115,8 +163,16 @@ def db_admin_engine(url=None):
                        '\n  '.join(errors))
 
 
+def rabbitmqctl_path():
+    """rabbitmqctl, also where a user's PATH lacks the sbin directories."""
+    return (shutil.which('rabbitmqctl') or
+            shutil.which('rabbitmqctl',
+                         path='/usr/local/sbin:/usr/sbin:/sbin'))
+
+
 def rabbitmqctl(*args, timeout=60):
-    return subprocess.run(['rabbitmqctl', '-q'] + list(args),
+    return subprocess.run([rabbitmqctl_path() or 'rabbitmqctl', '-q'] +
+                          list(args),
                           capture_output=True, text=True, timeout=timeout,
                           check=True)
 
@@ -129,28 +185,53 @@ def rabbit_reachable():
     except OSError as exc:
         return 'RabbitMQ is not listening on %s:%d (%s)' % (
             HOST, RABBIT_PORT, exc)
-    if shutil.which('rabbitmqctl') is None:
+    if rabbitmqctl_path() is None:
         return 'rabbitmqctl is not installed'
     return None
 
 
 def check(args):
-    problems = []
-    try:
-        db_admin_engine(args.db_admin_url).dispose()
-    except Exception as exc:  # noqa: BLE001 - reported
-        problems.append(str(exc))
+    """What the deployment needs, found or missing (with what fixes it)."""
+    found, problems = [], []
+    for name, fix in missing_modules():
+        problems.append("No module named '%s' in %s: %s" % (
+            name, sys.executable, fix))
+    if not problems:
+        try:
+            engine = db_admin_engine(args.db_admin_url)
+        except Exception as exc:  # noqa: BLE001 - reported
+            problems.append('%s\n  %s, or give an account that may create '
+                            'databases and users with --db-admin-url or '
+                            '$HEAT_STORE_DEPLOY_DB_ADMIN_URL' % (
+                                exc, SERVICES_FIX))
+        else:
+            with engine.connect() as conn:
+                version = conn.exec_driver_sql(
+                    'SELECT VERSION()').scalar()
+            found.append('MariaDB %s as %s' % (
+                version, engine.url.render_as_string(hide_password=True)))
+            engine.dispose()
     problem = rabbit_reachable()
     if problem:
-        problems.append(problem)
-    for name in ('gunicorn', 'heat-engine', 'heat-manage',
-                 'heat-store-manage'):
-        if not os.path.exists(bin_path(name)):
-            problems.append('%s is not installed in %s' % (
-                name, os.path.dirname(bin_path(name))))
-    for problem in problems:
-        print(problem)
-    return 3 if problems else 0
+        problems.append('%s: %s' % (problem, SERVICES_FIX))
+    else:
+        found.append('RabbitMQ on %s:%d, %s' % (
+            HOST, RABBIT_PORT, rabbitmqctl_path()))
+    for name, installer in SCRIPTS:
+        path = bin_path(name)
+        if os.path.exists(path):
+            found.append('%s: %s' % (name, path))
+        else:
+            problems.append('%s is not installed in %s: %s' % (
+                name, os.path.dirname(path), fix_for(installer)))
+    for line in found:
+        print('found:   %s' % line)
+    for line in problems:
+        print('missing: %s' % line)
+    if problems:
+        return 3
+    print('ready:   %s' % tool_command('start', '--dir', 'DIR'))
+    return 0
 
 
 def create_database(state, admin_url=None):
@@ -185,6 +266,7 @@ def drop_database(state):
             conn.exec_driver_sql("DROP USER IF EXISTS '%s'@'%s'" % (
                 state['db_user'], host))
     engine.dispose()
+    del state['db_admin_url']
 
 
 def create_vhost(state):
@@ -199,6 +281,7 @@ def create_vhost(state):
 def delete_vhost(state):
     if state.get('vhost_created'):
         rabbitmqctl('delete_vhost', state['vhost'])
+        state['vhost_created'] = False
 
 
 # -- configuration ---------------------------------------------------------
@@ -551,6 +634,7 @@ def start(args):
         'api_workers': args.api_workers, 'engines': args.engines,
         'db_name': 'heat_store_%s' % token, 'db_user': 'heat_%s' % token,
         'vhost': 'heat_store_%s' % token, 'processes': [],
+        'stop_command': tool_command('stop', '--dir', directory),
     }
     save(state)
     try:
@@ -579,7 +663,8 @@ def start(args):
         log('start failed: %s' % exc)
         if os.path.isdir(os.path.join(directory, 'log')):
             sys.stderr.write(logs_tail(state) + '\n')
-        teardown(state)
+        if teardown(state):
+            log('what is left of it goes with: %s' % state['stop_command'])
         return 1
     state['ready_seconds'] = round(time.monotonic() - started, 1)
     save(state)
@@ -592,11 +677,16 @@ def start(args):
         print('endpoint: %s' % state['endpoint'])
         print('try:      openstack --os-auth-type none --os-endpoint %s '
               'orchestration template store list' % state['endpoint'])
-        print('stop:     %s stop --dir %s' % (sys.argv[0], directory))
+        print('stop:     %s' % state['stop_command'])
     return 0
 
 
 def teardown(state, purge=False):
+    """Stop the processes, drop the database and its user, the vhost.
+
+    Each step runs even if another failed. What could not be done stays in
+    ``deployment.json``, so that the next ``stop`` finishes it.
+    """
     errors = []
     for step in (stop_processes, drop_database, delete_vhost):
         try:
@@ -605,17 +695,20 @@ def teardown(state, purge=False):
             errors.append('%s: %s' % (step.__name__, exc))
     if state.get('processes'):
         errors.append('still running: %s' % state['processes'])
-    if purge and not errors:
+    for error in errors:
+        log(error)
+    if errors:
+        state['stop_errors'] = errors
+        save(state)
+        return 1
+    if purge:
         shutil.rmtree(state['dir'], ignore_errors=True)
     else:
-        state['stopped'] = True
         try:
             os.remove(os.path.join(state['dir'], STATE))
         except OSError:
             pass
-    for error in errors:
-        log(error)
-    return 1 if errors else 0
+    return 0
 
 
 def stop(args):
@@ -626,7 +719,13 @@ def stop(args):
         return 0
     started = time.monotonic()
     status = teardown(state, purge=args.purge)
-    log('stopped in %.1f s' % (time.monotonic() - started))
+    if status:
+        python = venv_python() if missing_modules() else None
+        log('not everything was cleaned up; to finish: %s' % tool_command(
+            *(['stop', '--dir', state['dir']] +
+              (['--purge'] if args.purge else [])), python=python))
+    else:
+        log('stopped in %.1f s' % (time.monotonic() - started))
     return status
 
 
@@ -698,13 +797,21 @@ def status(args):
         print('%-16s pid %-7d %s' % (proc['name'], proc['pid'],
                                      'running' if running else 'GONE'))
     print('endpoint: %s' % state['endpoint'])
+    if state.get('stop_errors'):
+        print('a stop failed (%s); finish it with: %s' % (
+            '; '.join(state['stop_errors']),
+            state.get('stop_command') or tool_command(
+                'stop', '--dir', state['dir'])))
+        return 1
     return 0 if ok else 1
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     sub = parser.add_subparsers(dest='command', required=True)
-    p = sub.add_parser('check', help='are MariaDB and RabbitMQ reachable?')
+    p = sub.add_parser('check', help='is everything a deployment needs here '
+                                     '(MariaDB, RabbitMQ, the Python '
+                                     'modules and commands)?')
     p.add_argument('--db-admin-url')
     p = sub.add_parser('start', help='configure, migrate, start and wait')
     p.add_argument('--dir', required=True)
@@ -719,7 +826,8 @@ def main(argv=None):
                         'databases and users')
     p.add_argument('--json', action='store_true',
                    help='print the deployment as JSON')
-    p = sub.add_parser('status')
+    p = sub.add_parser('status', help="the deployment's processes and "
+                                      "endpoint")
     p.add_argument('--dir', required=True)
     p = sub.add_parser('kill-engines',
                        help='SIGKILL every heat-engine process')

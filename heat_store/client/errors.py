@@ -20,6 +20,9 @@ from heatclient import exc as heat_exc
 LOG = logging.getLogger(__name__)
 
 PREFIX = 'ERROR: '
+# The API's way out of an interface break (heat_store.exception's
+# InterfaceBreak), said to a client program; a command's user has an option.
+API_FORCE = 'set "force": true'
 
 
 class BundleError(Exception):
@@ -41,8 +44,17 @@ def server_message(error):
     return message
 
 
-def message(error):
+def _fault_type(error):
+    return ((getattr(error, 'error', None) or {}).get('error') or {}).get(
+        'type')
+
+
+def message(error, force='--force'):
     """``ERROR: <what went wrong>``, or None if unknown.
+
+    The API's ``set "force": true`` (an interface break) becomes "use
+    <force>", the command's option; with ``force=None`` (a command that
+    has none) that way out is left unsaid.
 
     The message keeps its lines, as ``openstack stack create`` prints
     Heat's: a YAML error's context line and caret stay under each other.
@@ -52,6 +64,9 @@ def message(error):
     """
     if isinstance(error, heat_exc.HTTPException):
         text = server_message(error)
+        if _fault_type(error) == 'InterfaceBreak':
+            text = (text.replace(API_FORCE, 'use %s' % force) if force else
+                    text.replace(', or %s' % API_FORCE, ''))
     elif isinstance(error, (heat_exc.BaseException, BundleError)):
         # heatclient's CommandError (an unreadable child file, a template
         # that does not parse), its CommunicationError, and ours.

@@ -312,8 +312,11 @@ def load(tree, template, environments):
 
 
 def _message(error, tree):
-    """What went wrong, without the temporary directory's name."""
-    text = errors.message(error)
+    """What went wrong, without the temporary directory's name.
+
+    sync has no --force: an interface break's message offers none.
+    """
+    text = errors.message(error, force=None)
     if text is None:
         raise error
     if tree:

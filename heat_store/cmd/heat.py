@@ -20,12 +20,20 @@ after heatclient has added its own. Everything else, every stock command,
 option, message and exit code, is heatclient's, from whichever
 python-heatclient is installed. See doc/source/user/cli.rst for what this
 costs (pip lets two distributions write the same script).
+
+It also takes the ``openstack`` command's way of reaching a Heat without
+Keystone, so that one environment serves both command sets:
+``--os-auth-type none`` (``OS_AUTH_TYPE``) with ``--os-endpoint``
+(``OS_ENDPOINT``) is heatclient's ``--os-no-client-auth --heat-url``, with
+the placeholder token keystoneauth's ``none`` plugin sends.
 """
 
 import argparse
 import logging
 import sys
 
+from heatclient.common import utils
+from heatclient import exc
 from heatclient import shell as heat_shell
 
 from heat_store.client.i18n import _
@@ -35,10 +43,54 @@ LOG = logging.getLogger(__name__)
 
 # The API versions whose shell the store's commands extend.
 STORE_VERSIONS = ('1',)
+# openstack's --os-auth-type that needs no Keystone, and the token its
+# plugin (keystoneauth1.noauth.NoAuth) sends.
+NO_AUTH = 'none'
+NO_AUTH_TOKEN = 'notused'
 
 
 class HeatStoreShell(heat_shell.HeatShell):
     """heatclient's shell with the store's commands beside its own."""
+
+    def get_base_parser(self):
+        parser = super().get_base_parser()
+        parser.add_argument(
+            '--os-auth-type', metavar='<auth-type>',
+            default=utils.env('OS_AUTH_TYPE'),
+            help=_('As the openstack command\'s: "none" reaches the Heat '
+                   'API at --os-endpoint without Keystone (heatclient\'s '
+                   '--os-no-client-auth --heat-url). Defaults to '
+                   'env[OS_AUTH_TYPE].'))
+        parser.add_argument(
+            '--os-endpoint', metavar='<url>',
+            default=utils.env('OS_ENDPOINT'),
+            help=_('The Heat API endpoint, with its project '
+                   '(http://HOST:8004/v1/PROJECT), for --os-auth-type none. '
+                   'Defaults to env[OS_ENDPOINT].'))
+        return parser
+
+    def main(self, argv):
+        return super().main(self._no_auth_argv(argv))
+
+    def _no_auth_argv(self, argv):
+        """argv in heatclient's words when it asks for no Keystone.
+
+        The options heatclient reads later on the line still win: an own
+        --heat-url or --os-auth-token overrides what this puts first.
+        """
+        if not argv:
+            return argv
+        options, _rest = self.get_base_parser().parse_known_args(argv)
+        if (options.os_auth_type or '').lower() != NO_AUTH:
+            return argv
+        endpoint = options.os_endpoint or options.heat_url
+        if not endpoint:
+            raise exc.CommandError(_(
+                '--os-auth-type none needs the Heat API endpoint via either '
+                '--os-endpoint or env[OS_ENDPOINT]'))
+        return ['--os-no-client-auth', '--heat-url', endpoint,
+                '--os-auth-token', options.os_auth_token or NO_AUTH_TOKEN
+                ] + list(argv)
 
     def get_subcommand_parser(self, version):
         parser = super().get_subcommand_parser(version)

@@ -43,7 +43,7 @@ _add_name = common.add_template_argument
 
 
 class CreateStoredTemplate(command.ShowOne):
-    """Create a stored template, publishing its first version from files"""
+    """Create a stored template, publishing its first version from files."""
 
     log = logging.getLogger(__name__ + '.CreateStoredTemplate')
 
@@ -84,7 +84,7 @@ def _create(app, args):
 
 
 class ListStoredTemplate(command.Lister):
-    """List the stored templates you may see"""
+    """List the stored templates you may see."""
 
     log = logging.getLogger(__name__ + '.ListStoredTemplate')
 
@@ -158,7 +158,7 @@ def _list(store, args):
 
 
 class ShowStoredTemplate(command.ShowOne):
-    """Show a stored template"""
+    """Show a stored template."""
 
     log = logging.getLogger(__name__ + '.ShowStoredTemplate')
 
@@ -176,7 +176,7 @@ class ShowStoredTemplate(command.ShowOne):
 
 
 class SetStoredTemplate(command.ShowOne):
-    """Change a stored template's description, tags or visibility"""
+    """Change a stored template's description, tags or visibility."""
 
     log = logging.getLogger(__name__ + '.SetStoredTemplate')
 
@@ -209,7 +209,7 @@ def _set(store, args):
 
 
 class DeleteStoredTemplate(command.Command):
-    """Delete stored templates with all their versions"""
+    """Delete stored templates with all their versions."""
 
     log = logging.getLogger(__name__ + '.DeleteStoredTemplate')
 
@@ -232,7 +232,7 @@ def delete_all(delete, calls, what):
 
 
 class ResolveStoredTemplate(command.ShowOne):
-    """Show the version a stack asking for a constraint would get"""
+    """Show the version a stack asking for a constraint would get."""
 
     log = logging.getLogger(__name__ + '.ResolveStoredTemplate')
 
@@ -252,7 +252,7 @@ class ResolveStoredTemplate(command.ShowOne):
 
 
 class DownloadStoredTemplate(command.Command):
-    """Print a version's template, or write its whole bundle to a directory
+    """Print a version's template, or write its whole bundle to a directory.
 
     With --output-dir, the template, its child files and its environment
     are written so that publishing from that directory gives the same
@@ -286,7 +286,7 @@ class DownloadStoredTemplate(command.Command):
 
 
 class SyncStoredTemplate(command.Lister):
-    """Publish the semver git tags of a repository as versions
+    """Publish the semver git tags of a repository as versions.
 
     Each tag v1.2.3 or 1.2.3 (others are skipped) that is not yet a
     version is published, oldest first, from the tag's own tree, with its

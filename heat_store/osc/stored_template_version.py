@@ -36,7 +36,7 @@ def _add_template_and_version(parser, version_help, nargs=None):
 
 
 class CreateVersion(command.ShowOne):
-    """Publish a version of a stored template from local files
+    """Publish a version of a stored template from local files.
 
     With --dry-run, the server judges the version as it would publish it
     (validation, interface check, quotas) and writes nothing; --impact
@@ -97,7 +97,7 @@ def _dry_run(versions, stderr, stored_template, with_impact, fields):
 
 
 class ListVersion(command.Lister):
-    """List the versions of a stored template, newest first"""
+    """List the versions of a stored template, newest first."""
 
     log = logging.getLogger(__name__ + '.ListVersion')
 
@@ -139,7 +139,7 @@ def _list(store, args):
 
 
 class ShowVersion(command.ShowOne):
-    """Show a version of a stored template"""
+    """Show a version of a stored template."""
 
     log = logging.getLogger(__name__ + '.ShowVersion')
 
@@ -157,7 +157,7 @@ class ShowVersion(command.ShowOne):
 
 
 class SetVersion(command.ShowOne):
-    """Deprecate or reactivate a version, or change its description
+    """Deprecate or reactivate a version, or change its description.
 
     A deprecated version is never picked by a new resolution, but keeps
     serving the stacks already pinned to it.
@@ -199,7 +199,7 @@ class SetVersion(command.ShowOne):
 
 
 class DeleteVersion(command.Command):
-    """Delete versions of a stored template that no stack uses"""
+    """Delete versions of a stored template that no stack uses."""
 
     log = logging.getLogger(__name__ + '.DeleteVersion')
 
@@ -228,7 +228,7 @@ class _OneVersionLister(command.Lister):
 
 
 class ListConsumers(_OneVersionLister):
-    """List your stacks built from a version"""
+    """List your stacks built from a version."""
 
     log = logging.getLogger(__name__ + '.ListConsumers')
 
@@ -244,7 +244,7 @@ class ListConsumers(_OneVersionLister):
 
 
 class ListDependents(_OneVersionLister):
-    """List the versions whose bundles are locked to a version
+    """List the versions whose bundles are locked to a version.
 
     Versions of templates you may not see are only counted.
     """
@@ -297,7 +297,7 @@ IMPACT_FORMATTERS = {'Added': ResourcesColumn, 'Updated': ResourcesColumn,
 
 
 class ShowImpact(_OneVersionLister):
-    """Preview what a version would do to the stacks that would move to it
+    """Preview what a version would do to the stacks that would move to it.
 
     One row per stack of your project whose constraint admits the version:
     Heat's update preview of the stack with the resource moved to it (the

@@ -33,6 +33,8 @@ from tests import base
 from tests.functional import server
 
 BIN = os.path.dirname(sys.executable)
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
 STORE = ('orchestration', 'template', 'store')
 
 ROOT = """
@@ -428,6 +430,36 @@ class HeatShellTest(CLITestCase):
         version = self.heat('template-store-list', '--version')
         self.assertTrue(version.out.strip() or version.err.strip())
 
+    def test_the_openstack_commands_environment(self):
+        """OS_AUTH_TYPE=none and OS_ENDPOINT, as the README's tour exports
+        them for ``openstack``, serve the store's and the stock commands.
+        """
+        name = 'cli-heat-env'
+        tour = dict(self.env, OS_AUTH_TYPE='none',
+                    OS_ENDPOINT=self.server.endpoint)
+        heat = os.path.join(BIN, 'heat')
+        created = table_dict(self.run_cli(
+            [heat, 'template-store-create', name, '-f',
+             os.path.join(self.source('src'), 'web.yaml'),
+             '-e', os.path.join(self.tmp, 'src', 'envs', 'base.yaml')],
+            env=tour).out)
+        self.assertEqual('1.0.0', created['latest_version'])
+        self.assertIn(name, self.run_cli(
+            [heat, 'template-store-list'], env=tour).out)
+        stock = self.run_cli([heat, 'stack-list'], env=tour)
+        self.assertIn('stack_name', stock.out)
+        # The options of openstack, on the line, do the same.
+        shown = table_dict(self.run_cli(
+            [heat, '--os-auth-type', 'none', '--os-endpoint',
+             self.server.endpoint, 'template-store-show', name]).out)
+        self.assertEqual(created['id'], shown['id'])
+        # Without the endpoint, the message says what is missing.
+        lost = self.run_cli([heat, 'template-store-list'], ok=False,
+                            env=dict(self.env, OS_AUTH_TYPE='none'))
+        self.assertEqual(1, lost.code)
+        self.assertIn('--os-endpoint or env[OS_ENDPOINT]', lost.err)
+        self.heat('template-store-delete', name)
+
     def tearDown(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
         super().tearDown()
@@ -495,10 +527,16 @@ class DryRunImpactTest(CLITestCase):
              [(r['resource_name'], r['resource_type'])
               for r in entry['deleted']],
              entry['breaks']['outputs'], entry['error']))
-        # Without --force the interface check refuses, as a publish would.
+        # Without --force the interface check refuses, as a publish would,
+        # and names the option of each command set (the API's words are
+        # 'set "force": true').
         self.assert_error(self.store('version', 'create', name, '1.1.0',
                                      '-t', new, '--dry-run', ok=False),
-                          'breaks the interface')
+                          'breaks the interface', 'or use --force.')
+        self.assert_error(self.heat('template-store-version-create', name,
+                                    '1.1.0', '-f', new, '--dry-run',
+                                    ok=False),
+                          'breaks the interface', 'or use --force.')
 
         legacy = self.heat('template-store-version-create', name, '1.1.0',
                            '-f', new, '--force', '--dry-run', '--impact').out
@@ -514,3 +552,50 @@ class DryRunImpactTest(CLITestCase):
             'version', 'list', name)])
         self.assertIn('Stacks that would move: 0', self.heat(
             'template-store-version-impact', name, '1.0.0').out)
+
+
+def readme_block(after):
+    """The first ``sh`` block of the README after the line ``after``."""
+    with open(os.path.join(TOP, 'README.md')) as f:
+        text = f.read()
+    start = text.index('```sh\n', text.index(after + '\n')) + len('```sh\n')
+    return text[start:text.index('```', start)]
+
+
+class ReadmeTourTest(CLITestCase):
+    # About 20 openstack calls and two stacks: minutes on a loaded machine.
+    TIMEOUT_SCALING_FACTOR = 2
+
+    def test_the_commands_tour_as_written(self):
+        """The README's tour of the commands, pasted into a shell: it ends
+        with a stack built from the store, among the version's consumers.
+        """
+        script = readme_block('### The same with the commands')
+        self.assertIn('export OS_AUTH_TYPE=none OS_ENDPOINT='
+                      'http://127.0.0.1:8004/v1/admin\n', script)
+        script = script.replace(
+            '. .venv/bin/activate\n', '').replace(
+            'http://127.0.0.1:8004/v1/admin', self.server.endpoint).replace(
+            '/tmp/tour', os.path.join(self.tmp, 'tour'))
+        env = dict(self.env, PATH=BIN + os.pathsep + self.env['PATH'])
+        proc = subprocess.run(['bash', '-c', script], capture_output=True,
+                              text=True, timeout=600, env=env, cwd=TOP)
+        self.assertNotIn('Traceback', proc.stderr)
+        self.assertEqual(0, proc.returncode, proc.stderr)
+        lines = proc.stdout.splitlines()
+        header = [i for i, line in enumerate(lines)
+                  if '| Stack Name ' in line and '| Resource Name ' in line]
+        self.assertEqual(1, len(header), proc.stdout)
+        # header, border, rows, border: the version consumers table.
+        end = lines.index(lines[header[0] + 1], header[0] + 2)
+        consumers = table_rows('\n'.join(lines[header[0]:end]))
+        self.assertEqual([('app', 'secret')],
+                         [(row['Stack Name'], row['Resource Name'])
+                          for row in consumers])
+        # The one error is the delete refused while the stack uses pw.
+        errors = [line for line in proc.stderr.splitlines()
+                  if line.startswith('ERROR')]
+        self.assertEqual(['ERROR: Stored template pw is in use by 1 '
+                          'stack(s): app.'], errors)
+        self.assertEqual(404, self.server.request(
+            'GET', '/stored_templates/pw')[0])

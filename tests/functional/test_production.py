@@ -28,6 +28,7 @@ import collections
 import concurrent.futures
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -70,15 +71,25 @@ class Deployment(object):
     def endpoint(self):
         return self.info['endpoint']
 
-    def start(self):
+    def start(self, *options):
+        """Start it; ``self.output`` is what start printed for people.
+
+        With ``--json`` among the options, the deployment's state is the
+        last line of the output; otherwise it is read from its file.
+        """
         result = subprocess.run(
-            [sys.executable, TOOL, 'start', '--dir', self.dir, '--json',
-             '--timeout', '150'],
+            [sys.executable, TOOL, 'start', '--dir', self.dir,
+             '--timeout', '150'] + list(options or ['--json']),
             capture_output=True, text=True, timeout=200)
         if result.returncode:
             raise RuntimeError('deployment did not start:\n%s\n%s' % (
                 result.stdout, result.stderr[-6000:]))
-        self.info = json.loads(result.stdout.strip().splitlines()[-1])
+        self.output = result.stdout
+        if '--json' in (options or ['--json']):
+            self.info = json.loads(result.stdout.strip().splitlines()[-1])
+        else:
+            with open(os.path.join(self.dir, 'deployment.json')) as f:
+                self.info = json.load(f)
         return self
 
     def stop(self):
@@ -557,3 +568,73 @@ class ProductionTest(DeploymentTestCase):
         numbers['version deleted under racing creates'] += int(
             version_status == 404)
         numbers['orphans'] += orphans
+
+
+class StopTest(base.TestCase):
+    """The stop command that start prints, after a stop that failed."""
+
+    TIMEOUT_SCALING_FACTOR = 2
+
+    def leftovers(self, info):
+        """The deployment's database, database users and vhost still there."""
+        admin = sa.create_engine(info['db_admin_url'],
+                                 poolclass=sa.pool.NullPool)
+        try:
+            with admin.connect() as conn:
+                left = list(conn.exec_driver_sql(
+                    'SHOW DATABASES LIKE %s', (info['db_name'],)).scalars())
+                left += ['%s@%s' % tuple(row) for row in conn.exec_driver_sql(
+                    'SELECT User, Host FROM mysql.user WHERE User = %s',
+                    (info['db_user'],))]
+        finally:
+            admin.dispose()
+        vhosts = subprocess.run(['rabbitmqctl', '-q', 'list_vhosts'],
+                                capture_output=True, text=True, timeout=60,
+                                check=True).stdout.split()
+        return left + [v for v in vhosts if v == info['vhost']]
+
+    def test_printed_stop_command_finishes_a_failed_stop(self):
+        problem = services_problem()
+        if problem:
+            raise base.service_missing(
+                'production deployment needs MariaDB and RabbitMQ: %s' %
+                problem)
+        dep = Deployment(tempfile.mkdtemp(prefix='heat-store-stop-'))
+        self.addCleanup(shutil.rmtree, dep.dir, True)
+        self.addCleanup(dep.stop)
+        dep.start('--engines', '1', '--api-workers', '1')
+        info = dict(dep.info)
+        printed = [line.split(':', 1)[1].strip()
+                   for line in dep.output.splitlines()
+                   if line.startswith('stop:')]
+        self.assertEqual(1, len(printed), dep.output)
+        self.assertEqual(4, len(self.leftovers(info)))
+
+        # A stop by a Python without SQLAlchemy (-S: no site-packages)
+        # stops the processes, cannot drop the database, says how to
+        # finish, and keeps what is left to do.
+        failed = subprocess.run(
+            [sys.executable, '-S', TOOL, 'stop', '--dir', dep.dir],
+            capture_output=True, text=True, timeout=120)
+        self.assertEqual(1, failed.returncode, failed.stderr)
+        self.assertIn("No module named 'sqlalchemy'", failed.stderr)
+        self.assertIn('to finish: ', failed.stderr)
+        self.assertTrue(os.path.exists(os.path.join(dep.dir,
+                                                    'deployment.json')))
+        self.assertIn(info['db_name'], self.leftovers(info))
+        status = subprocess.run(
+            [sys.executable, TOOL, 'status', '--dir', dep.dir],
+            capture_output=True, text=True, timeout=60)
+        self.assertEqual(1, status.returncode, status.stdout)
+        self.assertIn('finish it with: %s' % printed[0], status.stdout)
+
+        # The printed command, as printed, from elsewhere, with nothing
+        # of the virtualenv on PATH, finishes the clean-up.
+        env = dict(os.environ, PATH='/usr/bin:/bin')
+        done = subprocess.run(printed[0], shell=True, cwd='/', env=env,
+                              capture_output=True, text=True, timeout=120)
+        self.assertEqual(0, done.returncode, done.stderr)
+        self.assertEqual([], self.leftovers(info))
+        self.assertFalse(os.path.exists(os.path.join(dep.dir,
+                                                     'deployment.json')))
+        dep.info = None

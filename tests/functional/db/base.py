@@ -21,6 +21,9 @@ Each test gets its own provisioned database, and Heat's enginefacade (which
 the store shares) is pointed at it for the test's duration.
 """
 
+import os
+
+from oslo_db.sqlalchemy import provision
 from oslo_db.sqlalchemy import test_fixtures
 import sqlalchemy as sa
 
@@ -32,6 +35,23 @@ from tests import base
 class _HeatFacade(object):
     def get_enginefacade(self):
         return heat_db_api.context_manager
+
+    def _get_db_resource_not_available_reason(self):
+        """oslo.db's reason ("Backend 'mysql' is unavailable: Could not
+        connect"), with the account it tried and what creates it.
+        """
+        reason = super()._get_db_resource_not_available_reason()
+        backend = provision.Backend.backends_by_database_type.get(self.driver)
+        if not reason or backend is None:
+            return reason
+        account = backend.url.render_as_string(hide_password=True)
+        if os.environ.get('OS_TEST_DBAPI_ADMIN_CONNECTION'):
+            return '%s as %s (OS_TEST_DBAPI_ADMIN_CONNECTION)' % (
+                reason, account)
+        return ('%s as %s (oslo.db\'s test account): tools/ci-services.sh '
+                'starts the server and creates the account, or '
+                'OS_TEST_DBAPI_ADMIN_CONNECTION names another' % (
+                    reason, account))
 
 
 class SQLiteFixture(_HeatFacade, test_fixtures.OpportunisticDbFixture):

@@ -95,6 +95,23 @@ class ErrorMessageTest(base.BaseTestCase):
         self.assertEqual('ERROR: outside',
                          errors.message(errors.BundleError('outside')))
 
+    def test_interface_break_names_the_commands_option(self):
+        said = ('Version 1.0.1 breaks the interface of 1.0.0: parameter '
+                "'a' was removed. Publish it as a new major version, or "
+                'set "force": true.')
+        body = json.loads(fault(409, said))
+        body['error']['type'] = 'InterfaceBreak'
+        error = heat_exc.HTTPConflict(json.dumps(body))
+        self.assertEqual(
+            'ERROR: ' + said.replace('set "force": true', 'use --force'),
+            errors.message(error))
+        self.assertEqual(
+            'ERROR: ' + said.replace(', or set "force": true', ''),
+            errors.message(error, force=None))
+        # Another conflict that happens to quote the words keeps them.
+        other = heat_exc.HTTPConflict(fault(409, said))
+        self.assertEqual('ERROR: ' + said, errors.message(other))
+
     def test_unexpected_error_is_not_ours(self):
         self.assertIsNone(errors.message(KeyError('x')))
 
@@ -377,6 +394,30 @@ class SharedTextTest(base.BaseTestCase):
             self.assertEqual(cli.sentence(osc_help), heat_help,
                              (osc_name, osc_option))
 
+    def test_help_paragraphs_end_their_sentences(self):
+        """argparse joins a description's paragraphs into one: each must
+        end its sentence, or ``--help`` runs two together ("...from local
+        files With --dry-run...").
+        """
+        shell = heat.HeatStoreShell()
+        shell.get_subcommand_parser('1')
+        app = mock.Mock()
+        descriptions = {
+            'openstack ' + name: ep.load()(app, None).get_parser(
+                'openstack').description
+            for name, ep in store_entry_points().items()}
+        descriptions.update({
+            'heat ' + name: parser.description
+            for name, parser in shell.subcommands.items()
+            if name.startswith('template-store-')})
+        self.assertEqual(len(OSC_COMMANDS) + len(HEAT_COMMANDS),
+                         len(descriptions))
+        unended = [(command, paragraph.split()[-1])
+                   for command, text in sorted(descriptions.items())
+                   for paragraph in text.strip().split('\n\n')
+                   if not paragraph.rstrip().endswith(('.', ':', '?'))]
+        self.assertEqual([], unended)
+
     def test_list_columns_are_the_same_fields(self):
         self.assertEqual(['ID', 'Name', 'Latest Version', 'Version Count',
                           'Visibility', 'Tags', 'Updated Time'],
@@ -394,6 +435,31 @@ class HeatShellTest(base.BaseTestCase):
         self.assertEqual(
             sorted('template-store-' + name for name in HEAT_COMMANDS),
             sorted(set(shell.subcommands) - set(stock.subcommands)))
+
+    def test_openstack_no_auth_options_are_heatclients_no_client_auth(self):
+        for name in ('OS_AUTH_TYPE', 'OS_ENDPOINT', 'OS_AUTH_TOKEN',
+                     'HEAT_URL'):
+            self.useFixture(fixtures.EnvironmentVariable(name))
+        shell = heat.HeatStoreShell()
+        url = 'http://127.0.0.1:8004/v1/admin'
+        self.assertEqual(
+            ['--os-no-client-auth', '--heat-url', url, '--os-auth-token',
+             'notused', '--os-auth-type', 'none', '--os-endpoint', url,
+             'stack-list'],
+            shell._no_auth_argv(['--os-auth-type', 'none', '--os-endpoint',
+                                 url, 'stack-list']))
+        self.useFixture(fixtures.EnvironmentVariable('OS_AUTH_TYPE', 'none'))
+        self.useFixture(fixtures.EnvironmentVariable('OS_ENDPOINT', url))
+        self.assertEqual(['--os-no-client-auth', '--heat-url', url,
+                          '--os-auth-token', 'mine', '--os-auth-token',
+                          'mine', 'template-store-list'],
+                         shell._no_auth_argv(['--os-auth-token', 'mine',
+                                              'template-store-list']))
+        # Keystone's variables alone, or no command: heatclient's as given.
+        self.useFixture(fixtures.EnvironmentVariable('OS_AUTH_TYPE',
+                                                     'password'))
+        self.assertEqual(['stack-list'], shell._no_auth_argv(['stack-list']))
+        self.assertEqual([], shell._no_auth_argv([]))
 
     def test_no_store_command_owns_a_global_option(self):
         shell = heat.HeatStoreShell()
