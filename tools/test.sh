@@ -2,7 +2,10 @@
 # Set up the virtualenvs and run the whole test suite: on the current
 # openstack-heat release (.venv), then on the previous one
 # (.venv-heat-previous), since the resource type leans on StackResource
-# internals. Ends with one line "N passed, N failed, N skipped" over both.
+# internals. The tests that start servers of their own (listed once, in
+# tests/functional/servers.txt) run on the current release only: every
+# test runs at least once. Ends with one line "N passed, N failed,
+# N skipped" over both.
 #
 #   tools/test.sh              # both Heat releases
 #   tools/test.sh --current    # the current release only (quicker)
@@ -15,6 +18,7 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 PREVIOUS_HEAT=${PREVIOUS_HEAT:-'openstack-heat>=26.0.0,<27.0.0'}
+SERVER_TESTS=tests/functional/servers.txt
 
 releases=(current previous)
 if [[ ${1:-} == --current ]]; then
@@ -37,8 +41,19 @@ for release in "${releases[@]}"; do
     log=.stestr-$release.log
     rm -rf .stestr
     "$venv/bin/stestr" init >/dev/null 2>&1
+    only=()
+    if [[ $release == previous ]]; then
+        only=(--exclude-list "$SERVER_TESTS")
+        # A subset made only of tests that start servers: nothing to run
+        # here. (If listing fails, the run below reports why.)
+        if (($#)) && listed=$("$venv/bin/stestr" list "${only[@]}" "$@" 2>/dev/null) &&
+                [[ -z $listed ]]; then
+            echo "openstack-heat $heat_version: no test selected (the tests that start servers run on the current release only)"
+            continue
+        fi
+    fi
     PATH="$top/$venv/bin:$PATH" "$venv/bin/stestr" run \
-        --concurrency "${TEST_CONCURRENCY:-2}" "$@" > "$log" 2>&1
+        --concurrency "${TEST_CONCURRENCY:-2}" "${only[@]}" "$@" > "$log" 2>&1
     status=$?
     ((status > worst)) && worst=$status
     "$venv/bin/stestr" failing --list 2>/dev/null | sed 's/^/FAILED: /' | head -50

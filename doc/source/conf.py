@@ -14,8 +14,13 @@
 
 # -- General configuration ----------------------------------------------
 
+# oslo_config.sphinxext and oslo_policy.sphinxext render the options and
+# the default rules (admin/configuration, admin/policies) from the
+# package's oslo.config.opts and oslo.policy.policies entry points.
 extensions = [
     'openstackdocstheme',
+    'oslo_config.sphinxext',
+    'oslo_policy.sphinxext',
 ]
 
 # openstackdocstheme: the repository and where its bugs go.
