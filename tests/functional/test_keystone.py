@@ -74,6 +74,14 @@ class KeystoneWorld(iso.World):
                 self.visibility, method, suffix, answer.status, answer.text))
         return json.loads(answer.text) if answer.text else None
 
+    def answer(self, member, status):
+        answer = call('PUT', iso.store_path(member, '/%s/members/%s' % (
+            self.id, member)), member, 'member', {'status': status})
+        if answer.status != 200:
+            raise RuntimeError('setting up %s: %s answering %s: %s %s' % (
+                self.visibility, member, status, answer.status,
+                answer.text))
+
 
 _worlds = {}
 

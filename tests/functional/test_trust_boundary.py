@@ -139,6 +139,17 @@ class Project(object):
                 name, self.label, status, created))
         return created['stored_template']
 
+    def answer(self, template_id, status='accepted'):
+        """This project's answer to a template offered to it."""
+        # NOTE: as a member of the project: a reader may not answer.
+        path = '/stored_templates/%s/members/%s' % (template_id, self.id)
+        got, payload = self.call('PUT', path, {'status': status},
+                                 role='member')
+        if got != 200:
+            raise AssertionError('PUT %s as %s: %s %s' % (
+                path, self.label, got, payload))
+        return payload['member']
+
     def publish(self, name, version, template, files=None):
         return self.expect(201, 'POST', '/stored_templates/%s/versions' %
                            name, {'version': version, 'template': template,
@@ -269,6 +280,7 @@ class _World(object):
             'cshared', secret_template(self.c_marker), visibility='shared')
         self.c.expect(201, 'POST', '/stored_templates/%s/members' %
                       cshared['id'], {'project_id': self.a.id})
+        self.a.answer(cshared['id'])
         self.cshared = cshared
         self.harmless = self.a.create_template(
             'harmless', secret_template('harmless'), visibility='public')
