@@ -29,6 +29,14 @@ def _row(member):
     return utils.get_item_properties(member, COLUMNS)
 
 
+def _add_arguments(parser, template_help='member_template',
+                   project_help='member_project'):
+    parser.add_argument('stored_template', metavar='<stored-template>',
+                        help=HELP[template_help])
+    parser.add_argument('project', metavar='<project>',
+                        help=HELP[project_help])
+
+
 class ListMember(command.Lister):
     """List the projects your stored template is offered to"""
 
@@ -55,10 +63,7 @@ class CreateMember(command.ShowOne):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument('stored_template', metavar='<stored-template>',
-                            help=HELP['member_template'])
-        parser.add_argument('project', metavar='<project>',
-                            help=HELP['member_project'])
+        _add_arguments(parser)
         return parser
 
     @common.store_errors
@@ -76,10 +81,7 @@ class DeleteMember(command.Command):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument('stored_template', metavar='<stored-template>',
-                            help=HELP['member_template'])
-        parser.add_argument('project', metavar='<project>',
-                            help=HELP['member_project'])
+        _add_arguments(parser)
         return parser
 
     @common.store_errors
@@ -96,10 +98,7 @@ class SetMemberStatus(command.ShowOne):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument('stored_template', metavar='<stored-template>',
-                            help=HELP['offered_template'])
-        parser.add_argument('project', metavar='<project>',
-                            help=HELP['own_project'])
+        _add_arguments(parser, 'offered_template', 'own_project')
         parser.add_argument('--status', metavar='<status>', required=True,
                             choices=cli.MEMBER_STATUSES,
                             help=HELP['member_status'])

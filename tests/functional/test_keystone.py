@@ -223,6 +223,32 @@ class KeystoneTrustBoundaryTest(tb.TrustBoundaryTest):
         self.assertEqual([], rows)
 
 
+class KeystoneMemberTest(base.TestCase):
+    """Sharing by consent behind Keystone: members are real projects."""
+
+    def test_a_member_is_an_existing_project_other_than_the_owner(self):
+        owner, other = KeystoneProject('owner'), KeystoneProject('other')
+        offer = owner.create_template(
+            'kshared%s' % uuid.uuid4().hex[:6], tb.secret_template('k'),
+            visibility='shared')
+        members = '/stored_templates/%s/members' % offer['id']
+        for project_id, why in ((uuid.uuid4().hex, 'does not exist'),
+                                ('no-such-project', 'does not exist'),
+                                ('..', 'does not exist'),
+                                (owner.id, 'its own')):
+            status, payload = owner.call('POST', members,
+                                         {'project_id': project_id})
+            self.assertEqual(400, status, payload)
+            self.assertIn(why, payload['error']['message'])
+        self.assertEqual([], owner.expect(200, 'GET', members)['members'])
+        added = owner.expect(201, 'POST', members,
+                             {'project_id': other.id})['member']
+        self.assertEqual('pending', added['status'])
+        other.expect(404, 'GET', '/stored_templates/%s' % offer['id'])
+        self.assertEqual('accepted', other.answer(offer['id'])['status'])
+        other.expect(200, 'GET', '/stored_templates/%s' % offer['id'])
+
+
 # -- stacks, deployments and clients -----------------------------------------
 
 CHILD = {'heat_template_version': HOT,
