@@ -57,6 +57,14 @@ def _service_session():
         return _session[0]
 
 
+def _refused(project_id, exists_unknown=False):
+    if exists_unknown:
+        reason = _('Keystone could not tell whether project %s exists.')
+    else:
+        reason = _('Project %s does not exist in Keystone.')
+    return exception.InvalidRequest(reason=reason % project_id)
+
+
 def check_project(project_id):
     """400 unless Keystone knows the project (when there is a Keystone)."""
     session = _service_session()
@@ -64,8 +72,7 @@ def check_project(project_id):
         return
     if project_id in ('.', '..'):
         # A path segment of its own: never a project.
-        raise exception.InvalidRequest(
-            reason=_('Project %s does not exist in Keystone.') % project_id)
+        raise _refused(project_id)
     endpoint = {'service_type': 'identity', 'version': (3, 0),
                 'interface': heat_config.get_client_option(
                     'keystone', 'endpoint_type') or 'public'}
@@ -76,13 +83,11 @@ def check_project(project_id):
     except ks_exc.ClientException as exc:
         LOG.warning('Keystone could not be asked about project %s: %s',
                     project_id, exc)
-        raise exception.InvalidRequest(
-            reason=_('Project %s could not be checked in Keystone; try '
-                     'again later.') % project_id)
+        raise _refused(project_id, exists_unknown=True)
     if answer.status_code == 200:
         return
     if answer.status_code != 404:
         LOG.warning('Keystone answered %s when asked about project %s',
                     answer.status_code, project_id)
-    raise exception.InvalidRequest(
-        reason=_('Project %s does not exist in Keystone.') % project_id)
+        raise _refused(project_id, exists_unknown=True)
+    raise _refused(project_id)
