@@ -288,6 +288,15 @@ class DashboardTest(base.TestCase):
         except exceptions.StaleElementReferenceException:
             return None  # the page is being replaced: look again
 
+    def _shows(self, text):
+        """Whether the page shows ``text`` (False while it is replaced)."""
+        from selenium.common import exceptions
+
+        try:
+            return text in self.browser.text()
+        except exceptions.StaleElementReferenceException:
+            return False
+
     def test_tag_filters_and_paging(self):
         demo = self.stack.store_client('demo', 'demo')
         for name, tags in (('page-a', ['paging', 'x']),
@@ -387,12 +396,14 @@ class DashboardTest(base.TestCase):
         name.clear()
         name.send_keys('demo')
         b.submit(form)
-        b.wait_for_text('Offered the template to project demo.')
+        b.wait(lambda d: self._shows('Offered the template to project demo.'))
         b.get(PANEL + offer.id + '/?tab=stored_template__members')
-        b.wait(lambda d: 'Pending' in b.text())
+        b.wait(lambda d: self._shows('Pending'))
         self.assertIn('demo', b.text())
-        b.logout()
 
+        # Project demo, in a browser of its own.
+        b = self.browser = browser.Browser(self.stack)
+        self.addCleanup(b.close)
         b.login('demo')
         b.get(PANEL)
         self.assertNotIn('offered-web', b.text())
@@ -401,17 +412,18 @@ class DashboardTest(base.TestCase):
         b.screenshot('offered')
         # Accepting needs no confirmation; rejecting (danger) does.
         b.row_action('stored_templates', offer.id, 'accept')
-        b.wait_for_text('Accepted Offer')
-        b.get(PANEL)
-        b.wait(lambda d: 'offered-web' in (self._names() or []))
+        b.wait(lambda d: self._shows('Accepted Offer'))
+        # Horizon keeps the filter: among demo's templates by name now.
+        self._filter('name', 'offered-web')
+        b.wait(lambda d: self._names() == ['offered-web'])
         self._filter('member_status', 'all')
         b.wait(lambda d: self._names() == ['offered-web'])
         self.assertIn('Accepted', b.text())
         b.row_action('stored_templates', offer.id, 'reject')
         b.confirm()
-        b.wait_for_text('Rejected Offer')
-        b.get(PANEL)
-        b.wait(lambda d: 'offered-web' not in (self._names() or ['?']))
+        b.wait(lambda d: self._shows('Rejected Offer'))
+        self._filter('name', 'offered-web')
+        b.wait(lambda d: self._names() == [])
 
 
 def _tail(path, lines=80):
