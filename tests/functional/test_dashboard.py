@@ -18,7 +18,8 @@ browser.py); Chromium is Debian's, headless. A user of project demo
 publishes a bundle with a child file, finds it in the list, reads a
 version, launches a stack from it and watches it complete, is refused the
 version's deletion with the stack named, and deprecates it. A user of
-another project sees nothing of it.
+another project sees nothing of it. The admin project offers a template to
+project demo by its name, and demo accepts and rejects the offer.
 """
 
 import os
@@ -287,6 +288,15 @@ class DashboardTest(base.TestCase):
         except exceptions.StaleElementReferenceException:
             return None  # the page is being replaced: look again
 
+    def _shows(self, text):
+        """Whether the page shows ``text`` (False while it is replaced)."""
+        from selenium.common import exceptions
+
+        try:
+            return text in self.browser.text()
+        except exceptions.StaleElementReferenceException:
+            return False
+
     def test_tag_filters_and_paging(self):
         demo = self.stack.store_client('demo', 'demo')
         for name, tags in (('page-a', ['paging', 'x']),
@@ -363,6 +373,57 @@ class DashboardTest(base.TestCase):
         self.assertIn('Unable to retrieve the stored template', b.text())
         b.get(PANEL + secret.id + '/versions/1.0.0/')
         self.assertNotIn('demo-only', b.text())
+
+    def test_offer_by_project_name_then_accept_and_reject(self):
+        # The admin project offers a shared template to project demo, by
+        # its name in Keystone; demo sees it only once it accepts.
+        admin = self.stack.store_client('admin', 'admin')
+        offer = admin.stored_templates.create(
+            name='offered-web', visibility='shared',
+            version={'template': ROOT, 'files': {'boot.sh': CHILD}})
+        b = self.browser
+        b.login('admin')
+        b.get(PANEL + offer.id + '/?tab=stored_template__members')
+        b.by_id('members__action_add_member').click()
+        form = b.modal_form('add_member_form')
+        form.find_element('id', 'id_project_name').send_keys('no-such')
+        b.submit(form)
+        b.wait(lambda d: b.css('#add_member_form .has-error'))
+        self.assertIn('No project is named no-such',
+                      b.css('#add_member_form .has-error')[0].text)
+        form = b.modal_form('add_member_form')
+        name = form.find_element('id', 'id_project_name')
+        name.clear()
+        name.send_keys('demo')
+        b.submit(form)
+        b.wait(lambda d: self._shows('Offered the template to project demo.'))
+        b.get(PANEL + offer.id + '/?tab=stored_template__members')
+        b.wait(lambda d: self._shows('Pending'))
+        self.assertIn('demo', b.text())
+
+        # Project demo, in a browser of its own.
+        b = self.browser = browser.Browser(self.stack)
+        self.addCleanup(b.close)
+        b.login('demo')
+        b.get(PANEL)
+        self.assertNotIn('offered-web', b.text())
+        self._filter('member_status', 'pending')
+        b.wait(lambda d: self._names() == ['offered-web'])
+        b.screenshot('offered')
+        # Accepting needs no confirmation; rejecting (danger) does.
+        b.row_action('stored_templates', offer.id, 'accept')
+        b.wait(lambda d: self._shows('Accepted Offer'))
+        # Horizon keeps the filter: among demo's templates by name now.
+        self._filter('name', 'offered-web')
+        b.wait(lambda d: self._names() == ['offered-web'])
+        self._filter('member_status', 'all')
+        b.wait(lambda d: self._names() == ['offered-web'])
+        self.assertIn('Accepted', b.text())
+        b.row_action('stored_templates', offer.id, 'reject')
+        b.confirm()
+        b.wait(lambda d: self._shows('Rejected Offer'))
+        self._filter('name', 'offered-web')
+        b.wait(lambda d: self._names() == [])
 
 
 def _tail(path, lines=80):
