@@ -10,15 +10,25 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""Members: the projects a ``shared`` stored template is shared with."""
+"""Members: the projects a ``shared`` stored template is offered to.
+
+Sharing is by consent, as Glance's image members: the owner adds a
+project (a ``pending`` member) and removes it; only the member project
+answers, setting its own status to ``accepted`` or ``rejected`` (or back
+to ``pending``). Only an accepted member sees the template.
+"""
 
 import webob.exc
 
 from heat.api.openstack.v1 import util as heat_util
+from heat.common.i18n import _
 
 from heat_store.api.schemas import stored_template as schema
 from heat_store.api import util
+from heat_store import exception
+from heat_store import identity
 from heat_store.objects import member as member_obj
+from heat_store.objects import stored_template as template_obj
 from heat_store import policies
 from heat_store.policies import stored_templates as policy
 
@@ -27,7 +37,9 @@ def serialize_member(req, template, member):
     return {
         'project_id': member.project_id,
         'template_id': member.template_id,
+        'status': member.status,
         'creation_time': util.isotime(member.created_at),
+        'updated_time': util.isotime(member.updated_at),
         'links': [{'href': '%s/%s/members/%s' % (
             util.base_url(req), member.template_id, member.project_id),
             'rel': 'self'}],
@@ -35,7 +47,11 @@ def serialize_member(req, template, member):
 
 
 class MemberController(object):
-    """Projects a stored template is shared with; only its owner sees."""
+    """Projects a stored template is offered to.
+
+    The owner lists, adds and removes them; a member project sets its
+    own status, and nothing else.
+    """
 
     REQUEST_SCOPE = policy.MEMBERS
 
@@ -53,8 +69,29 @@ class MemberController(object):
     @heat_util.registered_policy_enforce
     def create(self, req, template, body=None):
         body = util.require_body(req, body, schema.POST_MEMBER)
+        project_id = body['project_id']
+        # Whether the caller may share it at all (404, 403) comes first.
+        template_obj.StoredTemplate.get_owned(req.context, template)
+        if project_id == req.context.project_id:
+            raise exception.InvalidRequest(
+                reason=_('A project cannot be a member of its own stored '
+                         'template.'))
+        identity.check_project(project_id)
         member = member_obj.StoredTemplateMember.create(
-            req.context, template, body['project_id'])
+            req.context, template, project_id)
+        return {'member': serialize_member(req, template, member)}
+
+    @heat_util.registered_policy_enforce
+    def update(self, req, template, project_id, body=None):
+        """The member project answers: its own status, by template id."""
+        body = util.require_body(req, body, schema.PUT_MEMBER)
+        if project_id != req.context.project_id:
+            # NOTE: the owner does not consent for its members, nor does a
+            # project for another.
+            raise webob.exc.HTTPForbidden(
+                _('Only the member project sets its own status.'))
+        member = member_obj.StoredTemplateMember.update(
+            req.context, template, body['status'])
         return {'member': serialize_member(req, template, member)}
 
     @heat_util.registered_policy_enforce

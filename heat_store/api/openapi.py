@@ -49,6 +49,7 @@ REQUEST_BODIES = {
     'VersionPublish': stored_template_version.POST_VERSION,
     'VersionUpdate': stored_template_version.PATCH_VERSION,
     'MemberCreate': stored_template.POST_MEMBER,
+    'MemberUpdate': stored_template.PUT_MEMBER,
 }
 
 _STRING = {'type': 'string'}
@@ -95,7 +96,11 @@ RESPONSE_SCHEMAS = {
         'creation_time': _TIME,
         'updated_time': _TIME,
         'links': {'type': 'array', 'items': _ref('Link')},
-    }),
+        # In lists: the caller's answer to another project's offer.
+        'member_status': common.MEMBER_STATUS,
+    }, required=['id', 'name', 'description', 'project_id', 'visibility',
+                 'tags', 'latest_version', 'version_count', 'creation_time',
+                 'updated_time', 'links']),
     'StoredTemplateVersion': _object({
         'id': {'type': 'string', 'format': 'uuid'},
         'template_id': {'type': 'string', 'format': 'uuid'},
@@ -177,7 +182,9 @@ RESPONSE_SCHEMAS = {
     'Member': _object({
         'project_id': _STRING,
         'template_id': {'type': 'string', 'format': 'uuid'},
+        'status': common.MEMBER_STATUS,
         'creation_time': _TIME,
+        'updated_time': _TIME,
         'links': {'type': 'array', 'items': _ref('Link')},
     }),
     'Consumer': _object({
@@ -270,6 +277,9 @@ _LIST_QUERY = [
      _STRING),
     ('global_tenant', "Every project's templates (admin).",
      {'type': 'boolean'}),
+    ('member_status', "Instead of what the project sees: the shared "
+     "templates other projects offered to it, with this answer (all: any). "
+     "Each has member_status.", common.MEMBER_STATUS_FILTER),
 ]
 
 _T = '/{tenant_id}/stored_templates'
@@ -363,6 +373,12 @@ OPERATIONS = {
         id='addMember', summary='Share a stored template with a project.',
         body='MemberCreate', ok=(201, 'MemberOne'),
         errors=(400, 401, 403, 404, 409, 415)),
+    (_T + '/{template}/members/{project_id}', 'PUT'): dict(
+        id='updateMember',
+        summary="The member project's answer to an offer: its own status "
+                '(pending, accepted or rejected). By template id only.',
+        body='MemberUpdate', ok=(200, 'MemberOne'),
+        errors=(400, 401, 403, 404, 415)),
     (_T + '/{template}/members/{project_id}', 'DELETE'): dict(
         id='removeMember', summary='Stop sharing with a project.',
         ok=(204, None), errors=(400, 401, 403, 404)),

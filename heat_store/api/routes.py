@@ -49,7 +49,7 @@ ROUTES = (
     (members.create_resource, _TEMPLATE + '/members',
      {'GET': 'index', 'POST': 'create'}),
     (members.create_resource, _TEMPLATE + '/members/{project_id}',
-     {'DELETE': 'delete'}),
+     {'PUT': 'update', 'DELETE': 'delete'}),
 )
 
 

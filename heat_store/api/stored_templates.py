@@ -22,6 +22,7 @@ from heat_store.api.schemas import stored_template as schema
 from heat_store.api import util
 from heat_store import exception
 from heat_store import names
+from heat_store.objects import member as member_obj
 from heat_store.objects import stored_template as template_obj
 from heat_store import policies
 from heat_store.policies import stored_templates as policy
@@ -29,14 +30,14 @@ from heat_store import publishing
 
 FILTERS = ('name', 'tags', 'tags_any', 'not_tags', 'not_tags_any',
            'visibility')
-LIST_PARAMS = FILTERS + ('sort_keys', 'sort_dir', 'limit', 'marker',
-                         'global_tenant')
+LIST_PARAMS = FILTERS + ('member_status', 'sort_keys', 'sort_dir', 'limit',
+                         'marker', 'global_tenant')
 SORT_KEYS = ('name', 'creation_time', 'updated_time')
 VISIBILITIES = tuple(common_schema.VISIBILITY['enum'])
 
 
 def serialize_template(req, template):
-    return {
+    shown = {
         'id': template.id,
         'name': template.name,
         'description': template.description,
@@ -49,6 +50,10 @@ def serialize_template(req, template):
         'updated_time': util.isotime(template.updated_at),
         'links': [{'href': util.template_url(req, template), 'rel': 'self'}],
     }
+    if template.obj_attr_is_set('member_status') and template.member_status:
+        # In a list: the caller's answer to another project's offer.
+        shown['member_status'] = template.member_status
+    return shown
 
 
 class StoredTemplateController(object):
@@ -78,6 +83,7 @@ class StoredTemplateController(object):
                 reason=_('sort_keys may be %(keys)s, and sort_dir asc or '
                          'desc') % {'keys': ', '.join(SORT_KEYS)})
         filters = {key: util.filter_list(req, key) for key in FILTERS}
+        filters['member_status'] = _member_statuses(req)
         bad = set(filters['visibility']) - set(VISIBILITIES)
         if bad:
             raise exception.InvalidRequest(
@@ -130,6 +136,25 @@ class StoredTemplateController(object):
     def delete(self, req, template):
         template_obj.StoredTemplate.delete(req.context, template)
         raise webob.exc.HTTPNoContent()
+
+
+def _member_statuses(req):
+    """The member statuses ``?member_status=`` asks for, or None.
+
+    Given, the list is of the templates other projects offered to the
+    caller's, with that answer (``all``: any).
+    """
+    values = req.params.getall('member_status')
+    if not values:
+        return None
+    if len(values) > 1:
+        raise exception.InvalidRequest(
+            reason=_('member_status may be given once.'))
+    util.validate({'member_status': values[0]}, schema.LIST_QUERY,
+                  what=_('Invalid query'))
+    if values[0] == 'all':
+        return list(member_obj.STATUSES)
+    return values
 
 
 def create_resource(options):

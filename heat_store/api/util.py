@@ -98,7 +98,8 @@ Validator = jsonschema.validators.extend(jsonschema.Draft7Validator,
                                          {'pattern': _ecma_pattern})
 
 
-def validate(body, schema):
+def validate(body, schema, what=None):
+    """400 unless ``body`` (a request body, or ``what``) matches."""
     validator = Validator(schema)
     error = jsonschema.exceptions.best_match(validator.iter_errors(body))
     if error is None:
@@ -119,8 +120,8 @@ def validate(body, schema):
         message = error.message
     if where:
         message = _('%(where)s: %(msg)s') % {'where': where, 'msg': message}
-    raise exception.InvalidRequest(reason=_('Invalid request body: %s') %
-                                   message)
+    raise exception.InvalidRequest(reason=_('%(what)s: %(msg)s') % {
+        'what': what or _('Invalid request body'), 'msg': message})
 
 
 def comma_list(req, key):

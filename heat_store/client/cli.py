@@ -21,12 +21,15 @@ are said once, here.
 
 import sys
 
+from heatclient import exc as heat_exc
+
 from heat_store.client import errors
 from heat_store.client.i18n import _
 from heat_store.client import versions
 
 VISIBILITIES = ('private', 'shared', 'public')
 STATUSES = ('active', 'deprecated')
+MEMBER_STATUSES = ('pending', 'accepted', 'rejected')
 
 # A stored template and a version, as show, create and set print them.
 TEMPLATE_COLUMNS = ('id', 'name', 'description', 'project_id', 'visibility',
@@ -40,6 +43,11 @@ VERSION_COLUMNS = ('id', 'template_id', 'template_name', 'version',
 TEMPLATE_LIST_COLUMNS = ('id', 'name', 'latest_version', 'version_count',
                          'visibility', 'tags', 'updated_time')
 VERSION_LIST_COLUMNS = ('version', 'status', 'digest', 'creation_time')
+# A member, and the offers a project lists (--member-status).
+MEMBER_COLUMNS = ('project_id', 'template_id', 'status', 'creation_time',
+                  'updated_time')
+OFFER_LIST_COLUMNS = ('id', 'name', 'project_id', 'member_status',
+                      'latest_version', 'updated_time')
 
 # What each option or argument means. OSC prints them as they are; the
 # legacy shell as sentences (see sentence()).
@@ -70,6 +78,16 @@ HELP = {
     'template_marker': _('Return stored templates after the one with this '
                          'ID'),
     'all_projects': _('Every project\'s stored templates (admin only)'),
+    'member_status_filter': _('Instead: the shared templates other projects '
+                              'offered to yours, with this answer (pending, '
+                              'accepted, rejected or all)'),
+    'member_template': _('Name or ID of your stored template'),
+    'member_project': _('ID of the project'),
+    'offered_template': _('ID of the stored template offered to your '
+                          'project, or its name if only one offer has '
+                          'it'),
+    'own_project': _('ID of your project (the member)'),
+    'member_status': _('Your answer: accepted, rejected or pending'),
     'new_description': _('New description'),
     'new_tags': _('New tags, comma separated, replacing the old ones ("" '
                   'for none)'),
@@ -118,6 +136,25 @@ HELP = {
     'dry_run': _('List what would be published, unchanged, in conflict or '
                  'skipped, and write nothing'),
 }
+
+
+def offered_template_id(store, template):
+    """The ID of a template offered to the caller's project.
+
+    A member cannot see an offer by name (a name means its own project's
+    template): a name is looked up among the offers, and must match one.
+    """
+    offers = store.stored_templates.list(name=[template],
+                                         member_status='all')
+    if len(offers) == 1:
+        return offers[0].id
+    if not offers:
+        # Not offered by that name: the server judges it as an ID.
+        return template
+    raise heat_exc.CommandError(
+        errors.PREFIX + _('%(count)d stored templates named %(name)s were '
+                          'offered to your project; give the ID') %
+        {'count': len(offers), 'name': template})
 
 
 def first_version_help(option):

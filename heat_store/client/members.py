@@ -10,7 +10,12 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""Members: ``/stored_templates/{template}/members[/{project_id}]``."""
+"""Members: ``/stored_templates/{template}/members[/{project_id}]``.
+
+Sharing is by consent: the owner adds (a ``pending`` member) and removes
+projects; a member project answers with its own status, ``accepted`` or
+``rejected``, addressing the template by id (it cannot see its name).
+"""
 
 from heatclient.common import base
 from heatclient.common import utils
@@ -47,3 +52,17 @@ class MemberManager(base.BaseManager):
     def delete(self, template, project_id):
         """Stop sharing a stored template with a project."""
         self._delete(common.template_path(template, 'members', project_id))
+
+    def update(self, template_id, project_id, status):
+        """The member project's answer to an offer: its own status.
+
+        :param template_id: ID of the stored template offered
+        :param project_id: the caller's own project
+        :param status: ``accepted``, ``rejected`` or ``pending``
+        :rtype: :class:`Member`
+        """
+        resp = self.client.put(
+            common.template_path(template_id, 'members', project_id),
+            data={'status': status})
+        body = utils.get_response_body(resp)
+        return Member(self, body['member'], loaded=True)

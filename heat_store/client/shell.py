@@ -187,6 +187,9 @@ def do_template_store_create(store, args, hc):
            help=_('asc or desc.'))
 @utils.arg('-g', '--global-tenant', action='store_true',
            help=_help('all_projects'))
+@utils.arg('--member-status', metavar='<STATUS>',
+           choices=cli.MEMBER_STATUSES + ('all',),
+           help=_help('member_status_filter'))
 @_store_command
 def do_template_store_list(store, args, hc):
     """List the stored templates you may see."""
@@ -195,11 +198,58 @@ def do_template_store_list(store, args, hc):
         not_tags=args.not_tags, not_tags_any=args.not_tags_any,
         visibility=args.visibility, limit=args.limit, marker=args.marker,
         sort_keys=args.sort_keys, sort_dir=args.sort_dir,
-        global_tenant=args.global_tenant or None)
+        global_tenant=args.global_tenant or None,
+        member_status=args.member_status)
+    columns = (cli.OFFER_LIST_COLUMNS if args.member_status
+               else cli.TEMPLATE_LIST_COLUMNS)
     utils.print_list(
-        templates, list(cli.TEMPLATE_LIST_COLUMNS),
+        templates, list(columns),
         formatters={'tags': lambda t: ', '.join(t.tags or [])},
         sortby_index=None)
+
+
+def _print_member(member):
+    utils.print_dict({f: getattr(member, f, '') for f in cli.MEMBER_COLUMNS})
+
+
+@utils.arg('template', metavar='<NAME or ID>',
+           help=_help('member_template'))
+@_store_command
+def do_template_store_member_list(store, args, hc):
+    """List the projects your stored template is offered to."""
+    utils.print_list(store.members.list(args.template),
+                     list(cli.MEMBER_COLUMNS), sortby_index=None)
+
+
+@utils.arg('template', metavar='<NAME or ID>',
+           help=_help('member_template'))
+@utils.arg('project', metavar='<PROJECT>', help=_help('member_project'))
+@_store_command
+def do_template_store_member_create(store, args, hc):
+    """Offer your shared stored template to a project (pending its answer)."""
+    _print_member(store.members.create(args.template, args.project))
+
+
+@utils.arg('template', metavar='<NAME or ID>',
+           help=_help('member_template'))
+@utils.arg('project', metavar='<PROJECT>', help=_help('member_project'))
+@_store_command
+def do_template_store_member_delete(store, args, hc):
+    """Stop offering your stored template to a project."""
+    store.members.delete(args.template, args.project)
+
+
+@utils.arg('template', metavar='<ID or NAME>',
+           help=_help('offered_template'))
+@utils.arg('project', metavar='<PROJECT>', help=_help('own_project'))
+@utils.arg('--status', metavar='<STATUS>', required=True,
+           choices=cli.MEMBER_STATUSES, help=_help('member_status'))
+@_store_command
+def do_template_store_member_update(store, args, hc):
+    """Accept or reject a stored template offered to your project."""
+    _print_member(store.members.update(
+        cli.offered_template_id(store, args.template), args.project,
+        args.status))
 
 
 @_TEMPLATE_ARG

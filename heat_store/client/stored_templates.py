@@ -38,7 +38,9 @@ class StoredTemplateManager(base.BaseManager):
         :param kwargs: the API's filters (``name``, ``tags``, ``tags_any``,
             ``not_tags``, ``not_tags_any``, ``visibility``; lists or comma
             strings), ``sort_keys``, ``sort_dir``, ``limit``, ``marker``
-            and ``global_tenant``. Empty values are left out.
+            and ``global_tenant``; or ``member_status`` (``pending``,
+            ``accepted``, ``rejected`` or ``all``) for the templates other
+            projects offered to the caller's. Empty values are left out.
         :rtype: list of :class:`StoredTemplate`
         """
         url = common.COLLECTION + common.query_string(kwargs)

@@ -19,9 +19,12 @@ client the store's managers share). Nothing here imports Heat.
 """
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from heat_dashboard import api as heat_api
 from heatclient import exc as heat_exc
 from horizon.utils import functions as horizon_utils
+from keystoneauth1 import exceptions as ks_exc
+from openstack_dashboard.api import keystone
 
 from heat_store.client import client as store_client
 from heat_store.client import errors
@@ -104,3 +107,60 @@ def version_dependents(request, template, version):
 
 def version_impact(request, template, version):
     return client(request).versions.impact(template, version)
+
+
+# Members: sharing by consent
+
+def members_list(request, template):
+    return client(request).members.list(template)
+
+
+def member_create(request, template, project_id):
+    return client(request).members.create(template, project_id)
+
+
+def member_delete(request, template, project_id):
+    client(request).members.delete(template, project_id)
+
+
+def member_answer(request, template_id, status):
+    """The user's project answers an offer (accepted or rejected)."""
+    return client(request).members.update(
+        template_id, request.user.project_id, status)
+
+
+class ProjectLookupError(Exception):
+    """Keystone could not name a project (the message says why)."""
+
+
+def project_id_by_name(request, name):
+    """The ID of the project named ``name``, asked of Keystone.
+
+    With the user's own token: Keystone's ``identity:list_projects``
+    policy decides whether the user may look projects up (by default,
+    admins and domain readers).
+    """
+    try:
+        found = keystone.tenant_list(request, filters={'name': name})[0]
+    except ks_exc.Forbidden:
+        raise ProjectLookupError(
+            _('Keystone does not let you look up projects by name.'))
+    except ks_exc.ClientException as error:
+        raise ProjectLookupError(str(error))
+    if len(found) != 1:
+        raise ProjectLookupError(
+            _('No project is named %s.') % name if not found else
+            _('Several projects are named %s.') % name)
+    return found[0].id
+
+
+def project_names(request, project_ids):
+    """``{id: name}`` of the projects Keystone lets the user see."""
+    names = {}
+    for project_id in project_ids:
+        try:
+            names[project_id] = keystone.tenant_get(request,
+                                                    project_id).name
+        except ks_exc.ClientException:
+            continue
+    return names

@@ -40,6 +40,10 @@ VERSION_CREATE = stored_templates.VERSIONS + ':create'
 VERSION_UPDATE = stored_templates.VERSIONS + ':update'
 VERSION_DELETE = stored_templates.VERSIONS + ':delete'
 VERSION_IMPACT = stored_templates.VERSIONS + ':impact'
+MEMBER_INDEX = stored_templates.MEMBERS + ':index'
+MEMBER_CREATE = stored_templates.MEMBERS + ':create'
+MEMBER_UPDATE = stored_templates.MEMBERS + ':update'
+MEMBER_DELETE = stored_templates.MEMBERS + ':delete'
 STACK_CREATE = 'stacks:create'
 
 

@@ -60,18 +60,30 @@ def _visible(context, query, global_tenant=False, project_id=None):
 def _visibility_parts(context, project_id=None):
     """What a project sees, as disjoint conditions: the one visibility rule.
 
-    Its own templates, others' public ones, and others' shared ones it is
-    a member of. :func:`_visible` takes them together; a page of the
-    catalog reads each from its own index (``template_get_all``).
+    Its own templates, others' public ones, and others' shared ones it has
+    accepted as a member (a pending or rejected member sees nothing of
+    them). :func:`_visible` takes them together; a page of the catalog
+    reads each from its own index (``template_get_all``).
     """
     T = models.StoredTemplate
     project = project_id or context.project_id
-    shared_with = sa.select(models.StoredTemplateMember.template_id).where(
-        models.StoredTemplateMember.project_id == project)
     return [T.project_id == project,
             sa.and_(T.visibility == 'public', T.project_id != project),
-            sa.and_(T.visibility == 'shared', T.project_id != project,
-                    T.id.in_(shared_with))]
+            _offered(project, [models.MEMBER_ACCEPTED])]
+
+
+def _offered(project, statuses):
+    """Others' shared templates offered to a project, by its member status.
+
+    What ``?member_status=`` lists, and what a member may answer (accept
+    or reject); only an accepted offer is visible (:func:`_visibility_parts`).
+    """
+    T = models.StoredTemplate
+    M = models.StoredTemplateMember
+    offered = sa.select(M.template_id).where(M.project_id == project,
+                                             M.status.in_(statuses))
+    return sa.and_(T.visibility == 'shared', T.project_id != project,
+                   T.id.in_(offered))
 
 
 def _tag_filter(query, tags, match_all, negate):
@@ -170,11 +182,19 @@ def template_get_all(context, filters=None, sort_keys=None, sort_dir='asc',
     keys = [SORT_KEYS[k] for k in (sort_keys or ['creation_time'])]
     if 'id' not in keys:
         keys.append('id')
+    if filters.get('member_status'):
+        # What was offered to the caller's project, whatever it may see.
+        global_tenant = False
+        conditions = [_offered(context.project_id,
+                               filters['member_status'])]
+    else:
+        conditions = _visibility_parts(context)
     marker_row = None
     if marker is not None:
-        marker_row = context.session.scalars(
-            _visible(context, sa.select(T).where(T.id == marker),
-                     global_tenant)).first()
+        query_marker = sa.select(T).where(T.id == marker)
+        if not global_tenant:
+            query_marker = query_marker.where(sa.or_(*conditions))
+        marker_row = context.session.scalars(query_marker).first()
         if marker_row is None:
             raise exception.InvalidRequest(
                 reason=_('The marker %s is not a stored template you can '
@@ -182,7 +202,8 @@ def template_get_all(context, filters=None, sort_keys=None, sort_dir='asc',
     if global_tenant:
         page = db_utils.paginate_query(query, T, limit, keys,
                                        marker=marker_row, sort_dir=sort_dir)
-        return context.session.scalars(page).all()
+        return _with_member_status(context,
+                                   context.session.scalars(page).all())
     # NOTE: one query with the whole visibility rule makes the database
     # sort every visible row before it can take a page. Each part of the
     # rule alone reads in sort order from its own index, so the page is the
@@ -194,12 +215,29 @@ def template_get_all(context, filters=None, sort_keys=None, sort_dir='asc',
         db_utils.paginate_query(
             query.where(cond).with_only_columns(*columns), T, limit, keys,
             marker=marker_row, sort_dir=sort_dir).subquery().select()
-        for cond in _visibility_parts(context)]
+        for cond in conditions]
     candidates = sa.union_all(*parts).subquery('candidates')
     page = db_utils.paginate_query(
         sa.select(T).join(candidates, T.id == candidates.c.id), T, limit,
         keys, sort_dir=sort_dir)
-    return context.session.scalars(page).all()
+    return _with_member_status(context, context.session.scalars(page).all())
+
+
+def _with_member_status(context, templates):
+    """Set ``member_status`` on the templates shared with the caller.
+
+    The caller's own answer to each offer in the page (None where it is
+    not a member); one query for the page.
+    """
+    M = models.StoredTemplateMember
+    ids = [t.id for t in templates if t.project_id != context.project_id]
+    statuses = dict(context.session.execute(
+        sa.select(M.template_id, M.status).where(
+            M.project_id == context.project_id,
+            M.template_id.in_(ids))).all()) if ids else {}
+    for template in templates:
+        template.member_status = statuses.get(template.id)
+    return templates
 
 
 # A project's usage (quotas)
@@ -809,11 +847,16 @@ def member_get_all(context, template_ident):
 @oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)
 @context_manager.writer
 def member_create(context, template_ident, project_id):
+    """Offer the template to a project: a ``pending`` member.
+
+    Adding a member again changes nothing (its answer is kept).
+    """
     template = _get_owned(context, template_ident)
     M = models.StoredTemplateMember
     member = context.session.get(M, (template.id, project_id))
     if member is None:
         member = M(template_id=template.id, project_id=project_id,
+                   status=models.MEMBER_PENDING,
                    created_at=timeutils.utcnow())
         context.session.add(member)
         try:
@@ -832,6 +875,35 @@ def member_delete(context, template_ident, project_id):
     if member is None:
         raise exception.MemberNotFound(template.name, project_id)
     context.session.delete(member)
+
+
+@oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)
+@context_manager.writer
+def member_update(context, template_id, status):
+    """The caller's project answers an offer: its own member status.
+
+    Only by the template's id (a pending member cannot see it by name or
+    otherwise); anything but a ``shared`` template of another project
+    with the caller as a member is not found, as a template that does not
+    exist.
+    """
+    T = models.StoredTemplate
+    M = models.StoredTemplateMember
+    row = None
+    if names.is_id(template_id):
+        row = context.session.execute(
+            sa.select(T, M).join(M, M.template_id == T.id).where(
+                T.id == template_id, M.project_id == context.project_id,
+                _offered(context.project_id, models.MEMBER_STATUSES))
+            .options(orm.noload(T.tags))).first()
+    if row is None:
+        raise exception.StoredTemplateNotFound(template_id)
+    template, member = row
+    if member.status != status:
+        member.status = status
+        member.updated_at = timeutils.utcnow()
+        context.session.flush()
+    return template, member
 
 
 @context_manager.reader

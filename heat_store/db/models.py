@@ -105,8 +105,18 @@ class StoredTemplateTag(BASE, StoreBase):
     tag = sa.Column(exact_string(80), primary_key=True)
 
 
+MEMBER_PENDING = 'pending'
+MEMBER_ACCEPTED = 'accepted'
+MEMBER_REJECTED = 'rejected'
+MEMBER_STATUSES = (MEMBER_PENDING, MEMBER_ACCEPTED, MEMBER_REJECTED)
+
+
 class StoredTemplateMember(BASE, StoreBase):
-    """A project a ``shared`` template is shared with."""
+    """A project a ``shared`` template is offered to.
+
+    ``status`` is the member project's answer: ``pending`` until it
+    accepts or rejects; only ``accepted`` lets it see the template.
+    """
 
     __tablename__ = 'stored_template_member'
     __table_args__ = (
@@ -119,6 +129,7 @@ class StoredTemplateMember(BASE, StoreBase):
         sa.ForeignKey('stored_template.id', ondelete='CASCADE'),
         primary_key=True)
     project_id = sa.Column(sa.String(64), primary_key=True)
+    status = sa.Column(sa.String(16), nullable=False)
 
 
 class StoredTemplateVersion(BASE, StoreBase):

@@ -10,12 +10,17 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""StoredTemplateMember object: a project a template is shared with."""
+"""StoredTemplateMember object: a project a template is offered to."""
 
 from oslo_versionedobjects import fields
 
 from heat_store.db import api as db_api
+from heat_store.db import models
 from heat_store.objects import base
+
+# A member's answer to the offer; only an accepted member sees the
+# template.
+STATUSES = models.MEMBER_STATUSES
 
 
 @base.StoreObjectRegistry.register
@@ -23,7 +28,9 @@ class StoredTemplateMember(base.StoreObject):
     fields = {
         'template_id': fields.StringField(),
         'project_id': fields.StringField(),
+        'status': fields.EnumField(STATUSES),
         'created_at': fields.DateTimeField(read_only=True),
+        'updated_at': fields.DateTimeField(nullable=True),
     }
 
     @classmethod
@@ -40,3 +47,9 @@ class StoredTemplateMember(base.StoreObject):
     @classmethod
     def delete(cls, context, template_ident, project_id):
         db_api.member_delete(context, template_ident, project_id)
+
+    @classmethod
+    def update(cls, context, template_id, status):
+        """The caller's project answers an offer (by template id only)."""
+        template, row = db_api.member_update(context, template_id, status)
+        return cls._from_db_object(context, row)

@@ -32,12 +32,17 @@ class StoredTemplate(base.StoreObject):
         'version_count': fields.IntegerField(),
         'created_at': fields.DateTimeField(read_only=True),
         'updated_at': fields.DateTimeField(nullable=True),
+        # The caller's answer, where the template was offered to it (set
+        # in lists only).
+        'member_status': fields.StringField(nullable=True),
     }
 
     @staticmethod
     def _db_value(db_obj, field):
         if field == 'tags':
             return sorted(t.tag for t in db_obj.tags)
+        if field == 'member_status':
+            return getattr(db_obj, field, None)
         return getattr(db_obj, field)
 
     @classmethod

@@ -115,6 +115,9 @@ class ListStoredTemplate(command.Lister):
                    'optionally :asc or :desc') % ', '.join(SORT_KEYS))
         parser.add_argument('--all-projects', action='store_true',
                             help=HELP['all_projects'])
+        parser.add_argument('--member-status', metavar='<status>',
+                            choices=cli.MEMBER_STATUSES + ('all',),
+                            help=HELP['member_status_filter'])
         parser.add_argument('--long', action='store_true',
                             help=_('List more columns'))
         return parser
@@ -144,11 +147,14 @@ def _sort_params(text):
 def _list(store, args):
     params = {'name': args.name, 'visibility': args.visibility,
               'limit': args.limit, 'marker': args.marker,
-              'global_tenant': args.all_projects or None}
+              'global_tenant': args.all_projects or None,
+              'member_status': args.member_status}
     params[TAG_MODES[args.tag_mode]] = client_common.split_tags(args.tags)
     params.update(_sort_params(args.sort))
     columns = [cli.label(c) for c in cli.TEMPLATE_LIST_COLUMNS]
-    if args.long:
+    if args.member_status:
+        columns = [cli.label(c) for c in cli.OFFER_LIST_COLUMNS]
+    elif args.long:
         columns[2:2] = ['Description', 'Project ID']
         columns.append('Creation Time')
     templates = store.stored_templates.list(**params)

@@ -96,6 +96,10 @@ member_rules = [
     _rule(MEMBERS + ':create', base.PROJECT_MEMBER,
           'Share a stored template with a project.', 'POST',
           _ONE + '/members'),
+    _rule(MEMBERS + ':update', base.PROJECT_MEMBER,
+          'Accept or reject a stored template offered to the project '
+          '(its own member status).', 'PUT',
+          _ONE + '/members/{project_id}'),
     _rule(MEMBERS + ':delete', base.PROJECT_MEMBER,
           'Stop sharing a stored template with a project.', 'DELETE',
           _ONE + '/members/{project_id}'),

@@ -18,7 +18,8 @@ browser.py); Chromium is Debian's, headless. A user of project demo
 publishes a bundle with a child file, finds it in the list, reads a
 version, launches a stack from it and watches it complete, is refused the
 version's deletion with the stack named, and deprecates it. A user of
-another project sees nothing of it.
+another project sees nothing of it. The admin project offers a template to
+project demo by its name, and demo accepts and rejects the offer.
 """
 
 import os
@@ -363,6 +364,54 @@ class DashboardTest(base.TestCase):
         self.assertIn('Unable to retrieve the stored template', b.text())
         b.get(PANEL + secret.id + '/versions/1.0.0/')
         self.assertNotIn('demo-only', b.text())
+
+    def test_offer_by_project_name_then_accept_and_reject(self):
+        # The admin project offers a shared template to project demo, by
+        # its name in Keystone; demo sees it only once it accepts.
+        admin = self.stack.store_client('admin', 'admin')
+        offer = admin.stored_templates.create(
+            name='offered-web', visibility='shared',
+            version={'template': ROOT, 'files': {'boot.sh': CHILD}})
+        b = self.browser
+        b.login('admin')
+        b.get(PANEL + offer.id + '/?tab=stored_template__members')
+        b.by_id('members__action_add_member').click()
+        form = b.modal_form('add_member_form')
+        form.find_element('id', 'id_project_name').send_keys('no-such')
+        b.submit(form)
+        b.wait(lambda d: b.css('#add_member_form .has-error'))
+        self.assertIn('No project is named no-such',
+                      b.css('#add_member_form .has-error')[0].text)
+        form = b.modal_form('add_member_form')
+        name = form.find_element('id', 'id_project_name')
+        name.clear()
+        name.send_keys('demo')
+        b.submit(form)
+        b.wait_for_text('Offered the template to project demo.')
+        b.get(PANEL + offer.id + '/?tab=stored_template__members')
+        b.wait(lambda d: 'Pending' in b.text())
+        self.assertIn('demo', b.text())
+        b.logout()
+
+        b.login('demo')
+        b.get(PANEL)
+        self.assertNotIn('offered-web', b.text())
+        self._filter('member_status', 'pending')
+        b.wait(lambda d: self._names() == ['offered-web'])
+        b.screenshot('offered')
+        # Accepting needs no confirmation; rejecting (danger) does.
+        b.row_action('stored_templates', offer.id, 'accept')
+        b.wait_for_text('Accepted Offer')
+        b.get(PANEL)
+        b.wait(lambda d: 'offered-web' in (self._names() or []))
+        self._filter('member_status', 'all')
+        b.wait(lambda d: self._names() == ['offered-web'])
+        self.assertIn('Accepted', b.text())
+        b.row_action('stored_templates', offer.id, 'reject')
+        b.confirm()
+        b.wait_for_text('Rejected Offer')
+        b.get(PANEL)
+        b.wait(lambda d: 'offered-web' not in (self._names() or ['?']))
 
 
 def _tail(path, lines=80):

@@ -225,6 +225,7 @@ class DryRunImpactTest(OwnerLibraryTestCase):
                           {'visibility': 'shared'})
         self.owner.expect(201, 'POST', '/stored_templates/%s/members' %
                           self.name, {'project_id': member.id})
+        member.answer(self.template_id)
         before = row_counts()
         self.dry_run({'template': lib('ab', 'xyz'), 'impact': True}, 403,
                      project=member, template=self.template_id)
@@ -305,6 +306,7 @@ class CandidateAttackTest(OwnerLibraryTestCase):
         other = tb.Project('other')
         self.owner.expect(201, 'POST', '/stored_templates/%s/members' %
                           self.name, {'project_id': other.id})
+        other.answer(self.template_id)
         theirs = self.stack(other, consumer(self.template_id, '^1.0'))
         # The owner's candidate, replayed by another project.
         self.assertNotHonoured(self.heat_preview(other, theirs,

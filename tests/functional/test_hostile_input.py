@@ -613,6 +613,20 @@ CASES = [
     Case('type_member_space', 'POST', MEMBERS, {'project_id': 'a b'}),
     Case('type_member_number', 'POST', MEMBERS, {'project_id': 7}),
     Case('type_member_too_long', 'POST', MEMBERS, {'project_id': 'p' * 65}),
+    # A member's answer (the route's own checks come first: the body).
+    Case('type_member_status_unknown', 'PUT', MEMBERS + '/p2',
+         {'status': 'maybe'}),
+    Case('type_member_status_null', 'PUT', MEMBERS + '/p2',
+         {'status': None}),
+    Case('type_member_status_list', 'PUT', MEMBERS + '/p2',
+         {'status': ['accepted']}),
+    Case('unknown_field_member_status', 'PUT', MEMBERS + '/p2',
+         {'status': 'accepted', 'project_id': 'p3'}),
+    Case('member_status_filter_unknown', 'GET',
+         TEMPLATES + '?member_status=maybe'),
+    Case('member_status_filter_twice', 'GET',
+         TEMPLATES + '?member_status=pending&member_status=all'),
+    Case('member_status_filter_empty', 'GET', TEMPLATES + '?member_status='),
 
     # -- tags ------------------------------------------------
     Case('tags_too_long', 'POST', TEMPLATES, create(tags=['t' * 81])),

@@ -103,6 +103,7 @@ class ImpactTest(base.TestCase):
         template_id = self.owner.expect(
             200, 'GET', '/stored_templates/%s' % self.name)[
             'stored_template']['id']
+        other.answer(template_id)
         other_stack = self.stack(other, consumer(template_id, '^1.0'))
 
         # b renamed c, y dropped, and a changed in a way that RandomString

@@ -24,8 +24,14 @@ One matrix, built from a small rule table that mirrors the contract
 - only the owner changes a template, its versions and its members: 403 for
   a project that sees it shared or public.
 
+Sharing is by consent: a member the owner adds is pending until it
+accepts; a pending or rejected member sees the template exactly as a
+project it was never offered to; only the member project sets its own
+status (by the template's id), not the owner, not another project.
+
 The dimensions are the template's visibility (private, shared with the
-calling project, shared with some other project only, public), the
+calling project as an accepted member, as a pending one, as a rejected
+one, shared with some other project only, public), the
 calling project (the owner's, or another one), its role (reader, member,
 admin), how the template is named (id or name), and the path's tenant
 (the caller's own or the other project's), over every route and method of
@@ -61,7 +67,13 @@ from tests.functional import fixtures
 HOT = '2021-04-16'
 JSON = 'application/json'
 
-VISIBILITIES = ('private', 'shared_member', 'shared_other', 'public')
+VISIBILITIES = ('private', 'shared_member', 'shared_pending',
+                'shared_rejected', 'shared_other', 'public')
+# The other project's member status in each shared world (beside it, the
+# third project is an accepted member, and two more a pending and a
+# rejected one).
+OTHER_STATUS = {'shared_member': 'accepted', 'shared_pending': 'pending',
+                'shared_rejected': 'rejected'}
 SIDES = ('owner', 'other')
 ROLES = {'reader': 'reader', 'member': 'member,reader', 'admin': 'admin'}
 REFS = ('id', 'name')
@@ -84,8 +96,9 @@ Route = collections.namedtuple(
 
 
 def _member_remove_ok(world, side):
-    # The other project is a member only of the template shared with it.
-    return 204 if world.visibility == 'shared_member' else 404
+    # The other project is a member (of any status) only of the templates
+    # offered to it.
+    return 204 if world.visibility in OTHER_STATUS else 404
 
 
 def _create_same_name_ok(world, side):
@@ -151,6 +164,9 @@ MATRIX_ROUTES = (
           {'project_id': '{target}'}, WRITE, True, 201, True),
     Route('member_remove', 'DELETE', '/{t}/members/{other}', None, None,
           WRITE, True, _member_remove_ok, True),
+    # The other project's status, set by the owner or by itself.
+    Route('member_status', 'PUT', '/{t}/members/{other}', None,
+          {'status': '{answer}'}, WRITE, False, None, True),
 )
 
 ROUTES_BY_NAME = {r.name: r for r in MATRIX_ROUTES}
@@ -171,6 +187,12 @@ def expected_status(cell, world):
         return 403
     if route.needs == ADMIN and cell.role != 'admin':
         return 403
+    if route.name == 'member_status':
+        if cell.side == 'owner':
+            return 403   # only the member project answers
+        if cell.ref == 'id' and world.visibility in OTHER_STATUS:
+            return 200   # by id, whatever its answer was
+        return 404
     if addressed(route):
         if cell.ref == 'name' and cell.side == 'other':
             return 404   # a name means the caller's project's
@@ -270,7 +292,7 @@ def db_state(projects):
             Tag.template_id.in_(ids)).order_by(Tag.template_id,
                                                Tag.tag)).all()
         members = session.execute(sa.select(
-            M.template_id, M.project_id).where(
+            M.template_id, M.project_id, M.status).where(
             M.template_id.in_(ids)).order_by(M.template_id,
                                              M.project_id)).all()
         versions = session.execute(sa.select(
@@ -318,13 +340,33 @@ class World(object):
         self.note_version(self.owner_call(
             'GET', '/%s/versions/%s' % (self.id, V))[
             'stored_template_version'])
+        self.pending, self.rejected = new_project(), new_project()
         if visibility.startswith('shared'):
             self.owner_call('PATCH', '/%s' % self.id,
                             body={'visibility': 'shared'}, expect=200)
-            member = (self.other if visibility == 'shared_member'
-                      else self.third)
-            self.owner_call('POST', '/%s/members' % self.id,
-                            body={'project_id': member}, expect=201)
+            members = {self.third: 'accepted', self.pending: 'pending',
+                       self.rejected: 'rejected'}
+            if visibility in OTHER_STATUS:
+                members[self.other] = OTHER_STATUS[visibility]
+            for member, status in members.items():
+                self.owner_call('POST', '/%s/members' % self.id,
+                                body={'project_id': member}, expect=201)
+                if status != 'pending':
+                    self.answer(member, status)
+
+    def answer(self, member, status):
+        """A member project's answer to the offer."""
+        answer = call('PUT', store_path(member, '/%s/members/%s' % (
+            self.id, member)), member, 'member', {'status': status})
+        if answer.status != 200:
+            raise RuntimeError('setting up %s: %s answering %s: %s %s' % (
+                self.visibility, member, status, answer.status,
+                answer.text))
+
+    def changed_status(self):
+        """A status other than the other project's (its PUT changes it)."""
+        return ('pending' if OTHER_STATUS.get(self.visibility) != 'pending'
+                else 'accepted')
 
     def owner_call(self, method, suffix, role='member', body=None,
                    expect=200):
@@ -357,8 +399,8 @@ class World(object):
         """What a project that may not see the template must never read."""
         found = {self.name, self.id, self.description, self.tag,
                  self.marker, self.owner, user_of(self.owner)}
-        if self.visibility == 'shared_other':
-            found.add(self.third)
+        if self.visibility.startswith('shared'):
+            found.update((self.third, self.pending, self.rejected))
         return found | self.version_ids | self.digests
 
     def projects(self):
@@ -403,7 +445,8 @@ def build_request(cell, world, ident, name, tag, fresh):
     target = world.fourth if cell.side == 'owner' else world.other
     values = {'t': ident if cell.ref != 'name' else name, 'v': V,
               'other': world.other, 'name': name, 'id': ident, 'tag': tag,
-              'target': target, 'fresh': fresh}
+              'target': target, 'fresh': fresh,
+              'answer': world.changed_status()}
     path = store_path(tenant, route.path.format(**values))
     query = _format(route.query, values) if route.query else None
     body = _format(route.body, values) if route.body else None
@@ -454,7 +497,9 @@ class IsolationMatrixTest(base.TestCase):
                              '%s; the dry run wrote' % where)
         if not sees(cell, world):
             self.check_no_leak(world, answer, sent, where)
-            if route.ghost:
+            # NOTE: a pending or rejected member answering the offer by id
+            # is the one success of a caller that does not see it.
+            if route.ghost and answer.status >= 400:
                 self.check_as_if_absent(cell, world, answer, fresh, where)
         elif answer.status < 300:
             self.check_shows(cell, world, answer, where)
@@ -557,6 +602,14 @@ class IsolationMatrixTest(base.TestCase):
         elif cell.route == 'member_remove':
             world.owner_call('POST', '%s/members' % ident,
                              body={'project_id': world.other}, expect=201)
+            if OTHER_STATUS[world.visibility] != 'pending':
+                world.answer(world.other, OTHER_STATUS[world.visibility])
+        elif cell.route == 'member_status':
+            self.assertEqual(
+                (world.id, caller, world.changed_status()),
+                (body['member']['template_id'], body['member']['project_id'],
+                 body['member']['status']))
+            world.answer(world.other, OTHER_STATUS[world.visibility])
 
     def test_matrix_covers_every_route(self):
         from heat_store.api import routes
@@ -730,6 +783,9 @@ class Consumers(object):
         self.owner_call('PATCH', '/' + self.id, {'visibility': 'shared'}, 200)
         self.owner_call('POST', '/%s/members' % self.id,
                         {'project_id': self.member}, 201)
+        _expect(call('PUT', store_path(self.member, '/%s/members/%s' % (
+            self.id, self.member)), self.member, 'member',
+            {'status': 'accepted'}), 200)
         self.stack_names = {p: [] for p in (self.owner, self.member)}
         resources = {'pinned': {
             'type': 'OS::Heat::StoredTemplate',

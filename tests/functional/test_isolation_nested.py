@@ -130,7 +130,7 @@ def expected(cell, project):
     if cell.path == 'computed_name':
         return MISSING
     if cell.visibility in ('public', 'shared_member'):
-        return BUILT
+        return BUILT   # a pending or rejected member sees nothing
     return MISSING
 
 
@@ -195,13 +195,16 @@ class Target(object):
             a.expect(200, 'PATCH', '/stored_templates/%s' % self.id,
                      {'visibility': 'shared'})
         if visibility == 'shared_other':
-            self.share_with(third.id)
+            self.share_with(third)
         self.versions = {}
 
-    def share_with(self, project):
+    def share_with(self, project, status='accepted'):
+        """Offer T to a project, which answers with ``status``."""
         self.a.expect(201, 'POST', '/stored_templates/%s/members' % self.id,
-                      {'project_id': project})
-        self.shared_with.add(project)
+                      {'project_id': project.id})
+        if status != 'pending':
+            project.answer(self.id, status)
+        self.shared_with.add(project.id)
 
     def publish_newer(self):
         self.a.publish(self.id, NEWER, self.templates[NEWER])
@@ -231,7 +234,11 @@ class NestedWorld(object):
 
     def __init__(self):
         self.a, self.third = tb.Project('A'), tb.Project('C')
-        self.targets = {v: Target(self.a, self.third, v)
+        # A pending or rejected B is offered the template an accepted B
+        # is (each trial's B is a project of its own).
+        built = {v: Target(self.a, self.third, v) for v in VISIBILITIES
+                 if v not in ('shared_pending', 'shared_rejected')}
+        self.targets = {v: built.get(v, built['shared_member'])
                         for v in VISIBILITIES}
         suffix = uuid.uuid4().hex[:8]
         # What the computed wrapper builds unless told otherwise.
@@ -255,7 +262,7 @@ class NestedWorld(object):
             self.a.publish(self.literal['id'], self.literal_versions[v],
                            literal_wrapper(self.targets[v].name))
         # Locked before T moved on: a lock must keep building LOCKED.
-        for target in self.targets.values():
+        for target in built.values():
             target.publish_newer()
 
 
@@ -386,8 +393,8 @@ class Trial(object):
     def __init__(self, world, cell):
         target = world.targets[cell.visibility]
         self.b = Caller(cell.role)
-        if cell.visibility == 'shared_member':
-            target.share_with(self.b.id)
+        if cell.visibility in iso.OTHER_STATUS:
+            target.share_with(self.b, iso.OTHER_STATUS[cell.visibility])
         self.ref = reference(world, cell)
         self.before = target.rows()
         self.build = Build(world, cell, self.b, self.ref)
@@ -435,7 +442,9 @@ class NestedIsolationTest(base.TestCase):
         self.assertEqual(trial.before, trial.after,
                          '%s; the refused build wrote' % where)
         seen = iso.scrub(build.b.everything_seen(), {trial.ref: 'sent'})
-        for secret in target.secrets() - {trial.ref}:
+        # NOTE: B's own project (a member of T, pending or rejected) is no
+        # secret to B.
+        for secret in target.secrets() - {trial.ref, build.b.id}:
             self.assertNotIn(secret, seen, '%s; leaks %s' % (where, secret))
         ghost = trial.ghost()
         if cell.look == 'stack':

@@ -74,6 +74,14 @@ class KeystoneWorld(iso.World):
                 self.visibility, method, suffix, answer.status, answer.text))
         return json.loads(answer.text) if answer.text else None
 
+    def answer(self, member, status):
+        answer = call('PUT', iso.store_path(member, '/%s/members/%s' % (
+            self.id, member)), member, 'member', {'status': status})
+        if answer.status != 200:
+            raise RuntimeError('setting up %s: %s answering %s: %s %s' % (
+                self.visibility, member, status, answer.status,
+                answer.text))
+
 
 _worlds = {}
 
@@ -213,6 +221,32 @@ class KeystoneTrustBoundaryTest(tb.TrustBoundaryTest):
                 V.c.template_id == template_id,
                 C.c.project_id == self.world.b.id)).all()
         self.assertEqual([], rows)
+
+
+class KeystoneMemberTest(base.TestCase):
+    """Sharing by consent behind Keystone: members are real projects."""
+
+    def test_a_member_is_an_existing_project_other_than_the_owner(self):
+        owner, other = KeystoneProject('owner'), KeystoneProject('other')
+        offer = owner.create_template(
+            'kshared%s' % uuid.uuid4().hex[:6], tb.secret_template('k'),
+            visibility='shared')
+        members = '/stored_templates/%s/members' % offer['id']
+        for project_id, why in ((uuid.uuid4().hex, 'does not exist'),
+                                ('no-such-project', 'does not exist'),
+                                ('..', 'does not exist'),
+                                (owner.id, 'its own')):
+            status, payload = owner.call('POST', members,
+                                         {'project_id': project_id})
+            self.assertEqual(400, status, payload)
+            self.assertIn(why, payload['error']['message'])
+        self.assertEqual([], owner.expect(200, 'GET', members)['members'])
+        added = owner.expect(201, 'POST', members,
+                             {'project_id': other.id})['member']
+        self.assertEqual('pending', added['status'])
+        other.expect(404, 'GET', '/stored_templates/%s' % offer['id'])
+        self.assertEqual('accepted', other.answer(offer['id'])['status'])
+        other.expect(200, 'GET', '/stored_templates/%s' % offer['id'])
 
 
 # -- stacks, deployments and clients -----------------------------------------

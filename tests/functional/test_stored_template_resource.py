@@ -465,6 +465,12 @@ class StoredTemplateResourceTest(StackTestMixin, base.TestCase):
                  {'visibility': 'shared'}, expect=200)
         self.api('POST', '/stored_templates/%s/members' % pw,
                  {'project_id': other}, expect=201)
+        # Offered, not yet accepted: still as if it did not exist.
+        self.assertEqual(400, validate_as_other()[0])
+        status, _h, payload = self.server.request(
+            'PUT', '/stored_templates/%s/members/%s' % (template_id, other),
+            {'status': 'accepted'}, project=other)
+        self.assertEqual(200, status, payload)
         self.assertEqual(200, validate_as_other()[0])
         status, _h, payload = self.server.request('POST', '/stacks', body,
                                                   project=other)

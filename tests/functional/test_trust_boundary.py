@@ -139,6 +139,17 @@ class Project(object):
                 name, self.label, status, created))
         return created['stored_template']
 
+    def answer(self, template_id, status='accepted'):
+        """This project's answer to a template offered to it."""
+        # NOTE: as a member of the project: a reader may not answer.
+        path = '/stored_templates/%s/members/%s' % (template_id, self.id)
+        got, payload = self.call('PUT', path, {'status': status},
+                                 role='member')
+        if got != 200:
+            raise AssertionError('PUT %s as %s: %s %s' % (
+                path, self.label, got, payload))
+        return payload['member']
+
     def publish(self, name, version, template, files=None):
         return self.expect(201, 'POST', '/stored_templates/%s/versions' %
                            name, {'version': version, 'template': template,
@@ -269,6 +280,7 @@ class _World(object):
             'cshared', secret_template(self.c_marker), visibility='shared')
         self.c.expect(201, 'POST', '/stored_templates/%s/members' %
                       cshared['id'], {'project_id': self.a.id})
+        self.a.answer(cshared['id'])
         self.cshared = cshared
         self.harmless = self.a.create_template(
             'harmless', secret_template('harmless'), visibility='public')
@@ -692,3 +704,150 @@ class DependencyLockTest(base.TestCase):
         self.assertEqual(400, status, payload)
         self.assertIn("'^7'", payload['error']['message'])
         self.a.expect(404, 'GET', '/stored_templates/broken')
+
+
+class ConsentTest(base.TestCase):
+    """Sharing by consent, attacked from the offered project.
+
+    Project O offers templates to a project P of its own (P answers
+    nothing, or rejects): P's stacks cannot reach them by id, directly or
+    through parameters, a group's members or an update, and fail as for a
+    template that does not exist; only P's member role answers, for P
+    alone. Once P accepts, the same stack builds; once it rejects again,
+    its stack already built keeps working and nothing new resolves.
+    """
+
+    def setUp(self):
+        super().setUp()
+        self.w = world()
+        self.o, self.p = Project('O'), Project('P')
+        self.markers = {s: '%s-%s' % (s, uuid.uuid4().hex)
+                        for s in ('pending', 'rejected')}
+        self.offers = {}
+        for status, marker in self.markers.items():
+            offer = self.o.create_template(
+                'o%s' % status, secret_template(marker), visibility='shared')
+            self.o.expect(201, 'POST', '/stored_templates/%s/members' %
+                          offer['id'], {'project_id': self.p.id})
+            if status != 'pending':
+                self.p.answer(offer['id'], status)
+            self.offers[status] = offer['id']
+
+    def secrets(self):
+        return set(self.markers.values()) | {self.o.id}
+
+    def assert_refused_as_ghost(self, top, sent):
+        """P builds ``top`` with ``inner=sent``: as for a ghost's id."""
+        ghost = str(uuid.uuid4())
+        status, stack = self.p.try_create_stack(top, {'inner': sent})
+        ghost_status, ghost_stack = self.p.try_create_stack(
+            top, {'inner': ghost})
+        self.assertEqual(ghost_status, status, stack)
+        if status == 201:
+            texts = (stack['stack_status_reason'],
+                     ghost_stack['stack_status_reason'])
+            self.assertEqual('CREATE_FAILED', stack['stack_status'])
+        else:
+            self.assertEqual(400, status, stack)
+            texts = (stack['error']['message'],
+                     ghost_stack['error']['message'])
+        self.assertEqual(iso.scrub(texts[1], {ghost: 'ref'}),
+                         iso.scrub(texts[0], {sent: 'ref'}))
+        self.assertIn('could not be found', texts[0])
+        seen = iso.scrub(self.p.everything_seen(), {sent: 'sent'})
+        for secret in self.secrets():
+            self.assertNotIn(secret, seen)
+
+    def each_offer(self):
+        for status in ('pending', 'rejected'):
+            yield status, self.offers[status]
+
+    def test_direct_reference_by_id_fails_as_missing(self):
+        for _status, offer in self.each_offer():
+            self.assert_refused_as_ghost(
+                stored({'get_param': 'inner'}, '^1'), offer)
+
+    def test_computed_reference_by_id_fails_as_missing(self):
+        for _status, offer in self.each_offer():
+            self.assert_refused_as_ghost(
+                stored(self.w.wrapper['id'], '^1',
+                       {'inner': {'get_param': 'inner'}}), offer)
+
+    def test_resource_group_member_fails_as_missing(self):
+        for _status, offer in self.each_offer():
+            self.assert_refused_as_ghost(
+                stored(self.w.group['id'], '^1',
+                       {'member_type': 'OS::Heat::StoredTemplate',
+                        'inner': {'get_param': 'inner'}}), offer)
+
+    def test_the_offers_name_means_p_own_template(self):
+        # A name is the caller's project's: the offer's name finds nothing.
+        for status, _offer in self.each_offer():
+            self.assert_refused_as_ghost(
+                stored({'get_param': 'inner'}, '^1'), 'o%s' % status)
+
+    def test_update_to_an_offer_is_refused(self):
+        stack = self.p.create_stack(
+            stored(self.w.wrapper['id'], '^1',
+                   {'inner': {'get_param': 'inner'}}),
+            {'inner': self.w.harmless['id']})
+        self.assertEqual('harmless', self.p.outputs(stack)['marker'])
+        for _status, offer in self.each_offer():
+            status, answer = self.p.try_update_stack(
+                stack, parameters={'inner': offer}, existing=True)
+            self.assertEqual(400, status, answer)
+            self.assertIn('could not be found', answer['error']['message'])
+        seen = self.p.everything_seen()
+        for secret in self.secrets():
+            self.assertNotIn(secret, seen)
+
+    def test_accepting_builds_and_rejecting_keeps_the_built_stack(self):
+        offer = self.offers['pending']
+        top = stored({'get_param': 'inner'}, '^1')
+        self.p.answer(offer, 'accepted')
+        stack = self.p.create_stack(top, {'inner': offer})
+        self.assertEqual('CREATE_COMPLETE', stack['stack_status'],
+                         stack['stack_status_reason'])
+        self.assertEqual(self.markers['pending'],
+                         self.p.outputs(stack)['marker'])
+        self.p.answer(offer, 'rejected')
+        # The built stack is untouched; an update that keeps it works, a
+        # new stack does not resolve.
+        stack = self.p.update_stack(stack, parameters={'inner': offer},
+                                    existing=True)
+        self.assertEqual('UPDATE_COMPLETE', stack['stack_status'],
+                         stack['stack_status_reason'])
+        status, refused = self.p.try_create_stack(top, {'inner': offer})
+        self.assertNotEqual('CREATE_COMPLETE',
+                            (refused or {}).get('stack_status'), refused)
+
+    def test_only_the_members_member_role_answers_for_it(self):
+        offer = self.offers['pending']
+        path = '/stored_templates/%s/members/%s' % (offer, self.p.id)
+        body = {'status': 'accepted'}
+        # P's reader, the owner, and a third project are refused.
+        status, _answer = self.p.call('PUT', path, body, role='reader')
+        self.assertEqual(403, status)
+        status, _answer = self.o.call('PUT', '/stored_templates/%s/members/%s'
+                                      % (offer, self.p.id), body)
+        self.assertEqual(403, status)
+        third = Project('third')
+        status, _answer = third.call(
+            'PUT', '/stored_templates/%s/members/%s' % (offer, third.id),
+            body)
+        self.assertEqual(404, status)
+        # The same request for a template that does not exist.
+        ghost = str(uuid.uuid4())
+        ghost_status, _ = third.call(
+            'PUT', '/stored_templates/%s/members/%s' % (ghost, third.id),
+            body)
+        self.assertEqual(404, ghost_status)
+        # Nothing changed: P still answers pending, and sees nothing.
+        members = self.o.expect(200, 'GET', '/stored_templates/%s/members'
+                                % offer)['members']
+        self.assertEqual(['pending'], [m['status'] for m in members])
+        self.p.expect(404, 'GET', '/stored_templates/%s' % offer)
+        listed = self.p.expect(200, 'GET', '/stored_templates',
+                               query={'member_status': 'pending'})
+        self.assertEqual([offer], [t['id'] for t in
+                                   listed['stored_templates']])

@@ -12,6 +12,8 @@
 
 """Shared pieces of the request schemas."""
 
+from heat_store.objects import member as member_obj
+
 # A name starts with a letter. One that the lookups would take for an id
 # is refused by heat_store.names.check_name, the rule's one place.
 NAME = {
@@ -39,3 +41,8 @@ MAX_FILTER_VALUES = 50
 
 PROJECT_ID = {'type': 'string', 'minLength': 1, 'maxLength': 64,
               'pattern': r'^[^/\s]+$'}
+
+# A member project's answer to an offer, and what a list may ask for.
+MEMBER_STATUS = {'type': 'string', 'enum': list(member_obj.STATUSES)}
+MEMBER_STATUS_FILTER = {'type': 'string',
+                        'enum': list(member_obj.STATUSES) + ['all']}

@@ -45,3 +45,16 @@ POST_MEMBER = {
     'required': ['project_id'],
     'additionalProperties': False,
 }
+
+PUT_MEMBER = {
+    'type': 'object',
+    'properties': {'status': common.MEMBER_STATUS},
+    'required': ['status'],
+    'additionalProperties': False,
+}
+
+# The list's query: which offers to the caller's project to list.
+LIST_QUERY = {
+    'type': 'object',
+    'properties': {'member_status': common.MEMBER_STATUS_FILTER},
+}

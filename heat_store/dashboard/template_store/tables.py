@@ -22,6 +22,7 @@ from horizon import tables
 
 from heat_store.dashboard import api
 from heat_store.dashboard import policy
+from heat_store.dashboard.template_store import members
 
 
 def _owned(request, template):
@@ -86,6 +87,8 @@ class TemplatesFilter(tables.FilterAction):
          _('Comma list: templates lacking one of the tags')),
         ('visibility', _('Visibility ='), True,
          _('private, shared or public')),
+        ('member_status', _('Offered to this project'), True,
+         _('pending, accepted, rejected or all')),
     )
 
 
@@ -114,6 +117,10 @@ class TemplatesTable(tables.DataTable):
     updated = tables.Column('updated_time', verbose_name=_('Updated'),
                             empty_value='-',
                             filters=(lambda t: (t or '').replace('T', ' '),))
+    # An offer's answer (only under the "Offered to this project" filter).
+    answer = tables.Column(
+        lambda t: members.status_name(getattr(t, 'member_status', None)),
+        verbose_name=_('Your Answer'))
 
     class Meta(object):
         name = 'stored_templates'
@@ -121,7 +128,8 @@ class TemplatesTable(tables.DataTable):
         pagination_param = 'marker'
         prev_pagination_param = 'prev_marker'
         table_actions = (TemplatesFilter, CreateTemplate, DeleteTemplate)
-        row_actions = (PublishVersion, DeleteTemplate)
+        row_actions = (PublishVersion, members.AcceptOffer,
+                       members.RejectOffer, DeleteTemplate)
 
 
 # Versions of one stored template

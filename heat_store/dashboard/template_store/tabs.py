@@ -20,6 +20,7 @@ import yaml
 from heat_store.dashboard import api
 from heat_store.dashboard import policy
 from heat_store.dashboard.template_store import highlight
+from heat_store.dashboard.template_store import members
 from heat_store.dashboard.template_store import tables as store_tables
 
 T = 'project/template_store/'
@@ -61,7 +62,7 @@ class VersionsTab(tabs.TableTab):
 
 class TemplateTabs(tabs.DetailTabsGroup):
     slug = 'stored_template'
-    tabs = (VersionsTab, TemplateOverviewTab)
+    tabs = (VersionsTab, TemplateOverviewTab, members.MembersTab)
     sticky = True
 
 

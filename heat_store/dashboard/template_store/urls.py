@@ -23,6 +23,8 @@ urlpatterns = [
     re_path(TEMPLATE + r'$', views.DetailView.as_view(), name='detail'),
     re_path(TEMPLATE + r'publish/$', views.PublishView.as_view(),
             name='publish'),
+    re_path(TEMPLATE + r'members/add/$', views.AddMemberView.as_view(),
+            name='add_member'),
     re_path(VERSION + r'$', views.VersionView.as_view(), name='version'),
     re_path(VERSION + r'launch/$', views.LaunchView.as_view(),
             name='launch'),

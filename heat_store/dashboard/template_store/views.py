@@ -28,6 +28,7 @@ from horizon.utils import memoized
 from heat_store.dashboard import api
 from heat_store.dashboard import launch
 from heat_store.dashboard.template_store import forms as store_forms
+from heat_store.dashboard.template_store import members
 from heat_store.dashboard.template_store import tables as store_tables
 from heat_store.dashboard.template_store import tabs as store_tabs
 
@@ -182,6 +183,32 @@ class PublishView(_TemplateMixin, forms.ModalFormView):
     def get_success_url_from_handled(self, handled):
         return reverse('horizon:project:template_store:version',
                        args=(handled.template_id, handled.version))
+
+
+class AddMemberView(_TemplateMixin, forms.ModalFormView):
+    form_class = members.AddMemberForm
+    form_id = 'add_member_form'
+    modal_id = 'add_member_modal'
+    template_name = 'project/template_store/add_member.html'
+    submit_label = _('Offer')
+    page_title = _('Add Member Project')
+
+    def get_initial(self):
+        return {'template_id': self.kwargs['template_id']}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['submit_url'] = reverse(
+            'horizon:project:template_store:add_member',
+            args=(self.kwargs['template_id'],))
+        template = self.get_stored_template()
+        context['page_title'] = _('Offer %s to a Project') % template.name
+        return context
+
+    def get_success_url(self):
+        return '%s?tab=stored_template__members' % reverse(
+            'horizon:project:template_store:detail',
+            args=(self.kwargs['template_id'],))
 
 
 class LaunchView(_VersionMixin, forms.ModalFormView):

@@ -324,6 +324,7 @@ class DBApiTest(object):
         unshared = self.make_template('unshared', ctx=owner,
                                       visibility='shared')
         db_api.member_create(owner, 'shared', member.project_id)
+        db_api.member_update(member, shared.id, 'accepted')
 
         def listed(ctx, **kw):
             return sorted(self.names(db_api.template_get_all(ctx, **kw)))
@@ -360,6 +361,66 @@ class DBApiTest(object):
         self.assertRaises(exception.StoredTemplateNotFound,
                           db_api.reference_resolve, stranger, shared.id,
                           versioning.parse_constraint('latest'))
+
+    def test_only_an_accepted_member_sees_a_shared_template(self):
+        shared = self.make_template('shared', visibility='shared',
+                                    first='1.0.0')
+        member = context()
+        latest = versioning.parse_constraint('latest')
+        _t, row = db_api.member_create(self.ctx, 'shared', member.project_id)
+        self.assertEqual('pending', row.status)
+
+        def offered(status):
+            return [(t.name, t.member_status) for t in db_api.template_get_all(
+                member, filters={'member_status': status})]
+
+        for status in ('pending', 'rejected', 'accepted', 'pending'):
+            db_api.member_update(member, shared.id, status)
+            self.assertEqual([('shared', status)], offered([status]))
+            self.assertEqual([('shared', status)],
+                             offered(['pending', 'accepted', 'rejected']))
+            others = [s for s in ('pending', 'accepted', 'rejected')
+                      if s != status]
+            self.assertEqual([], offered(others))
+            visible = status == 'accepted'
+            self.assertEqual(['shared'] if visible else [],
+                             self.names(db_api.template_get_all(member)))
+            if visible:
+                self.assertEqual(shared.id,
+                                 db_api.template_get(member, shared.id).id)
+                tmpl, _v = db_api.reference_resolve(member, shared.id, latest)
+                self.assertEqual(shared.id, tmpl.id)
+                continue
+            self.assertRaises(exception.StoredTemplateNotFound,
+                              db_api.template_get, member, shared.id)
+            self.assertRaises(exception.StoredTemplateNotFound,
+                              db_api.reference_resolve, member, shared.id,
+                              latest)
+            self.assertRaises(exception.StoredTemplateNotFound,
+                              db_api.version_template_body, member,
+                              shared.id, 'latest')
+        # Adding the member again keeps its answer.
+        db_api.member_update(member, shared.id, 'rejected')
+        _t, row = db_api.member_create(self.ctx, 'shared', member.project_id)
+        self.assertEqual('rejected', row.status)
+        # An offer of a template that is no longer shared is no offer.
+        db_api.template_update(self.ctx, 'shared', {'visibility': 'private'})
+        self.assertEqual([], offered(['rejected']))
+        self.assertRaises(exception.StoredTemplateNotFound,
+                          db_api.member_update, member, shared.id,
+                          'accepted')
+
+    def test_only_the_member_answers_and_only_by_id(self):
+        shared = self.make_template('shared', visibility='shared')
+        member = context()
+        stranger = context()
+        db_api.member_create(self.ctx, 'shared', member.project_id)
+        for ctx, ident in ((stranger, shared.id), (self.ctx, shared.id),
+                           (member, 'shared'), (member, uuid.uuid4().hex)):
+            self.assertRaises(exception.StoredTemplateNotFound,
+                              db_api.member_update, ctx, ident, 'accepted')
+        _t, members = db_api.member_get_all(self.ctx, 'shared')
+        self.assertEqual(['pending'], [m.status for m in members])
 
     def test_membership_is_idempotent_and_removable(self):
         self.make_template('shared', visibility='shared')

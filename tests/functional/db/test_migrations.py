@@ -96,6 +96,39 @@ class MigrationsTest(object):
         self.assertIn('ix_stored_template_consumer_consumer_key', indexes)
         self.assertNotIn('ix_stored_template_consumer_resource_key', indexes)
 
+    def test_existing_members_become_accepted(self):
+        migration.db_sync('a5b8c2e6d005', engine=self.engine)
+        with self.engine.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO stored_template (id, name, project_id,"
+                " visibility, version_count)"
+                " VALUES (:t, 'web', 'p1', 'shared', 0)"), {'t': 't' * 36})
+            conn.execute(sa.text(
+                "INSERT INTO stored_template_member (template_id,"
+                " project_id) VALUES (:t, 'p2')"), {'t': 't' * 36})
+        migration.db_sync(engine=self.engine)
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.text(
+                'SELECT project_id, status FROM stored_template_member')
+            ).all()
+        self.assertEqual([('p2', 'accepted')], [tuple(r) for r in rows])
+        # The default only filled the rows already there: a member written
+        # without a status is refused (MariaDB's strict mode says so as an
+        # OperationalError that oslo.db does not translate).
+        self.assertRaises((db_exc.DBError, sa.exc.DBAPIError),
+                          self._insert_member, 'p3')
+        foreign = sa.inspect(self.engine).get_foreign_keys(
+            'stored_template_member')
+        self.assertEqual(['stored_template'],
+                         [f['referred_table'] for f in foreign])
+
+    def _insert_member(self, project_id):
+        with self.engine.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO stored_template_member (template_id,"
+                " project_id) VALUES (:t, :p)"),
+                {'t': 't' * 36, 'p': project_id})
+
     def _insert_again(self, insert):
         with self.engine.begin() as conn:
             conn.execute(insert, {'id': 'b' * 36})

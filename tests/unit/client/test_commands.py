@@ -41,11 +41,13 @@ OSC_COMMANDS = ('create', 'list', 'show', 'set', 'delete', 'resolve',
                 'download', 'sync', 'version_create', 'version_list',
                 'version_show', 'version_set', 'version_delete',
                 'version_consumers', 'version_dependents',
-                'version_impact')
+                'version_impact', 'member_list', 'member_create',
+                'member_delete', 'member_set-status')
 HEAT_COMMANDS = ('create', 'list', 'show', 'update', 'delete',
                  'version-create', 'version-list', 'version-show',
                  'version-delete', 'version-deprecate', 'resolve',
-                 'download', 'sync', 'version-impact')
+                 'download', 'sync', 'version-impact', 'member-list',
+                 'member-create', 'member-delete', 'member-update')
 
 
 def fault(code, message):
@@ -327,6 +329,77 @@ class OSCCommandsTest(base.BaseTestCase):
               'Result': 'conflict', 'Detail': 'x'}],
             json.loads(self.app.stdout.getvalue()))
 
+    def answers(self, method, *bodies):
+        http = self.app.client_manager.orchestration.http_client
+        getattr(http, method).side_effect = [mock.Mock(
+            headers={'content-type': 'application/json'},
+            json=mock.Mock(return_value=body)) for body in bodies]
+        return http
+
+    def test_member_set_status_by_id(self):
+        command, parser = self.parser('member_set-status')
+        tid = '3f2a9c1e-0b7d-4e8a-9f1c-2d3e4f5a6b7c'
+        http = self.answers('get', {'stored_templates': []})
+        self.answers('put', {'member': {'project_id': 'p2',
+                                        'status': 'accepted'}})
+        columns, row = command.take_action(parser.parse_args(
+            [tid, 'p2', '--status', 'accepted']))
+        http.put.assert_called_once_with(
+            '/stored_templates/%s/members/p2' % tid,
+            data={'status': 'accepted'})
+        self.assertEqual('accepted', dict(zip(columns, row))['Status'])
+
+    def test_member_set_status_finds_a_name_among_the_offers(self):
+        command, parser = self.parser('member_set-status')
+        http = self.answers('get', {'stored_templates': [
+            {'id': 'the-id', 'name': 'web'}]})
+        self.answers('put', {'member': {'status': 'rejected'}})
+        command.take_action(parser.parse_args(
+            ['web', 'p2', '--status', 'rejected']))
+        http.get.assert_called_once_with(
+            '/stored_templates?member_status=all&name=web')
+        http.put.assert_called_once_with(
+            '/stored_templates/the-id/members/p2',
+            data={'status': 'rejected'})
+
+    def test_member_set_status_refuses_an_ambiguous_name(self):
+        command, parser = self.parser('member_set-status')
+        http = self.answers('get', {'stored_templates': [
+            {'id': 'a', 'name': 'web'}, {'id': 'b', 'name': 'web'}]})
+        error = self.assertRaises(osc_exc.CommandError, command.take_action,
+                                  parser.parse_args(
+                                      ['web', 'p2', '--status', 'accepted']))
+        self.assertIn('2 stored templates named web', str(error))
+        http.put.assert_not_called()
+
+    def test_member_set_status_takes_only_the_statuses(self):
+        _command, parser = self.parser('member_set-status')
+        with mock.patch('sys.stderr', new_callable=io.StringIO):
+            self.assertRaises(SystemExit, parser.parse_args,
+                              ['web', 'p2', '--status', 'maybe'])
+            self.assertRaises(SystemExit, parser.parse_args, ['web', 'p2'])
+
+    def test_list_offers_shows_the_member_status(self):
+        command, parser = self.parser('list')
+        http = self.answers('get', {'stored_templates': [
+            {'id': 'x', 'name': 'web', 'project_id': 'p1',
+             'member_status': 'pending'}]})
+        columns, rows = command.take_action(parser.parse_args(
+            ['--member-status', 'pending']))
+        http.get.assert_called_once_with(
+            '/stored_templates?member_status=pending')
+        self.assertEqual('pending',
+                         dict(zip(columns, list(rows)[0]))['Member Status'])
+
+    def test_member_create_and_list(self):
+        command, parser = self.parser('member_create')
+        http = self.answers('post', {'member': {'project_id': 'p2',
+                                                'status': 'pending'}})
+        columns, row = command.take_action(parser.parse_args(['web', 'p2']))
+        http.post.assert_called_once_with(
+            '/stored_templates/web/members', data={'project_id': 'p2'})
+        self.assertEqual('pending', dict(zip(columns, row))['Status'])
+
     def test_sort_takes_one_direction(self):
         self.assertEqual({'sort_keys': ['name', 'updated_time'],
                           'sort_dir': 'desc'},
@@ -355,6 +428,8 @@ class SharedTextTest(base.BaseTestCase):
         ('version_create', 'version-create', '--description',
          '--description'),
         ('version_create', 'version-create', '--impact', '--impact'),
+        ('list', 'list', '--member-status', '--member-status'),
+        ('member_set-status', 'member-update', '--status', '--status'),
     )
 
     @staticmethod
@@ -449,6 +524,24 @@ class HeatShellTest(base.BaseTestCase):
                                   store_shell.do_template_store_show, hc,
                                   args)
         self.assertEqual('ERROR: gone', str(error))
+
+    def test_member_update_prints_the_answer(self):
+        hc = mock.Mock()
+        hc.http_client.get.return_value = mock.Mock(
+            headers={'content-type': 'application/json'},
+            json=mock.Mock(return_value={'stored_templates': []}))
+        hc.http_client.put.return_value = mock.Mock(
+            headers={'content-type': 'application/json'},
+            json=mock.Mock(return_value={'member': {
+                'project_id': 'p2', 'template_id': 'tid',
+                'status': 'accepted'}}))
+        args = argparse.Namespace(template='tid', project='p2',
+                                  status='accepted')
+        with mock.patch('sys.stdout', new_callable=io.StringIO) as out:
+            store_shell.do_template_store_member_update(hc, args)
+        hc.http_client.put.assert_called_once_with(
+            '/stored_templates/tid/members/p2', data={'status': 'accepted'})
+        self.assertIn('accepted', out.getvalue())
 
     def test_version_list_pages_with_limit_and_marker(self):
         hc = mock.Mock()

@@ -229,6 +229,20 @@ class MemberManagerTest(ManagerTestCase):
         self.http.post.assert_called_once_with(
             '/stored_templates/web/members', data={'project_id': 'p2'})
 
+    def test_update_puts_the_status(self):
+        self.answer('put', {'member': {'project_id': 'p2',
+                                       'status': 'accepted'}})
+        member = self.store.members.update('abc', 'p2', 'accepted')
+        self.http.put.assert_called_once_with(
+            '/stored_templates/abc/members/p2', data={'status': 'accepted'})
+        self.assertEqual('accepted', member.status)
+
+    def test_list_offers(self):
+        self.answer('get', {'stored_templates': []})
+        self.store.stored_templates.list(member_status='pending')
+        self.http.get.assert_called_once_with(
+            '/stored_templates?member_status=pending')
+
     def test_delete(self):
         self.store.members.delete('web', 'p2')
         self.http.delete.assert_called_once_with(
