@@ -47,6 +47,8 @@ class PreparedVersion(object):
     description: str
     source: dict
     force: bool
+    # The texts as sent, where kept (bundle.kept_texts); not in the digest.
+    texts: dict
     interface: dict
     warnings: list
     digest: str
@@ -61,6 +63,8 @@ class PreparedVersion(object):
             'template': self.template,
             'files': self.files,
             'environment': self.environment,
+            'texts': self.texts,
+            'text_size': bundle.texts_size(self.texts),
             'description': self.description,
             'source_url': source.get('url'),
             'source_revision': source.get('revision'),
@@ -117,6 +121,7 @@ def prepare(context, body):
         environment=environment, children=children,
         description=body.get('description'), source=body.get('source'),
         force=bool(body.get('force')),
+        texts=bundle.kept_texts(body, template, files, environment),
         interface=bundle.interface(template), warnings=[],
         digest=bundle.digest_of(data), size=len(data))
     prepared.dependencies = dependencies.resolve(context, template, children)
