@@ -107,6 +107,8 @@ def prepare(context, body):
     template = bundle.parse_template(body['template'], 'template')
     files = bundle.normalise_files(body.get('files'))
     _check_file_sizes(files)
+    # The texts kept beside the children: as large as a file may be.
+    _check_file_sizes(body.get('files_text') or {})
     bundle.check_files(files)
     environment = bundle.parse_environment(body.get('environment'))
     children = bundle.check_references(template, files, environment)
