@@ -108,9 +108,9 @@ class CLITestCase(base.BaseTestCase):
         self.env = {key: value for key, value in os.environ.items()
                     if not key.startswith('OS_') and key != 'HEAT_URL'}
 
-    def source(self, where):
+    def source(self, where, tree=None):
         top = os.path.join(self.tmp, where)
-        for path, text in SOURCE.items():
+        for path, text in (tree or SOURCE).items():
             full = os.path.join(top, path)
             os.makedirs(os.path.dirname(full), exist_ok=True)
             with open(full, 'w') as f:
@@ -559,18 +559,9 @@ OWN_TREE = {
 class OwnTextsTest(CLITestCase):
     """What was published is what comes back, byte for byte."""
 
-    def write_tree(self, where, tree):
-        top = os.path.join(self.tmp, where)
-        for path, text in tree.items():
-            full = os.path.join(top, path)
-            os.makedirs(os.path.dirname(full), exist_ok=True)
-            with open(full, 'w') as f:
-                f.write(text)
-        return top
-
     def test_download_gives_the_published_tree_back(self):
         name = 'web'
-        top = self.write_tree('src', OWN_TREE)
+        top = self.source('src', OWN_TREE)
         self.store(
             'create', name, '-t', os.path.join(top, 'web.yaml'),
             '-e', os.path.join(top, 'environment.yaml'),
