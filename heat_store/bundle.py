@@ -268,14 +268,21 @@ def relative_body(body):
         for name in names:
             if name not in used:
                 files.pop(name, None)
+    origins = {}
     if urls:
+        sent = files
         try:
             template, files, environment = references.rebase(
-                template, files, environment, _child_template)
+                template, files, environment, _child_template,
+                origins=origins)
         except (references.BadBundle, references.BadKey) as error:
             raise _invalid('%(message)s', message=str(error))
     body = dict(body, template=template, files=files,
                 environment=environment)
+    if origins:
+        # The children as sent, for kept_texts to keep where they mean
+        # the same (heatclient sends them rewritten: those are not).
+        body['files_text'] = {key: sent[url] for key, url in origins.items()}
     body.pop('environment_files', None)
     return body
 
@@ -341,6 +348,89 @@ def absolute_keys_made_relative(body):
                 entry[name] = replace(value)
     return dict(body, template=template, files=new_files,
                 environment=environment)
+
+
+# The texts as they were sent
+
+def _resolved(tree, files, base):
+    """A template with each reference that names a file as its key."""
+    return references.rewrite(
+        json.loads(json.dumps(tree)),
+        lambda value: references.find(files, base, value))
+
+
+def _resolved_environment(environment, files):
+    environment = json.loads(json.dumps(environment))
+    for entry in references.registry_entries(environment):
+        for name, value in entry.items():
+            if isinstance(value, str):
+                entry[name] = references.find(files, '', value) or value
+    return environment
+
+
+def _same(one, other):
+    return references.canonical_text(one) == references.canonical_text(other)
+
+
+def kept_texts(body, template, files, environment):
+    """The texts of a publish body kept with its version, or None.
+
+    ``body`` is the body after :func:`relative_body`; ``template``,
+    ``files`` and ``environment`` are what is stored. A template or an
+    environment sent as a string is its own text. A text sent beside the
+    stored form (``template_text``, ``environment_text``, ``files_text``,
+    or a ``file:///`` body's child as written) is kept only where it
+    means the same: parsed, with each reference naming the same bundle
+    file, it is the stored form. A text that does not mean the same is
+    not kept (the client rewrote references in it); a text that is not
+    YAML or JSON, or too large, is refused as the stored form would be.
+    The texts are never part of the digest.
+
+    :returns: ``{"template": text, "environment": text, "files": {path:
+        text}}`` with what is kept (files only where the stored text is
+        another), or None when nothing is
+    """
+    texts = {}
+    sent = body.get('template')
+    if isinstance(sent, str):
+        texts['template'] = sent
+    elif body.get('template_text') is not None:
+        text = body['template_text']
+        if _same(_resolved(parse_template(text, 'template_text'), files, ''),
+                 _resolved(template, files, '')):
+            texts['template'] = text
+    sent = body.get('environment')
+    if isinstance(sent, str):
+        texts['environment'] = sent
+    elif body.get('environment_text') is not None:
+        text = body['environment_text']
+        if _same(_resolved_environment(
+                parse_environment(text, 'environment_text'), files),
+                _resolved_environment(environment, files)):
+            texts['environment'] = text
+    kept = {}
+    for path, text in sorted((body.get('files_text') or {}).items()):
+        stored = files.get(path)
+        if stored is None or text == stored:
+            continue
+        child = parse_file(text, path)
+        stored_child = parse_file(stored, path)
+        base = posixpath.dirname(path)
+        if (isinstance(child, dict) and isinstance(stored_child, dict) and
+                _same(_resolved(child, files, base),
+                      _resolved(stored_child, files, base))):
+            kept[path] = text
+    if kept:
+        texts['files'] = kept
+    return texts or None
+
+
+def texts_size(texts):
+    """The UTF-8 bytes of the texts a version keeps (the bytes quota)."""
+    texts = texts or {}
+    return sum(len(text.encode('utf-8')) for text in (
+        [texts.get('template'), texts.get('environment')] +
+        list((texts.get('files') or {}).values())) if text)
 
 
 # Canonical form

@@ -31,8 +31,9 @@ OPTS = [
                help=_('Versions one stored template may hold; -1 for no '
                       'limit.')),
     cfg.IntOpt('max_bytes_per_project', default=512 * 1024 * 1024, min=-1,
-               help=_('Total canonical size in bytes of all versions a '
-                      'project owns; -1 for no limit.')),
+               help=_('Bytes all versions a project owns may store: each '
+                      'version\'s canonical size plus the texts it keeps '
+                      'as they were published; -1 for no limit.')),
     cfg.IntOpt('max_page_size', default=1000, min=1,
                help=_('Largest page a list request may ask for with '
                       '"limit".')),

@@ -47,6 +47,8 @@ class PreparedVersion(object):
     description: str
     source: dict
     force: bool
+    # The texts as sent, where kept (bundle.kept_texts); not in the digest.
+    texts: dict
     interface: dict
     warnings: list
     digest: str
@@ -61,6 +63,8 @@ class PreparedVersion(object):
             'template': self.template,
             'files': self.files,
             'environment': self.environment,
+            'texts': self.texts,
+            'text_size': bundle.texts_size(self.texts),
             'description': self.description,
             'source_url': source.get('url'),
             'source_revision': source.get('revision'),
@@ -109,6 +113,8 @@ def prepare(context, body):
     template = bundle.parse_template(body['template'], 'template')
     files = bundle.normalise_files(body.get('files'))
     _check_file_sizes(files)
+    # The texts kept beside the children: as large as a file may be.
+    _check_file_sizes(body.get('files_text') or {})
     bundle.check_files(files)
     environment = bundle.parse_environment(body.get('environment'))
     children = bundle.check_references(template, files, environment)
@@ -123,6 +129,7 @@ def prepare(context, body):
         environment=environment, children=children,
         description=body.get('description'), source=body.get('source'),
         force=bool(body.get('force')),
+        texts=bundle.kept_texts(body, template, files, environment),
         interface=bundle.interface(template), warnings=[],
         digest=bundle.digest_of(data), size=len(data))
     prepared.dependencies = dependencies.resolve(context, template, children)

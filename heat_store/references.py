@@ -252,7 +252,8 @@ def reference(key, base, files):
     return key
 
 
-def rebase(template, files, environment, parse_template, root_url=None):
+def rebase(template, files, environment, parse_template, root_url=None,
+           origins=None):
     """A bundle of absolute URLs, as Heat's clients build it, made relative.
 
     :param template: the root template, references as absolute URLs
@@ -263,6 +264,8 @@ def rebase(template, files, environment, parse_template, root_url=None):
     :param root_url: the root template's own URL, when known (the CLI
         read it): keys are then relative to its directory; otherwise to
         :func:`rebase_base`
+    :param origins: a map to fill, when given, with the URL of each file
+        (by its new key) whose stored text is another than it had
     :returns: ``(template, files, environment)``; every file that is a
         template is stored as :func:`canonical_text` with its references
         rewritten, so the same tree gives the same bundle from anywhere
@@ -275,6 +278,7 @@ def rebase(template, files, environment, parse_template, root_url=None):
         base = posixpath.dirname(path)
     keys = _keys(files, origin, base)
     texts = {keys[url]: text for url, text in files.items()}
+    urls = {key: url for url, key in keys.items()}
 
     def converter(directory):
         def replace(value):
@@ -289,8 +293,11 @@ def rebase(template, files, environment, parse_template, root_url=None):
         except (ValueError, TypeError):
             child = None
         if isinstance(child, dict):
-            text = canonical_text(
+            stored = canonical_text(
                 rewrite(child, converter(posixpath.dirname(key))))
+            if origins is not None and stored != text:
+                origins[key] = urls[key]
+            text = stored
         result[key] = text
     root = rewrite(copy.deepcopy(template), converter(''))
     env = copy.deepcopy(environment or {})

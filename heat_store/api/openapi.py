@@ -125,6 +125,11 @@ RESPONSE_SCHEMAS = {
         'files': {'type': 'object',
                   'additionalProperties': {'type': 'string'}},
         'environment': {'type': 'object'},
+        # The texts as sent, where kept: null (or no file) where not.
+        'template_text': _NULLABLE_STRING,
+        'environment_text': _NULLABLE_STRING,
+        'files_text': {'type': 'object',
+                       'additionalProperties': {'type': 'string'}},
     }, required=['id', 'template_id', 'template_name', 'version', 'status',
                  'digest', 'size', 'description', 'parameters', 'outputs',
                  'warnings', 'dependencies', 'source', 'creation_time',

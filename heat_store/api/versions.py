@@ -107,7 +107,20 @@ def serialize_version(req, template, version, dependencies=None):
         body['template'] = version.template
         body['files'] = version.files or {}
         body['environment'] = version.environment or {}
+        body.update(texts_fields(version.texts))
     return body
+
+
+def texts_fields(texts):
+    """The texts a version keeps, as a version shows them.
+
+    ``template_text`` and ``environment_text`` are null when not kept;
+    ``files_text`` holds only the files stored in another form than sent.
+    """
+    texts = texts or {}
+    return {'template_text': texts.get('template'),
+            'environment_text': texts.get('environment'),
+            'files_text': texts.get('files') or {}}
 
 
 def find_version(context, template, version, with_bundle=False):

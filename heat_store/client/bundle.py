@@ -33,6 +33,7 @@ very same bundle, so that publishing from it gives the same digest.
 import os
 import posixpath
 import shlex
+from urllib import parse
 
 import yaml
 
@@ -56,12 +57,18 @@ class Bundle(object):
     :param template: the root template, a map
     :param files: relative path -> text
     :param environment: the merged environment, a map
+    :param texts: the texts as written, where read from local files:
+        ``template_text``, ``environment_text``, ``files_text`` (path ->
+        text, for the child templates stored in another form); the server
+        keeps those that mean the same as the stored form
     """
 
-    def __init__(self, template, files=None, environment=None):
+    def __init__(self, template, files=None, environment=None, texts=None):
         self.template = template
         self.files = files or {}
         self.environment = environment or {}
+        self.texts = {key: value for key, value in (texts or {}).items()
+                      if value}
 
     def fields(self):
         """The bundle as the fields of a version in a request body."""
@@ -81,13 +88,13 @@ class Bundle(object):
     def version_fields(self, version=None, description=None,
                        source_url=None, source_revision=None, strict=False,
                        force=False):
-        """A publish request body: the bundle and a version's metadata.
+        """A publish request body: the bundle, its texts and metadata.
 
         Unset metadata is left out, for the server's defaults.
         """
         source = {key: value for key, value in (
             ('url', source_url), ('revision', source_revision)) if value}
-        fields = self.fields()
+        fields = dict(self.fields(), **self.texts)
         fields.update(version=version, description=description,
                       source=source or None, strict=strict or None,
                       force=force or None)
@@ -122,13 +129,35 @@ def load(template_path, environment_paths=None, object_request=None):
                 env_paths=environment_paths or None))
     except ValueError as error:
         raise errors.BundleError('invalid environment: %s' % error)
+    texts = {'template_text': _local_text(template_path),
+             'environment_text': (_local_text(environment_paths[0])
+                                  if len(environment_paths or ()) == 1
+                                  else None)}
     files = dict(tpl_files)
     files.update(env_files)
     if not files:
-        return Bundle(template, {}, environment)
+        return Bundle(template, {}, environment, texts)
     root_url = (template_path if references.is_url(template_path)
                 else utils.normalise_file_path_to_url(template_path))
-    return relative_bundle(template, files, environment, root_url)
+    return relative_bundle(template, files, environment, root_url, texts)
+
+
+def _local_text(path):
+    """A local file's text as written, or None (not local, not UTF-8).
+
+    ``path`` is a path or a ``file://`` URL. Sent beside what heatclient
+    parsed, for the server to keep where it means the same.
+    """
+    if references.is_url(path):
+        parsed = parse.urlsplit(path)
+        if parsed.scheme.lower() != 'file' or parsed.netloc:
+            return None
+        path = parse.unquote(parsed.path)
+    try:
+        with open(path, 'rb') as f:
+            return f.read().decode('utf-8')
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 canonical_text = references.canonical_text
@@ -166,7 +195,8 @@ def _parse_child(text):
     return child
 
 
-def relative_bundle(template, files, environment, root_url=None):
+def relative_bundle(template, files, environment, root_url=None,
+                    texts=None):
     """Rebase what heatclient read, by the server's own rule.
 
     Keys are relative to the root template's directory when ``root_url``
@@ -176,15 +206,23 @@ def relative_bundle(template, files, environment, root_url=None):
     :param files: absolute URL -> content, as heatclient collected them
     :param environment: the merged environment, registry entries as
         absolute URLs
+    :param texts: the root's and environment's texts (see :class:`Bundle`)
     :rtype: :class:`Bundle`
     """
-    texts = {url: _text(content) for url, content in files.items()}
+    contents = {url: _text(content) for url, content in files.items()}
+    origins = {}
     try:
-        root, result, env = references.rebase(template, texts, environment,
-                                              _parse_child, root_url)
+        root, result, env = references.rebase(template, contents,
+                                              environment, _parse_child,
+                                              root_url, origins=origins)
     except ValueError as error:
         raise errors.BundleError(str(error))
-    return Bundle(root, result, env)
+    # heatclient hands over its children rewritten: their texts as
+    # written are read again, where they are local files.
+    written = {key: _local_text(url) for key, url in origins.items()}
+    return Bundle(root, result, env, dict(
+        texts or {}, files_text={key: text for key, text in written.items()
+                                 if text is not None}))
 
 
 # Writing
@@ -211,20 +249,51 @@ def to_yaml(data):
 def disk_text(key, text, files):
     """A stored file as it is written to disk.
 
-    A child template is written as YAML with each reference relative to
-    the child itself, which is how heatclient reads references back; any
-    other file is written as it is stored.
+    A child template is written with each reference relative to the child
+    itself, which is how heatclient reads references back: as its own
+    text where it already refers so, else as YAML; any other file is
+    written as it is stored.
     """
     child = _template(text, key)
     if child is None:
         return text
     base = posixpath.dirname(key)
 
+    changed = []
+
     def replace(value):
         target = references.find(files, base, value)
         if target is not None:
-            return posixpath.relpath(target, base) if base else target
-    return to_yaml(references.rewrite(child, replace))
+            relative = posixpath.relpath(target, base) if base else target
+            if relative != value:
+                changed.append(value)
+                return relative
+    tree = references.rewrite(child, replace)
+    return to_yaml(tree) if changed else text
+
+
+def as_text(data):
+    """A template or an environment as written: its text, or YAML."""
+    return data if isinstance(data, str) else to_yaml(data)
+
+
+def version_texts(version):
+    """``(template, files, environment)`` of a downloaded version.
+
+    The texts as they were published where the server kept them; where
+    it did not (an older server, a bundle sent parsed), the stored maps
+    and file texts.
+    """
+    def text(name):
+        value = getattr(version, name, None)
+        return value if isinstance(value, str) and value else None
+    files = dict(version.files or {})
+    kept = getattr(version, 'files_text', None)
+    if isinstance(kept, dict):
+        files.update((key, value) for key, value in kept.items()
+                     if key in files and isinstance(value, str))
+    return (text('template_text') or version.template, files,
+            text('environment_text') or version.environment)
 
 
 def _free_name(wanted, taken):
@@ -257,6 +326,9 @@ def _checked_keys(files):
 def layout(name, template, files=None, environment=None):
     """The files that hold a bundle: ``(root, environment, {path: text})``.
 
+    ``template`` and ``environment`` are maps, written as YAML, or texts,
+    written as they are.
+
     Paths are relative to the deepest folder that holds every file (see
     :func:`heat_store.references.root_directory`). The root template is
     ``<name>.yaml`` and the environment ``environment.yaml`` (absent when
@@ -266,11 +338,11 @@ def layout(name, template, files=None, environment=None):
     files = _checked_keys(files or {})
     top = references.root_directory(files, name)
     root = _free_name('%s.yaml' % name, files)
-    texts = {root: to_yaml(template)}
+    texts = {root: as_text(template)}
     env_name = None
     if environment:
         env_name = _free_name(ENVIRONMENT_FILE, set(files) | {root})
-        texts[env_name] = to_yaml(environment)
+        texts[env_name] = as_text(environment)
     for key, text in files.items():
         texts[key] = disk_text(key, text, files)
     place = {key: posixpath.normpath(posixpath.join(top, key))
@@ -340,9 +412,9 @@ def write_version(version, output_dir, overwrite, republish):
         option added for the environment file, with ``%(environment)s``
     :returns: the text to print
     """
-    root, env, paths = write(output_dir, version.template_name,
-                             version.template, version.files,
-                             version.environment, overwrite=overwrite)
+    template, files, environment = version_texts(version)
+    root, env, paths = write(output_dir, version.template_name, template,
+                             files, environment, overwrite=overwrite)
     lines = [_('Wrote %(name)s %(version)s (%(digest)s):') % {
         'name': version.template_name, 'version': version.version,
         'digest': version.digest}]

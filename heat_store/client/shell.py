@@ -417,7 +417,7 @@ def do_template_store_download(store, args, hc):
     """Print a version's template, or write its bundle to a directory."""
     version = store.versions.find(args.template, args.version)
     if not args.output_dir:
-        print(bundle.to_yaml(version.template), end='')
+        print(bundle.as_text(bundle.version_texts(version)[0]), end='')
         return
     print(bundle.write_version(version, args.output_dir, args.overwrite,
                                REPUBLISH), end='')

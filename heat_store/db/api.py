@@ -740,7 +740,7 @@ def version_create_check(context, template_id, values, check=None):
     version = _new_version(context, template, values['version'], check)
     quotas.check_version_count(context, template.version_count)
     quotas.check_bytes(context, _project_bytes(context, template.project_id),
-                       values['size'])
+                       values['size'] + (values.get('text_size') or 0))
     return version
 
 
@@ -785,7 +785,7 @@ def _insert_version(context, template, values):
     dependencies = values.pop('dependencies', None) or []
     quotas.check_version_count(context, template.version_count)
     quotas.check_bytes(context, _project_bytes(context, template.project_id),
-                       values['size'])
+                       values['size'] + (values.get('text_size') or 0))
     parsed = versioning.parse_version(values['version'])
     # NOTE: a failed flush rolls the transaction back and expires every
     # loaded row: read what the error message needs before it.
@@ -855,7 +855,8 @@ def _project_bytes(context, project_id):
     T = models.StoredTemplate
     V = models.StoredTemplateVersion
     return context.session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(V.size), 0)).join(
+        sa.select(sa.func.coalesce(sa.func.sum(
+            V.size + sa.func.coalesce(V.text_size, 0)), 0)).join(
             T, T.id == V.template_id).where(T.project_id == project_id))
 
 

@@ -173,6 +173,13 @@ class StoredTemplateVersion(BASE, StoreBase):
     template = orm.deferred(sa.Column(types.Json, nullable=False))
     files = orm.deferred(sa.Column(types.Json))
     environment = orm.deferred(sa.Column(types.Json))
+    # The texts as they were sent, where kept (None on versions published
+    # before they were kept, or sent parsed): ``{"template": text,
+    # "environment": text, "files": {path: text}}``. Returned to users,
+    # never part of the digest.
+    texts = orm.deferred(sa.Column(types.Json))
+    # Their UTF-8 bytes, counted with ``size`` in the bytes quota.
+    text_size = sa.Column(sa.Integer)
 
 
 class StoredTemplateConsumer(BASE, StoreBase):

@@ -27,7 +27,7 @@ def with_bundle(query):
     """Also load a version's bundle, which lists leave deferred."""
     V = models.StoredTemplateVersion
     return query.options(orm.undefer(V.template), orm.undefer(V.files),
-                         orm.undefer(V.environment))
+                         orm.undefer(V.environment), orm.undefer(V.texts))
 
 
 def version_by_id(context, version_id, bundle=False):

@@ -23,7 +23,7 @@ from heat_store.objects import base
 
 @base.StoreObjectRegistry.register
 class StoredTemplateVersion(base.StoreObject):
-    LAZY_FIELDS = ('template', 'files', 'environment')
+    LAZY_FIELDS = ('template', 'files', 'environment', 'texts')
 
     fields = {
         'id': fields.StringField(),
@@ -42,6 +42,8 @@ class StoredTemplateVersion(base.StoreObject):
         'template': heat_fields.JsonField(nullable=True),
         'files': heat_fields.JsonField(nullable=True),
         'environment': heat_fields.JsonField(nullable=True),
+        'texts': heat_fields.JsonField(nullable=True),
+        'text_size': fields.IntegerField(nullable=True),
         'created_at': fields.DateTimeField(read_only=True),
         'updated_at': fields.DateTimeField(nullable=True),
     }

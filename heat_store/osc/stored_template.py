@@ -284,7 +284,8 @@ class DownloadStoredTemplate(command.Command):
         version = common.store(self.app).versions.find(
             parsed_args.stored_template, parsed_args.version)
         if not parsed_args.output_dir:
-            self.app.stdout.write(bundle.to_yaml(version.template))
+            self.app.stdout.write(bundle.as_text(
+                bundle.version_texts(version)[0]))
             return
         self.app.stdout.write(bundle.write_version(
             version, parsed_args.output_dir, parsed_args.overwrite,

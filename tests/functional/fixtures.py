@@ -50,6 +50,8 @@ def oversize_bodies():
     which four make a bundle larger than max_json_body_size;
     ``SCALAR_ALIAS_BOMB`` is a template within the size limit whose
     aliases repeat one long string a thousand times.
+    ``LONG_COMMENTED_TEMPLATE`` is a template within the size limit that
+    is almost all comment: its canonical form is tiny, its text is not.
     ``FILTER_VALUES_AT_LIMIT`` and ``FILTER_VALUES_OVER_LIMIT`` are comma
     lists of as many values as a list filter takes, and one more;
     ``FILTER_VALUES_1000`` has a thousand; ``REPEATED_SORT_KEYS`` is
@@ -66,6 +68,8 @@ def oversize_bodies():
         'OVERSIZE_TEMPLATE': '%sdescription: %s\n' % (
             head, 'x' * template_size),
         'LARGE_FILE': 'y' * template_size,
+        'LONG_COMMENTED_TEMPLATE': '# %s\n%s' % (
+            'c' * (template_size - 100), head),
         'SCALAR_ALIAS_BOMB': '%sparameters:\n  p:\n    type: string\n'
                              '    default: &a %s\n    description: [%s]\n' % (
                                  head, 'z' * (template_size // 4),

@@ -110,9 +110,9 @@ class CLITestCase(base.BaseTestCase):
         self.env = {key: value for key, value in os.environ.items()
                     if not key.startswith('OS_') and key != 'HEAT_URL'}
 
-    def source(self, where):
+    def source(self, where, tree=None):
         top = os.path.join(self.tmp, where)
-        for path, text in SOURCE.items():
+        for path, text in (tree or SOURCE).items():
             full = os.path.join(top, path)
             os.makedirs(os.path.dirname(full), exist_ok=True)
             with open(full, 'w') as f:
@@ -599,3 +599,105 @@ class ReadmeTourTest(CLITestCase):
                           'stack(s): app.'], errors)
         self.assertEqual(404, self.server.request(
             'GET', '/stored_templates/pw')[0])
+
+
+# A tree as people write it: comments, flow maps, an unquoted version date,
+# a block scalar, a child in a subfolder that refers relative to itself.
+OWN_ROOT = """\
+# The web tier, by hand.
+heat_template_version: 2018-08-31   # no quotes
+description: >
+  A web tier, folded
+parameters:
+  size: {type: number, default: 16}   # flow map
+resources:
+  boot: {type: OS::Heat::Value,
+         properties: {value: {get_file: scripts/boot.sh}}}
+  child:
+    type: nested/child.yaml
+  mapped:
+    type: My::Mapped
+"""
+
+OWN_CHILD = """\
+# A child: its references are relative to itself.
+heat_template_version: 2018-08-31
+resources:
+  own: {type: OS::Heat::Value, properties: {value: {get_file: data.txt}}}
+  shared:
+    type: OS::Heat::Value
+    properties:
+      value: {get_file: ../scripts/boot.sh}   # up and over
+"""
+
+OWN_TREE = {
+    'web.yaml': OWN_ROOT,
+    'environment.yaml': '# defaults\nparameter_defaults: {size: 8}\n'
+                        'resource_registry:\n'
+                        '  My::Mapped: nested/child.yaml  # reused\n',
+    'nested/child.yaml': OWN_CHILD,
+    'nested/data.txt': 'child data\n',
+    'scripts/boot.sh': '#!/bin/sh\necho "hello"\n',
+}
+
+
+class OwnTextsTest(CLITestCase):
+    """What was published is what comes back, byte for byte."""
+
+    def test_download_gives_the_published_tree_back(self):
+        name = 'web'
+        top = self.source('src', OWN_TREE)
+        self.store(
+            'create', name, '-t', os.path.join(top, 'web.yaml'),
+            '-e', os.path.join(top, 'environment.yaml'),
+            '--first-version', '1.0.0')
+        shown = self.store_json('version', 'show', name, '1.0.0')
+        out = os.path.join(self.tmp, 'out')
+        self.store('download', name, '1.0.0', '--output-dir', out)
+        diff = subprocess.run(['diff', '-r', top, out], capture_output=True,
+                              text=True)
+        self.assertEqual(0, diff.returncode, diff.stdout + diff.stderr)
+        # The template alone, printed, is the root as written too.
+        self.assertEqual(OWN_ROOT, self.store('download', name, '1.0.0').out)
+
+        # Republished from the download, the same digest.
+        again = self.store_json(
+            'version', 'create', name, '1.0.1',
+            '-t', os.path.join(out, 'web.yaml'),
+            '-e', os.path.join(out, 'environment.yaml'))
+        self.assertEqual(shown['digest'], again['digest'])
+
+        # The same in the legacy command set.
+        legacy = os.path.join(self.tmp, 'legacy')
+        self.heat('template-store-download', name, '1.0.1', '-o', legacy)
+        diff = subprocess.run(['diff', '-r', top, legacy],
+                              capture_output=True, text=True)
+        self.assertEqual(0, diff.returncode, diff.stdout + diff.stderr)
+
+    def test_a_tree_sent_parsed_downloads_as_before(self):
+        # A heatclient body: the template a map, no texts: the download is
+        # the stored form, written as YAML.
+        template = yaml.safe_load(OWN_ROOT)
+        # As Heat's parser reads it: the version date is a string.
+        template['heat_template_version'] = '2018-08-31'
+        code, _headers, body = self.server.request(
+            'POST', '/stored_templates', {
+                'name': 'parsed-web', 'version': {
+                    'version': '1.0.0',
+                    'template': template,
+                    'files': {'scripts/boot.sh': 'x\n',
+                              'nested/data.txt': 'd\n',
+                              'nested/child.yaml': OWN_CHILD},
+                    'environment': {'resource_registry': {
+                        'My::Mapped': 'nested/child.yaml'}}}})
+        self.assertEqual(201, code, body)
+        out = os.path.join(self.tmp, 'parsed')
+        self.store('download', 'parsed-web', '1.0.0', '--output-dir', out)
+        with open(os.path.join(out, 'parsed-web.yaml')) as f:
+            root = f.read()
+        self.assertNotIn('#', root)
+        self.assertEqual(template, yaml.safe_load(root))
+        # A child sent as text, its references relative to itself, is
+        # written as it was sent.
+        with open(os.path.join(out, 'nested/child.yaml')) as f:
+            self.assertEqual(OWN_CHILD, f.read())

@@ -134,6 +134,8 @@ class SyncTest(test_cli.CLITestCase):
         self.assertEqual({'url': url, 'revision': c['A']}, first['source'])
         self.assertEqual(details[0], first['digest'])
         self.assertEqual(['scripts/boot.sh'], first['files'])
+        # The template as the tag's tree has it, byte for byte.
+        self.assertEqual(WEB, self.store('download', name, '1.0.0').out)
         second = self.store_json('version', 'show', name, '1.1.0')
         self.assertEqual({'url': url, 'revision': c['B']}, second['source'])
         published = self.versions(name)

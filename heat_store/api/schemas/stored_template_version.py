@@ -34,6 +34,13 @@ FIRST_VERSION = {
         # As openstack stack create sends them: files keys merged in order.
         'environment_files': {'type': 'array', 'maxItems': 100,
                               'items': {'type': 'string'}},
+        # The texts as written, when template, environment or child
+        # files are sent in another form (parsed, references rewritten):
+        # kept where they mean the same, and given back.
+        'template_text': {'type': ['string', 'null']},
+        'environment_text': {'type': ['string', 'null']},
+        'files_text': {'type': 'object',
+                       'additionalProperties': {'type': 'string'}},
         'description': {'type': ['string', 'null'], 'maxLength': 65535},
         'source': {
             'type': ['object', 'null'],

@@ -148,7 +148,8 @@ class TemplateTab(_CodeTab):
 
     def texts(self, version):
         return [('%s.yaml' % version.template_name,
-                 _yaml(version.template))]
+                 _yaml(getattr(version, 'template_text', None) or
+                       version.template))]
 
 
 class FilesTab(_CodeTab):
@@ -157,7 +158,9 @@ class FilesTab(_CodeTab):
     empty = _('This version has no child files.')
 
     def texts(self, version):
-        files = version.files or {}
+        files = dict(version.files or {})
+        # The texts as sent, where the store kept them in another form.
+        files.update(getattr(version, 'files_text', None) or {})
         return [(path, files[path]) for path in sorted(files)]
 
 
@@ -167,7 +170,8 @@ class EnvironmentTab(_CodeTab):
     empty = _('This version has no environment.')
 
     def texts(self, version):
-        env = version.environment
+        env = (getattr(version, 'environment_text', None) or
+               version.environment)
         return [('environment.yaml', _yaml(env))] if env else []
 
 

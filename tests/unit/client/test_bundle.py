@@ -101,6 +101,67 @@ class BundleTestCase(base.BaseTestCase):
                             os.path.join(top, 'envs/override.yaml')])
 
 
+class TextsTest(BundleTestCase):
+    """The texts as written travel beside the stored forms."""
+
+    def test_root_children_and_one_environment_as_written(self):
+        top = self.source()
+        loaded = bundle.load(os.path.join(top, 'web.yaml'),
+                             [os.path.join(top, 'envs/base.yaml')])
+        body = loaded.version_fields()
+        self.assertEqual(ROOT, body['template_text'])
+        self.assertEqual(ENV_BASE, body['environment_text'])
+        # The children heatclient rewrote, read again as written.
+        self.assertEqual({'nested/child.yaml': CHILD,
+                          'mapped.yaml': MAPPED}, body['files_text'])
+        # The stored forms are untouched by the texts: the same digest.
+        self.assertEqual(self.load(top).template, loaded.template)
+        self.assertNotIn('template_text', loaded.fields())
+
+    def test_merged_environments_have_no_text(self):
+        body = self.load(self.source()).version_fields()
+        self.assertNotIn('environment_text', body)
+        self.assertEqual(ROOT, body['template_text'])
+
+    def test_a_template_alone_has_its_text(self):
+        top = self.tree({'one.yaml': MAPPED})
+        body = bundle.load(os.path.join(top, 'one.yaml')).version_fields()
+        self.assertEqual(MAPPED, body['template_text'])
+        self.assertNotIn('files_text', body)
+
+    def test_download_writes_the_texts_kept(self):
+        version = mock.Mock(
+            template_name='web', version='1.0.0', digest='sha256:x',
+            template={'heat_template_version': '2018-08-31'},
+            template_text='# mine\nheat_template_version: 2018-08-31\n',
+            files={'nested/child.yaml': '{}', 'data.txt': 'd\n'},
+            files_text={'nested/child.yaml': '# child\n{}\n'},
+            environment={'parameter_defaults': {'a': 1}},
+            environment_text='# env\nparameter_defaults: {a: 1}\n')
+        out = os.path.join(self.tmp, 'out')
+        bundle.write_version(version, out, False, {
+            'command': 'x', 'environment': ' -e %(environment)s'})
+        for path, text in (('web.yaml', version.template_text),
+                           ('environment.yaml', version.environment_text),
+                           ('nested/child.yaml', '# child\n{}\n'),
+                           ('data.txt', 'd\n')):
+            with open(os.path.join(out, path)) as f:
+                self.assertEqual(text, f.read())
+
+    def test_download_without_texts_writes_yaml(self):
+        version = mock.Mock(
+            template_name='web', version='1.0.0', digest='sha256:x',
+            template={'heat_template_version': '2018-08-31'},
+            template_text=None, files={}, files_text={},
+            environment={}, environment_text=None)
+        out = os.path.join(self.tmp, 'out')
+        bundle.write_version(version, out, False, {
+            'command': 'x', 'environment': ' -e %(environment)s'})
+        with open(os.path.join(out, 'web.yaml')) as f:
+            self.assertEqual("heat_template_version: '2018-08-31'\n",
+                             f.read())
+
+
 class LoadTest(BundleTestCase):
     def test_files_are_keyed_relative_to_the_root_template(self):
         loaded = self.load(self.source())
