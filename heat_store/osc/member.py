@@ -38,7 +38,7 @@ def _add_arguments(parser, template_help='member_template',
 
 
 class ListMember(command.Lister):
-    """List the projects your stored template is offered to"""
+    """List the projects your stored template is offered to."""
 
     log = logging.getLogger(__name__ + '.ListMember')
 
@@ -57,7 +57,7 @@ class ListMember(command.Lister):
 
 
 class CreateMember(command.ShowOne):
-    """Offer your shared stored template to a project (pending its answer)"""
+    """Offer your shared stored template to a project (pending its answer)."""
 
     log = logging.getLogger(__name__ + '.CreateMember')
 
@@ -75,7 +75,7 @@ class CreateMember(command.ShowOne):
 
 
 class DeleteMember(command.Command):
-    """Stop offering your stored template to a project"""
+    """Stop offering your stored template to a project."""
 
     log = logging.getLogger(__name__ + '.DeleteMember')
 
@@ -92,7 +92,7 @@ class DeleteMember(command.Command):
 
 
 class SetMemberStatus(command.ShowOne):
-    """Accept or reject a stored template offered to your project"""
+    """Accept or reject a stored template offered to your project."""
 
     log = logging.getLogger(__name__ + '.SetMemberStatus')
 

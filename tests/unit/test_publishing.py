@@ -33,7 +33,7 @@ def _prepared(parameters=None, outputs=None, environment=None, force=False):
     return publishing.PreparedVersion(
         version='1.1.0', template={}, files={},
         environment=environment or {}, children={}, description=None,
-        source=None, force=force,
+        source=None, force=force, texts=None,
         interface={'parameters': parameters or {}, 'outputs': outputs or {}},
         warnings=['w'], digest='sha256:x', size=1)
 
