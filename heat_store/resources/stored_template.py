@@ -15,7 +15,6 @@
 import inspect
 import json
 import sys
-import time
 
 from oslo_log import log as logging
 
@@ -40,13 +39,6 @@ from heat_store import policies
 from heat_store import versioning
 
 LOG = logging.getLogger(__name__)
-
-# Heat polls check_*_complete once a second; a nested stack that is done a
-# few milliseconds after the first check would cost a whole second. Poll
-# faster here, within a bound, before handing back to Heat's scheduler.
-POLL_FIRST_DELAY = 0.01
-POLL_MAX_DELAY = 0.2
-POLL_BUDGET = 0.9
 
 PIN_KEY = 'stored_template_pin'
 
@@ -477,19 +469,8 @@ class StoredTemplate(stack_resource.StackResource):
                                          self.child_params(),
                                          self._timeout())
 
-    def _poll(self, check, *args):
-        delay = POLL_FIRST_DELAY
-        deadline = time.monotonic() + POLL_BUDGET
-        while True:
-            if check(*args):
-                return True
-            if time.monotonic() + delay > deadline:
-                return False
-            time.sleep(delay)
-            delay = min(delay * 2, POLL_MAX_DELAY)
-
     def check_create_complete(self, cookie=None):
-        done = self._poll(super().check_create_complete, cookie)
+        done = super().check_create_complete(cookie)
         if done:
             consumer_obj.StoredTemplateConsumer.commit_pin(
                 self.context, self._consumer_key(), self.uuid,
@@ -514,7 +495,7 @@ class StoredTemplate(stack_resource.StackResource):
                                          self._timeout())
 
     def check_update_complete(self, cookie=None):
-        done = self._poll(super().check_update_complete, cookie)
+        done = super().check_update_complete(cookie)
         if done:
             template, version = self._current_target()
             key = self._consumer_key()
@@ -528,7 +509,7 @@ class StoredTemplate(stack_resource.StackResource):
         return done
 
     def check_delete_complete(self, cookie=None):
-        done = self._poll(super().check_delete_complete, cookie)
+        done = super().check_delete_complete(cookie)
         if done:
             # Only now is the nested stack really gone.
             consumer_obj.StoredTemplateConsumer.release(self.context,
