@@ -19,6 +19,13 @@ that holds the resource, with the resource moved to exactly that version
 version's interface breaks that stack: outputs it reads that the version
 lacks, parameters the version requires that the resource does not pass.
 
+A version not yet published (a dry run's) has no row for the resource to
+resolve to: for it, each consumer's preview is Heat's update preview of
+the resource's own nested stack with the unpublished bundle, as the
+resource would build it (the levels the report shows; see
+:func:`_nested_preview`). The resource type never builds anything but a
+published version.
+
 Previews run on a small thread pool within a time budget
 (``[template_store] impact_timeout``); a consumer whose preview does not
 finish in time, or that Heat refuses, is reported with an error of its own
@@ -40,7 +47,6 @@ from heat.common import identifier
 from heat.rpc import api as rpc_api
 from heat.rpc import client as rpc_client
 
-from heat_store import candidate
 from heat_store import conf  # noqa: F401 - registers [template_store]
 from heat_store.objects import consumer as consumer_obj
 from heat_store.objects import stored_template_version as version_obj
@@ -259,11 +265,12 @@ def _entry(row, stack_name):
 
 
 def preview_one(context, engine, template, version, row, stack_name,
-                resolved, extra_files=None):
+                resolved, unpublished=None):
     """The report on one consumer; an error is reported, not raised.
 
-    ``extra_files`` go into the preview's files map: an unpublished
-    version (heat_store.candidate) for a dry run.
+    ``unpublished`` is the engine bundle (:func:`stored_template.
+    engine_bundle`) of a version that is not published, for a dry run:
+    then the resource's nested stack is previewed with it directly.
     """
     entry = _entry(row, stack_name)
     identity = dict(identifier.HeatIdentifier(row.project_id, stack_name,
@@ -282,26 +289,12 @@ def preview_one(context, engine, template, version, row, stack_name,
                                     resolved == version.version)
         entry['breaks'] = breaks(parent, row.resource_name, properties,
                                  version)
-        properties['template'] = template.id
-        properties['version'] = version.version
-        files = engine.get_files(context, identity) or {}
-        # NOTE: the stack's own files never carry a candidate into it.
-        files = {k: v for k, v in files.items()
-                 if not k.startswith(candidate.PREFIX)}
-        files.update(extra_files or {})
-        try:
-            preview = engine.preview_update_stack(
-                context, identity, moved,
-                params=_environment(engine, context, identity),
-                files=files,
-                args={rpc_api.PARAM_SHOW_NESTED: True,
-                      rpc_api.PARAM_EXISTING: True})
-        except TypeError as error:
-            if not _cannot_show_nested(error):
-                raise
-            preview = _nested_preview(context, engine, template, version,
-                                      row, identity, properties,
-                                      extra_files)
+        if unpublished is not None:
+            preview = _nested_preview(context, engine, unpublished, row,
+                                      identity, properties)
+        else:
+            preview = _parent_preview(context, engine, template, version,
+                                      row, identity, moved, properties)
     except oslo_messaging.MessagingTimeout:
         entry['error'] = timeout_message()
         return entry
@@ -316,6 +309,30 @@ def preview_one(context, engine, template, version, row, stack_name,
         entry[action] = _summary(preview.get(action) or [],
                                  row.parent_stack_id)
     return entry
+
+
+def _parent_preview(context, engine, template, version, row, identity,
+                    moved, properties):
+    """Heat's update preview of the stack with the resource moved.
+
+    ``moved`` is the stack's template, ``properties`` the resource's in
+    it; the stack's own files and environment are its own.
+    """
+    properties['template'] = template.id
+    properties['version'] = version.version
+    try:
+        return engine.preview_update_stack(
+            context, identity, moved,
+            params=_environment(engine, context, identity),
+            files=engine.get_files(context, identity) or {},
+            args={rpc_api.PARAM_SHOW_NESTED: True,
+                  rpc_api.PARAM_EXISTING: True})
+    except TypeError as error:
+        if not _cannot_show_nested(error):
+            raise
+    return _nested_preview(context, engine,
+                           stored_template.version_bundle(context, version),
+                           row, identity, properties)
 
 
 def _cannot_show_nested(error):
@@ -338,32 +355,26 @@ def _cannot_show_nested(error):
                for frame in traceback.extract_tb(error.__traceback__))
 
 
-def _nested_preview(context, engine, template, version, row, identity,
-                    properties, extra_files):
-    """The preview, in the usual shape, of a version Heat 27 fails on.
+def _nested_preview(context, engine, version_bundle, row, identity,
+                    properties):
+    """The preview, in the usual shape, of the resource's nested stack.
 
-    The show_nested call has already previewed the parent with the
-    resource moved (validation and the parent's actions) and only failed
-    while formatting the levels below; the parent's own resources are not
-    in a report anyway. So the levels below come from a second preview:
-    of the resource's own nested stack, updated to the version's bundle as
-    the resource would build it (heat_store.resources.stored_template
-    ``engine_bundle``, the resource's ``parameters`` as that stack holds
-    them). Its first level is the bundle's resources; below them, its
-    ``show_nested`` actions, or, where Heat fails on that again (a nested
-    stack added two levels below the resource), that level's resources
-    alone.
+    For a published version, the show_nested call Heat 27 fails on
+    (:func:`_cannot_show_nested`) has already previewed the parent with
+    the resource moved (validation and the parent's actions) and only
+    failed while formatting the levels below; for an unpublished one
+    (a dry run) there is no parent preview, as the resource cannot build
+    it. The parent's own resources are not in a report anyway. So the
+    levels below come from this preview: of the resource's own nested
+    stack, updated to ``version_bundle`` (``(template, files,
+    environment, children)`` as the resource would build it, see
+    :func:`stored_template.engine_bundle`), with the resource's
+    ``parameters`` as that stack holds them. Its first level is the
+    bundle's resources; below them, its ``show_nested`` actions, or,
+    where Heat fails on that again (a nested stack added two levels
+    below the resource), that level's resources alone.
     """
-    if extra_files is not None:
-        chosen = candidate.unpack(extra_files, context.project_id,
-                                  template.id, version.version)
-        if chosen is None:
-            raise heat_exc.Invalid(reason=_(
-                'the unpublished version could not be read back'))
-    else:
-        chosen = version
-    root, files, env, _children = stored_template.engine_bundle(context,
-                                                                chosen)
+    root, files, env, _children = version_bundle
     resource = engine.describe_stack_resource(context, identity,
                                               row.resource_name)
     nested = resource.get(rpc_api.RES_NESTED_STACK_ID)
@@ -432,24 +443,24 @@ def _resolution(context, template, text, unpublished):
     return found
 
 
-def report(context, template, version, candidate_files=None):
+def report(context, template, version, unpublished=None):
     """``{"impact": [...], "other_consumers": N}`` for one version.
 
-    With ``candidate_files`` (heat_store.candidate), ``version`` is not
-    published: it has ``version``, ``interface`` and ``environment``, and
-    the engine previews it from those files.
+    With ``unpublished`` (its engine bundle, see
+    :func:`stored_template.engine_bundle`), ``version`` is not published:
+    it has ``version``, ``interface`` and ``environment``, and each
+    consumer's nested stack is previewed with that bundle.
     """
     own, others = candidates(context, template.id, version.version)
     budget = cfg.CONF.template_store.impact_timeout
     deadline = time.monotonic() + budget
     engine = _TimedEngine(deadline)
-    unpublished = version.version if candidate_files is not None else None
+    new = version.version if unpublished is not None else None
     resolved = {}
     for row, _name, current in own:
         text = row.version_constraint
         if text not in resolved:
-            resolved[text] = _resolution(context, template, text,
-                                         unpublished)
+            resolved[text] = _resolution(context, template, text, new)
     entries = []
     if own:
         pool = futures.ThreadPoolExecutor(
@@ -459,7 +470,7 @@ def report(context, template, version, candidate_files=None):
             jobs = [pool.submit(preview_one, context, engine, template,
                                 version, row, name,
                                 resolved[row.version_constraint],
-                                candidate_files)
+                                unpublished)
                     for row, name, _current in own]
             futures.wait(jobs, timeout=max(0, deadline - time.monotonic()))
             for job, (row, name, current) in zip(jobs, own):

@@ -12,9 +12,7 @@
 
 """OS::Heat::StoredTemplate: a nested stack built from the template store."""
 
-import inspect
 import json
-import sys
 
 from oslo_log import log as logging
 
@@ -29,11 +27,9 @@ from heat.engine import support
 from heat.rpc import api as rpc_api
 
 from heat_store import bundle
-from heat_store import candidate as candidate_mod
 from heat_store import exception as store_exception
 from heat_store import names
 from heat_store.objects import consumer as consumer_obj
-from heat_store.objects import stored_template as template_obj
 from heat_store.objects import stored_template_version as version_obj
 from heat_store import policies
 from heat_store import versioning
@@ -43,53 +39,37 @@ LOG = logging.getLogger(__name__)
 PIN_KEY = 'stored_template_pin'
 
 
-def _previewing():
-    """Whether this thread is inside Heat's ``preview_update_stack``.
-
-    Only that engine call may build a version that is not published
-    (heat_store.candidate); a create, an update or a validation never
-    does, whatever the stack's files hold. The test is by the code
-    object of the engine's method, which no request can forge.
-    """
-    # NOTE: imported here: the engine's service module loads the resource
-    # plugins, this one included.
-    from heat.engine import service
-    code = inspect.unwrap(service.EngineService.preview_update_stack).__code__
-    frame = sys._getframe(1)
-    while frame is not None:
-        if frame.f_code is code:
-            return True
-        frame = frame.f_back
-    return False
-
-
-def engine_bundle(context, version):
+def engine_bundle(template, files, environment, locks):
     """``(template, files, environment, children)`` the engine runs.
 
-    ``version`` is a published version, or an unpublished one
-    (heat_store.candidate); the bundle's recorded references point at
-    their locked versions: the id and exact version each resolved to at
-    publish, which the nested resource finds through its stack's records.
+    The bundle of a version (``template``, ``files``, ``environment``) as
+    a nested stack builds it; each recorded reference points at its
+    locked version (``locks``: ``{(template as written, constraint):
+    (template id, version)}``), which the nested resource finds through
+    its stack's records.
     """
-    files = version.files or {}
-    env = version.environment or {}
-    children = bundle.check_references(version.template, files, env)
-    root, files, env, children = bundle.engine_bundle(
-        version.template, files, env, children)
-    if isinstance(version, candidate_mod.Candidate):
-        locks = version.locks
-    else:
-        deps = version_obj.StoredTemplateVersion.dependencies_of(
-            context, [version.id])
-        locks = {(dep['template'], dep['constraint']):
-                 (dep['template_id'], dep['version'])
-                 for dep in deps[version.id]}
+    files = files or {}
+    env = environment or {}
+    children = bundle.check_references(template, files, env)
+    root, files, env, children = bundle.engine_bundle(template, files, env,
+                                                      children)
     if locks:
         bundle.lock_references(root, locks)
         for path, child in children.items():
             if bundle.lock_references(child, locks):
                 files[path] = json.dumps(child)
     return root, files, env, children
+
+
+def version_bundle(context, version):
+    """:func:`engine_bundle` of a published version, its locks recorded."""
+    deps = version_obj.StoredTemplateVersion.dependencies_of(
+        context, [version.id])
+    locks = {(dep['template'], dep['constraint']):
+             (dep['template_id'], dep['version'])
+             for dep in deps[version.id]}
+    return engine_bundle(version.template, version.files, version.environment,
+                         locks)
 
 
 class StoredTemplate(stack_resource.StackResource):
@@ -269,9 +249,6 @@ class StoredTemplate(stack_resource.StackResource):
         exactly the locked version; any other resolves in the catalog of
         the project that owns the stack, and nowhere else.
         """
-        found = self._candidate(template_ref, constraint_text)
-        if found is not None:
-            return found
         try:
             constraint = versioning.parse_constraint(constraint_text)
             locked = self._locked(template_ref, constraint_text)
@@ -294,29 +271,6 @@ class StoredTemplate(stack_resource.StackResource):
                 'matches "%(c)s".') % {
                 'res': self.name, 't': template_ref, 'c': constraint_text})
         return template, version
-
-    def _candidate(self, template_ref, constraint_text):
-        """The unpublished version a dry run previews, or None.
-
-        Honoured only while Heat previews an update, for the project of
-        the stack and exactly the template id and version it was made
-        for (see heat_store.candidate); the template must still be the
-        project's own, as for a publish.
-        """
-        files = self.stack.t.files
-        if candidate_mod.MANIFEST not in files or not _previewing():
-            return None
-        found = candidate_mod.unpack(files, self.context.project_id,
-                                     template_ref, constraint_text)
-        if found is None:
-            return None
-        try:
-            template = template_obj.StoredTemplate.get_owned(
-                self.context, found.template_id)
-        except (store_exception.StoredTemplateNotFound,
-                exception.Forbidden):
-            return None
-        return template, found
 
     def _committed_pin(self):
         rows = consumer_obj.StoredTemplateConsumer.get_all_by_key(
@@ -363,9 +317,9 @@ class StoredTemplate(stack_resource.StackResource):
     def _engine_bundle(self):
         """(template, files, environment) as the engine builds them."""
         template, version = self._current_target()
-        key = version.id or version.digest
-        if self._engine_cache is None or self._engine_cache[0] != key:
-            self._engine_cache = (key, engine_bundle(self.context, version))
+        if self._engine_cache is None or self._engine_cache[0] != version.id:
+            self._engine_cache = (version.id,
+                                  version_bundle(self.context, version))
         return self._engine_cache[1]
 
     def child_template(self):
