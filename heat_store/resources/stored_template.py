@@ -366,7 +366,8 @@ class StoredTemplate(stack_resource.StackResource):
             return
         if (all(isinstance(v, str) for v in requested) and
                 not self._judged_later()):
-            self._target_for()
+            # Kept for validate_nested_stack, which builds from it.
+            self._target = self._target_for()
 
     def validate(self):
         self._target = None
