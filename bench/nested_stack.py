@@ -43,11 +43,13 @@ during the runs is printed:
   Target: stored/provider <= 1.05.
 - ``fanout``: a ``ResourceGroup`` of N members, each an
   ``OS::Heat::StoredTemplate`` or the same provider template, for each N
-  of ``--sizes`` (10, 50, 200). It runs Heat (API and engine) in this
-  process on SQLite, so that a ``before_cursor_execute`` listener counts
-  every SQL statement on the store's tables (``stored_template*``) during
-  each create and delete; printed per member, it must not grow with N.
+  of ``--sizes`` (10, 50, 200), on the same targets as ``single``.
   Target: stored/provider <= 1.10 at every N.
+- ``statements``: one stored group of each size, Heat (API and engine)
+  in this process on SQLite, where a ``before_cursor_execute`` listener
+  counts every SQL statement on the store's tables (``stored_template*``)
+  during its create and its delete; printed per member and per added
+  member, it must not grow with N.
 - ``concurrent``: ``--stacks`` (50) stacks created at once, then deleted
   at once, each with one stored template or one provider template;
   timed until the last is done. Target: stored/provider <= 1.10 and no
@@ -55,6 +57,7 @@ during the runs is printed:
 
     .venv/bin/python bench/nested_stack.py [--runs 12] [--deployment DIR]
     .venv/bin/python bench/nested_stack.py --mode fanout [--sizes 10,50,200]
+    .venv/bin/python bench/nested_stack.py --mode statements
     .venv/bin/python bench/nested_stack.py --mode concurrent --deployment DIR
 """
 
@@ -361,14 +364,13 @@ class InProcessClient(object):
         return payload, location
 
 
-def fanout(args):
-    sizes = [int(n) for n in args.sizes.split(',')]
-    print('mode: fanout; ResourceGroup sizes %s; runs per kind and size: '
-          '%d (stored, provider alternating, after %d warm-up each)' % (
-              sizes, args.runs, args.warmup))
-    print("target: Heat API and engine in this process (SQLite)%s" % (
-        ", Heat's leaf sleep dropped" if args.no_leaf_sleep else
-        ', Heat as released'))
+def count_statements(sizes, child_name_tag):
+    """Store statements of one stored group of each size, in this process.
+
+    ``{N: (create, delete)}``. Heat (API and engine) runs here on SQLite,
+    without its leaf sleep (which changes no statement), so that a
+    ``before_cursor_execute`` listener sees every statement.
+    """
     from heat.db import api as heat_db_api
 
     from heat_store.dev import embedded
@@ -377,83 +379,92 @@ def fanout(args):
     # NOTE: at exit: Heat's log handler writes there until then.
     atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
     heat = embedded.EmbeddedHeat(data_dir, port=1, auth='headers',
-                                 leaf_sleep=not args.no_leaf_sleep)
+                                 leaf_sleep=False)
+    counts = {}
     try:
         heat.start()
         # NOTE: oslo.log's excepthook would send a failure to heat.log.
         sys.excepthook = sys.__excepthook__
         counter = StoreStatements(heat_db_api.get_engine())
         client = InProcessClient(heat.app, uuid.uuid4().hex)
-        tag = _common.run_tag()
-        child_name = publish_child(client, tag)
-        per_member = {}
-        medians = {}
-        with LoadSampler() as load:
-            for size in sizes:
-                timeout = TIMEOUT + 3 * size
-                creates = {k: [] for k in PAIR}
-                deletes = {k: [] for k in PAIR}
-                statements = {k: [] for k in PAIR}
-                for rnd in range(args.warmup + args.runs):
-                    order = PAIR if rnd % 2 == 0 else PAIR[::-1]
-                    for kind in order:
-                        counter.take()
-                        body = stack_body(kind, 'bench-g%s-%s-%d-%d' % (
-                            kind, tag, size, rnd), child_name, size)
-                        started = time.monotonic()
-                        created, _loc = client.check('POST', '/stacks',
-                                                     body)
-                        path = '/stacks/%s/%s' % (body['stack_name'],
-                                                  created['stack']['id'])
-                        wait_status(client, path, ('CREATE_COMPLETE',),
-                                    timeout)
-                        done = time.monotonic()
-                        on_create = counter.take()
-                        client.check('DELETE', path)
-                        wait_status(client, path, ('DELETE_COMPLETE',),
-                                    timeout)
-                        deleted = time.monotonic()
-                        on_delete = counter.take()
-                        print('N=%d round %d %s: create %.2f s, delete '
-                              '%.2f s, store statements %d + %d' % (
-                                  size, rnd, kind, done - started,
-                                  deleted - done, on_create, on_delete))
-                        sys.stdout.flush()
-                        if rnd >= args.warmup:
-                            creates[kind].append(done - started)
-                            deletes[kind].append(deleted - done)
-                            statements[kind].append((on_create, on_delete))
-                for kind in PAIR:
-                    medians[size, kind] = print_times(
-                        'N=%d %s' % (size, kind), creates[kind],
-                        deletes[kind])
-                on_create = statistics.median(
-                    c for c, _d in statements['stored'])
-                on_delete = statistics.median(
-                    d for _c, d in statements['stored'])
-                per_member[size] = (on_create / size, on_delete / size)
-                print('N=%d store statements per member: create %.2f, '
-                      'delete %.2f (provider group: %d)' % (
-                          size, per_member[size][0], per_member[size][1],
-                          max(c + d for c, d in statements['provider'])))
-        load.report()
+        child_name = publish_child(client, child_name_tag)
         for size in sizes:
-            _common.print_ratio(
-                'N=%d ratio stored/provider (median create+delete)' % size,
-                medians[size, 'stored'] / medians[size, 'provider'], 1.10)
-        first = per_member[sizes[0]]
-        for size in sizes:
-            print('N=%d store statements per member: create %.2f, delete '
-                  '%.2f%s' % (size, per_member[size][0], per_member[size][1],
-                              '' if per_member[size] == first else
-                              ' (differs from N=%d)' % sizes[0]))
+            counter.take()
+            body = stack_body('stored', 'bench-count-%d' % size, child_name,
+                              size)
+            created, _loc = client.check('POST', '/stacks', body)
+            path = '/stacks/%s/%s' % (body['stack_name'],
+                                      created['stack']['id'])
+            wait_status(client, path, ('CREATE_COMPLETE',),
+                        TIMEOUT + 3 * size)
+            on_create = counter.take()
+            client.check('DELETE', path)
+            wait_status(client, path, ('DELETE_COMPLETE',),
+                        TIMEOUT + 3 * size)
+            counts[size] = (on_create, counter.take())
+            print('N=%d store statements: create %d, delete %d' % (
+                (size,) + counts[size]))
+            sys.stdout.flush()
     finally:
         heat.stop()
+    return counts
+
+
+def fanout(args, client, tag, child_name):
+    sizes = [int(n) for n in args.sizes.split(',')]
+    print('mode: fanout; ResourceGroup sizes %s; runs per kind and size: '
+          '%d (stored, provider alternating, after %d warm-up each)' % (
+              sizes, args.runs, args.warmup))
+    medians = {}
+    with LoadSampler() as load:
+        for size in sizes:
+            timeout = TIMEOUT + 3 * size
+            creates = {k: [] for k in PAIR}
+            deletes = {k: [] for k in PAIR}
+            for rnd in range(args.warmup + args.runs):
+                order = PAIR if rnd % 2 == 0 else PAIR[::-1]
+                for kind in order:
+                    c, d, _t = one_run(client, stack_body(
+                        kind, 'bench-g%s-%s-%d-%d' % (kind, tag, size, rnd),
+                        child_name, size), timeout)
+                    print('N=%d round %d %s: create %.2f s, delete %.2f s'
+                          % (size, rnd, kind, c, d))
+                    sys.stdout.flush()
+                    if rnd >= args.warmup:
+                        creates[kind].append(c)
+                        deletes[kind].append(d)
+            for kind in PAIR:
+                medians[size, kind] = print_times(
+                    'N=%d %s' % (size, kind), creates[kind], deletes[kind])
+    load.report()
+    for size in sizes:
+        _common.print_ratio(
+            'N=%d ratio stored/provider (median create+delete)' % size,
+            medians[size, 'stored'] / medians[size, 'provider'], 1.10)
+
+
+def statements(args):
+    sizes = [int(n) for n in args.sizes.split(',')]
+    print('mode: statements; one stored ResourceGroup of each size %s, '
+          'Heat in this process (SQLite, leaf sleep dropped)' % sizes)
+    counts = count_statements(sizes, _common.run_tag())
+    for size in sizes:
+        on_create, on_delete = counts[size]
+        print('N=%d store statements per member: create %.2f, delete %.2f'
+              % (size, on_create / size, on_delete / size))
+    for small, large in zip(sizes, sizes[1:]):
+        grow = large - small
+        print('N=%d to N=%d: store statements per added member: create '
+              '%.2f, delete %.2f' % (
+                  small, large,
+                  (counts[large][0] - counts[small][0]) / grow,
+                  (counts[large][1] - counts[small][1]) / grow))
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--mode', choices=('single', 'fanout', 'concurrent'),
+    parser.add_argument('--mode', choices=('single', 'fanout', 'statements',
+                                           'concurrent'),
                         default='single')
     parser.add_argument('--runs', type=int, default=12,
                         help='timed runs (rounds) of each kind (default 12)')
@@ -465,7 +476,7 @@ def parse_args(argv=None):
     parser.add_argument('--stacks', type=int, default=50,
                         help='concurrent: stacks at once (default 50)')
     parser.add_argument('--no-leaf-sleep', action='store_true',
-                        help="embedded and fanout: drop Heat's 1 s sleep "
+                        help="embedded server: drop Heat's 1 s sleep "
                              'between leaf resources (default: Heat as '
                              'released)')
     _common.add_run_options(parser, budget=3600)
@@ -474,10 +485,10 @@ def parse_args(argv=None):
 
 def main():
     args = parse_args()
-    if args.mode == 'fanout':
+    if args.mode == 'statements':
         _common.watchdog(args.budget)
-        _common.print_machine('nested_stack fanout')
-        fanout(args)
+        _common.print_machine('nested_stack statements')
+        statements(args)
         return
     target = _common.begin('nested_stack %s' % args.mode, args,
                            leaf_sleep=not args.no_leaf_sleep)
@@ -487,6 +498,8 @@ def main():
         child_name = publish_child(client, tag)
         if args.mode == 'single':
             single(args, target, client, tag, child_name)
+        elif args.mode == 'fanout':
+            fanout(args, client, tag, child_name)
         else:
             concurrent(args, target, client, tag, child_name)
         if target.outlives_run:

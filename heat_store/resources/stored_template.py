@@ -37,6 +37,9 @@ from heat_store import versioning
 LOG = logging.getLogger(__name__)
 
 PIN_KEY = 'stored_template_pin'
+# The resource data key of what the resource is built from (one write).
+REMEMBERED = 'stored_template'
+REMEMBERED_FIELDS = ('version', 'version_id', 'template_id', 'digest')
 
 
 def engine_bundle(template, files, environment, locks):
@@ -410,10 +413,19 @@ class StoredTemplate(stack_resource.StackResource):
         })
 
     def _remember(self, template, version):
-        self.data_set('version', version.version)
-        self.data_set('version_id', version.id)
-        self.data_set('template_id', template.id)
-        self.data_set('digest', version.digest)
+        # NOTE: one resource data row, written once: each data_set is a
+        # transaction of its own.
+        self.data_set(REMEMBERED, json.dumps({
+            'version': version.version, 'version_id': version.id,
+            'template_id': template.id, 'digest': version.digest}))
+
+    def _remembered(self):
+        """What :meth:`_remember` wrote (or, before it, one key each)."""
+        data = self.data()
+        try:
+            return json.loads(data[REMEMBERED])
+        except (KeyError, TypeError, ValueError):
+            return {k: data.get(k) for k in REMEMBERED_FIELDS}
 
     def handle_create(self):
         self._target = self._target_for()
@@ -429,7 +441,7 @@ class StoredTemplate(stack_resource.StackResource):
         if done:
             consumer_obj.StoredTemplateConsumer.commit_pin(
                 self.context, self._consumer_key(), self.uuid,
-                self.data()['version_id'], self.resource_id)
+                self._remembered()['version_id'], self.resource_id)
         return done
 
     def handle_update(self, json_snippet, tmpl_diff, prop_diff):
@@ -475,7 +487,8 @@ class StoredTemplate(stack_resource.StackResource):
 
     def prepare_abandon(self):
         data = super().prepare_abandon()
-        data[PIN_KEY] = {k: self.data().get(k)
+        remembered = self._remembered()
+        data[PIN_KEY] = {k: remembered.get(k)
                          for k in ('version', 'template_id')}
         return data
 
@@ -518,13 +531,13 @@ class StoredTemplate(stack_resource.StackResource):
                 else []
             return {o[rpc_api.OUTPUT_KEY]: o.get(rpc_api.OUTPUT_VALUE)
                     for o in outputs}
-        data = self.data()
+        remembered = self._remembered()
         if name == self.RESOLVED_VERSION:
-            return data.get('version')
+            return remembered.get('version')
         if name == self.TEMPLATE_ID:
-            return data.get('template_id')
+            return remembered.get('template_id')
         if name == self.DIGEST:
-            return data.get('digest')
+            return remembered.get('digest')
         return super()._resolve_attribute(name)
 
 

@@ -29,6 +29,7 @@ from sqlalchemy import exc as sqla_exc
 
 from heat.common import exception
 from heat.db import api as heat_db_api
+from heat.engine import environment
 from heat.engine import resource
 from heat.engine import resources
 from heat.engine.resources import stack_resource
@@ -51,13 +52,20 @@ def _environment_dir():
     """Heat's global environment from the wheel's etc (see HEAT-NOTES).
 
     HeatTestCase looks for it beside the heat package, where a wheel does
-    not put it; it is read once per process, so this comes first.
+    not put it, and the global environment is built once per process
+    (perhaps already, by another test in this worker): read the wheel's
+    environment files into it when its mappings are missing.
     """
     etc = os.path.join(sys.prefix, 'etc', 'heat')
     cfg.CONF.set_default('environment_dir',
                          os.path.join(etc, 'environment.d'))
     cfg.CONF.set_default('template_dir', os.path.join(etc, 'templates'))
-    resources.initialise()
+    env = resources.global_env()
+    try:
+        env.get_resource_info('AWS::RDS::DBInstance')
+    except exception.EntityNotFound:
+        environment.read_global_environment(
+            env, os.path.join(etc, 'environment.d'))
 
 
 def child(length):
@@ -250,3 +258,15 @@ class StoredTemplateTest(common.HeatTestCase):
         self.assertRaises(exception.InvalidTemplateAttribute,
                           rsrc.get_attribute, 'nope')
         self.assertEqual('1.0.0', rsrc.get_attribute('resolved_version'))
+
+    def test_attributes_of_a_resource_created_by_an_earlier_release(self):
+        # Earlier releases wrote one resource data key per field.
+        rsrc = self.resource(parent())
+        for key, value in (('version', '1.0.0'), ('version_id', 'v-id'),
+                           ('template_id', self.template.id),
+                           ('digest', 'sha256:old')):
+            rsrc.data_set(key, value)
+        self.assertEqual(('1.0.0', self.template.id, 'sha256:old'),
+                         (rsrc.FnGetAtt('resolved_version'),
+                          rsrc.FnGetAtt('template_id'),
+                          rsrc.FnGetAtt('digest')))
