@@ -44,6 +44,7 @@ import oslo_messaging
 from heat.common import exception as heat_exc
 from heat.common.i18n import _
 from heat.common import identifier
+from heat.engine import template as heat_template
 from heat.rpc import api as rpc_api
 from heat.rpc import client as rpc_client
 
@@ -178,19 +179,34 @@ def parameters_required(version):
             if 'default' not in (schema or {}) and name not in given}
 
 
+def passed_names(parent_template, properties):
+    """The names of the parameters the resource passes, or None.
+
+    None when its ``parameters`` are computed by a function (``get_param``
+    of a map, ``map_merge``...): which names it passes is known only when
+    the stack is updated.
+    """
+    passed = properties.get('parameters', {})
+    if not isinstance(passed, dict):
+        return None
+    if len(passed) == 1:
+        try:
+            functions = heat_template.Template(parent_template).functions
+        except Exception:  # noqa: BLE001 - an odd parent: judge the names
+            functions = {}
+        if next(iter(passed)) in functions:
+            return None
+    return set(passed)
+
+
 def breaks(parent_template, resource_name, properties, version):
     """What moving the resource to ``version`` breaks in the parent."""
     outputs = set((version.interface or {}).get('outputs') or {})
     missing_outputs = sorted(outputs_read(parent_template, resource_name) -
                              outputs)
-    passed = properties.get('parameters', {})
-    if isinstance(passed, dict):
-        missing_parameters = sorted(parameters_required(version) -
-                                    set(passed))
-    else:
-        # NOTE: computed by a function: which names it passes is known
-        # only when the stack is updated.
-        missing_parameters = []
+    passed = passed_names(parent_template, properties)
+    missing_parameters = ([] if passed is None else
+                          sorted(parameters_required(version) - passed))
     return {'outputs': missing_outputs, 'parameters': missing_parameters}
 
 
@@ -201,7 +217,9 @@ def _definition(parent_template, resource_name):
     definition = resources.get(resource_name)
     if not isinstance(definition, dict):
         return None, None
-    key = 'Properties' if 'Properties' in definition else 'properties'
+    # NOTE: CFN names the section Properties (and the type Type).
+    key = ('Properties' if 'Properties' in definition or
+           'Type' in definition else 'properties')
     properties = definition.get(key)
     if not isinstance(properties, dict):
         properties = {}
@@ -290,8 +308,9 @@ def preview_one(context, engine, template, version, row, stack_name,
         entry['breaks'] = breaks(parent, row.resource_name, properties,
                                  version)
         if unpublished is not None:
-            preview = _nested_preview(context, engine, unpublished, row,
-                                      identity, properties)
+            preview = _nested_preview(
+                context, engine, unpublished, row, identity,
+                passed_names(parent, properties))
         else:
             preview = _parent_preview(context, engine, template, version,
                                       row, identity, moved, properties)
@@ -332,7 +351,7 @@ def _parent_preview(context, engine, template, version, row, identity,
             raise
     return _nested_preview(context, engine,
                            stored_template.version_bundle(context, version),
-                           row, identity, properties)
+                           row, identity, passed_names(moved, properties))
 
 
 def _cannot_show_nested(error):
@@ -356,7 +375,7 @@ def _cannot_show_nested(error):
 
 
 def _nested_preview(context, engine, version_bundle, row, identity,
-                    properties):
+                    passed):
     """The preview, in the usual shape, of the resource's nested stack.
 
     For a published version, the show_nested call Heat 27 fails on
@@ -369,7 +388,8 @@ def _nested_preview(context, engine, version_bundle, row, identity,
     stack, updated to ``version_bundle`` (``(template, files,
     environment, children)`` as the resource would build it, see
     :func:`stored_template.engine_bundle`), with the resource's
-    ``parameters`` as that stack holds them. Its first level is the
+    ``parameters`` (named ``passed``, see :func:`passed_names`) as that
+    stack holds them. Its first level is the
     bundle's resources; below them, its ``show_nested`` actions, or,
     where Heat fails on that again (a nested stack added two levels
     below the resource), that level's resources alone.
@@ -390,11 +410,10 @@ def _nested_preview(context, engine, version_bundle, row, identity,
     # and comes from the version's own environment.
     held = (engine.get_environment(context, nested) or {}).get(
         'parameters') or {}
-    passed = properties.get('parameters')
     params = dict(env)
     given = dict(env.get('parameters') or {})
-    if isinstance(passed, dict):
-        clear = sorted(set(held) - set(passed))
+    if passed is not None:
+        clear = sorted(set(held) - passed)
         for name in passed:
             given.pop(name, None)
     else:
