@@ -64,15 +64,31 @@ def engine_bundle(template, files, environment, locks):
     return root, files, env, children
 
 
+# A published version's locks never change: they are recorded at publish,
+# and a version another version is locked to cannot be deleted. Each engine
+# process reads them once per version (bounded: cleared when full).
+_LOCKS = {}
+LOCKS_CACHED = 1024
+
+
+def _locks_of(context, version_id):
+    locks = _LOCKS.get(version_id)
+    if locks is None:
+        deps = version_obj.StoredTemplateVersion.dependencies_of(
+            context, [version_id])
+        locks = {(dep['template'], dep['constraint']):
+                 (dep['template_id'], dep['version'])
+                 for dep in deps[version_id]}
+        if len(_LOCKS) >= LOCKS_CACHED:
+            _LOCKS.clear()
+        _LOCKS[version_id] = locks
+    return locks
+
+
 def version_bundle(context, version):
     """:func:`engine_bundle` of a published version, its locks recorded."""
-    deps = version_obj.StoredTemplateVersion.dependencies_of(
-        context, [version.id])
-    locks = {(dep['template'], dep['constraint']):
-             (dep['template_id'], dep['version'])
-             for dep in deps[version.id]}
     return engine_bundle(version.template, version.files, version.environment,
-                         locks)
+                         _locks_of(context, version.id))
 
 
 class StoredTemplate(stack_resource.StackResource):
