@@ -382,6 +382,7 @@ def count_statements(sizes, child_name_tag):
 
     from oslo_config import cfg
     import oslo_messaging.opts
+    import sqlalchemy as sa
 
     from heat.db import api as heat_db_api
 
@@ -404,9 +405,15 @@ def count_statements(sizes, child_name_tag):
         cfg.CONF.set_override('executor_thread_pool_size', 512)
         cfg.CONF.set_override('rpc_response_timeout', 900)
         heat.sync_database()
+        engine = heat_db_api.get_engine()
+        # NOTE: SQLite serialises writers; on a busy machine a group of
+        # 200 needs more than the driver's 5 s wait for the write lock.
+        sa.event.listen(engine, 'connect', lambda conn, _record: conn.execute(
+            'PRAGMA busy_timeout = 120000'))
+        engine.dispose()
         heat.start_engine()
         heat.load_app()
-        counter = StoreStatements(heat_db_api.get_engine())
+        counter = StoreStatements(engine)
         client = InProcessClient(heat.app, uuid.uuid4().hex)
         child_name = publish_child(client, child_name_tag)
         for size in sizes:
