@@ -86,6 +86,12 @@ outputs:
   value: {value: {get_attr: [pw, value]}}
 '''
 
+MEASURES = ('what stored/provider measures: the time Heat takes to create '
+            'and delete a stack whose nested stack comes from the store '
+            '(resolve, pin, read the bundle, one check per scheduler step, '
+            'release) over the time for the same nested stack as a '
+            "provider template; 1.0 means the store adds nothing Heat's "
+            'own steps do not already take')
 KINDS = ('stored', 'provider', 'stack', 'flat')
 PAIR = ('stored', 'provider')
 POLL = 0.01
@@ -520,6 +526,7 @@ def main():
         return
     target = _common.begin('nested_stack %s' % args.mode, args,
                            leaf_sleep=not args.no_leaf_sleep)
+    print(MEASURES)
     tag = _common.run_tag()
     try:
         client = target.open().client()
