@@ -330,6 +330,23 @@ class CandidateAttackTest(OwnerLibraryTestCase):
             200, 'GET', '/stored_templates/%s/versions' % self.name)[
             'stored_template_versions']])
 
+    def test_another_project_builds_nothing_from_them(self):
+        self.owner.expect(200, 'PATCH', '/stored_templates/%s' % self.name,
+                          {'visibility': 'shared'})
+        other = tb.Project('other')
+        self.owner.expect(201, 'POST', '/stored_templates/%s/members' %
+                          self.name, {'project_id': other.id})
+        theirs = self.stack(other, consumer(self.template_id, '^1.0'))
+        path = '/stacks/%s/%s' % (theirs['stack_name'], theirs['id'])
+        for files in (self.candidate(), dict(self.candidate(), **{
+                RESERVED + 'manifest': json.dumps(dict(json.loads(
+                    self.candidate()[RESERVED + 'manifest']),
+                    project_id=other.id))})):
+            self.assertNotHonoured(other.call(
+                'PATCH', path + '/preview',
+                {'template': self.moved(), 'files': files},
+                query={'show_nested': 'True'}))
+
     def test_a_dry_run_never_uses_the_stacks_own_candidate_keys(self):
         # A stack that carries the keys itself (a bundle of its own, say)
         # gets the dry run's bundle in the preview, never its own.
