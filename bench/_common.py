@@ -197,11 +197,16 @@ class Client(object):
         return payload, location
 
 
-def start_server(extra_args=()):
-    """A real ``heat-store-dev`` in a subprocess (no per-leaf sleep)."""
+def start_server(extra_args=(), leaf_sleep=False):
+    """A real ``heat-store-dev`` in a subprocess.
+
+    Without Heat's 1 s sleep between leaf resources unless
+    ``leaf_sleep`` (Heat as released).
+    """
     from tests.functional import server as functional_server
     started = time.monotonic()
-    server = functional_server.EmbeddedServer(extra_args=extra_args)
+    server = functional_server.EmbeddedServer(extra_args=extra_args,
+                                              leaf_sleep=leaf_sleep)
     server.start(timeout=90)
     print('server start (s): %.2f' % (time.monotonic() - started))
     sys.stdout.flush()
@@ -223,19 +228,24 @@ def add_run_options(parser, budget):
 
 
 class EmbeddedTarget(object):
-    """``heat-store-dev --no-leaf-sleep`` in a subprocess, for one run."""
+    """``heat-store-dev`` in a subprocess, for one run.
+
+    With ``--no-leaf-sleep`` unless ``leaf_sleep`` (Heat as released).
+    """
 
     kind = 'embedded'
     # Its data goes with it: nothing of the run outlives it.
     outlives_run = False
 
-    def __init__(self, extra_args=()):
+    def __init__(self, extra_args=(), leaf_sleep=False):
         self.extra_args = tuple(extra_args)
+        self.leaf_sleep = leaf_sleep
         self.server = None
 
     def open(self):
-        print('target: embedded heat-store-dev (one process, SQLite)')
-        self.server = start_server(self.extra_args)
+        print('target: embedded heat-store-dev (one process, SQLite%s)' % (
+            '' if self.leaf_sleep else ", Heat's leaf sleep dropped"))
+        self.server = start_server(self.extra_args, self.leaf_sleep)
         return self
 
     def client(self):
@@ -346,16 +356,16 @@ class DeploymentTarget(object):
         sys.stdout.flush()
 
 
-def target_for(args, extra_args=()):
+def target_for(args, extra_args=(), leaf_sleep=False):
     """The target ``args`` (with :func:`add_run_options`) names."""
     if getattr(args, 'deployment', None):
         return DeploymentTarget(args.deployment)
-    return EmbeddedTarget(extra_args)
+    return EmbeddedTarget(extra_args, leaf_sleep)
 
 
-def begin(script, args, extra_args=()):
+def begin(script, args, extra_args=(), leaf_sleep=False):
     """Arm the watchdog, print the machine; the target, not yet opened."""
-    target = target_for(args, extra_args)
+    target = target_for(args, extra_args, leaf_sleep)
     watchdog(args.budget, target.stop)
     print_machine(script)
     return target

@@ -19,6 +19,13 @@ that holds the resource, with the resource moved to exactly that version
 version's interface breaks that stack: outputs it reads that the version
 lacks, parameters the version requires that the resource does not pass.
 
+A version not yet published (a dry run's) has no row for the resource to
+resolve to: for it, each consumer's preview is Heat's update preview of
+the resource's own nested stack with the unpublished bundle, as the
+resource would build it (the levels the report shows; see
+:func:`_nested_preview`). The resource type never builds anything but a
+published version.
+
 Previews run on a small thread pool within a time budget
 (``[template_store] impact_timeout``); a consumer whose preview does not
 finish in time, or that Heat refuses, is reported with an error of its own
@@ -37,10 +44,10 @@ import oslo_messaging
 from heat.common import exception as heat_exc
 from heat.common.i18n import _
 from heat.common import identifier
+from heat.engine import template as heat_template
 from heat.rpc import api as rpc_api
 from heat.rpc import client as rpc_client
 
-from heat_store import candidate
 from heat_store import conf  # noqa: F401 - registers [template_store]
 from heat_store.objects import consumer as consumer_obj
 from heat_store.objects import stored_template_version as version_obj
@@ -172,19 +179,31 @@ def parameters_required(version):
             if 'default' not in (schema or {}) and name not in given}
 
 
+def passed_names(parent_template, properties):
+    """The names of the parameters the resource passes, or None.
+
+    None when its ``parameters`` are computed by a function (``get_param``
+    of a map, ``map_merge``...): which names it passes is known only when
+    the stack is updated.
+    """
+    passed = properties.get('parameters', {})
+    if not isinstance(passed, dict):
+        return None
+    # NOTE: the parent is a template Heat runs: its version is known.
+    if len(passed) == 1 and next(iter(passed)) in heat_template.Template(
+            parent_template).functions:
+        return None
+    return set(passed)
+
+
 def breaks(parent_template, resource_name, properties, version):
     """What moving the resource to ``version`` breaks in the parent."""
     outputs = set((version.interface or {}).get('outputs') or {})
     missing_outputs = sorted(outputs_read(parent_template, resource_name) -
                              outputs)
-    passed = properties.get('parameters', {})
-    if isinstance(passed, dict):
-        missing_parameters = sorted(parameters_required(version) -
-                                    set(passed))
-    else:
-        # NOTE: computed by a function: which names it passes is known
-        # only when the stack is updated.
-        missing_parameters = []
+    passed = passed_names(parent_template, properties)
+    missing_parameters = ([] if passed is None else
+                          sorted(parameters_required(version) - passed))
     return {'outputs': missing_outputs, 'parameters': missing_parameters}
 
 
@@ -195,7 +214,9 @@ def _definition(parent_template, resource_name):
     definition = resources.get(resource_name)
     if not isinstance(definition, dict):
         return None, None
-    key = 'Properties' if 'Properties' in definition else 'properties'
+    # NOTE: CFN names the section Properties (and the type Type).
+    key = ('Properties' if 'Properties' in definition or
+           'Type' in definition else 'properties')
     properties = definition.get(key)
     if not isinstance(properties, dict):
         properties = {}
@@ -259,11 +280,12 @@ def _entry(row, stack_name):
 
 
 def preview_one(context, engine, template, version, row, stack_name,
-                resolved, extra_files=None):
+                resolved, unpublished=None):
     """The report on one consumer; an error is reported, not raised.
 
-    ``extra_files`` go into the preview's files map: an unpublished
-    version (heat_store.candidate) for a dry run.
+    ``unpublished`` is the engine bundle (:func:`stored_template.
+    engine_bundle`) of a version that is not published, for a dry run:
+    then the resource's nested stack is previewed with it directly.
     """
     entry = _entry(row, stack_name)
     identity = dict(identifier.HeatIdentifier(row.project_id, stack_name,
@@ -282,26 +304,13 @@ def preview_one(context, engine, template, version, row, stack_name,
                                     resolved == version.version)
         entry['breaks'] = breaks(parent, row.resource_name, properties,
                                  version)
-        properties['template'] = template.id
-        properties['version'] = version.version
-        files = engine.get_files(context, identity) or {}
-        # NOTE: the stack's own files never carry a candidate into it.
-        files = {k: v for k, v in files.items()
-                 if not k.startswith(candidate.PREFIX)}
-        files.update(extra_files or {})
-        try:
-            preview = engine.preview_update_stack(
-                context, identity, moved,
-                params=_environment(engine, context, identity),
-                files=files,
-                args={rpc_api.PARAM_SHOW_NESTED: True,
-                      rpc_api.PARAM_EXISTING: True})
-        except TypeError as error:
-            if not _cannot_show_nested(error):
-                raise
-            preview = _nested_preview(context, engine, template, version,
-                                      row, identity, properties,
-                                      extra_files)
+        if unpublished is not None:
+            preview = _nested_preview(
+                context, engine, unpublished, row, identity,
+                passed_names(parent, properties))
+        else:
+            preview = _parent_preview(context, engine, template, version,
+                                      row, identity, moved, properties)
     except oslo_messaging.MessagingTimeout:
         entry['error'] = timeout_message()
         return entry
@@ -316,6 +325,30 @@ def preview_one(context, engine, template, version, row, stack_name,
         entry[action] = _summary(preview.get(action) or [],
                                  row.parent_stack_id)
     return entry
+
+
+def _parent_preview(context, engine, template, version, row, identity,
+                    moved, properties):
+    """Heat's update preview of the stack with the resource moved.
+
+    ``moved`` is the stack's template, ``properties`` the resource's in
+    it; the stack's own files and environment are its own.
+    """
+    properties['template'] = template.id
+    properties['version'] = version.version
+    try:
+        return engine.preview_update_stack(
+            context, identity, moved,
+            params=_environment(engine, context, identity),
+            files=engine.get_files(context, identity) or {},
+            args={rpc_api.PARAM_SHOW_NESTED: True,
+                  rpc_api.PARAM_EXISTING: True})
+    except TypeError as error:
+        if not _cannot_show_nested(error):
+            raise
+    return _nested_preview(context, engine,
+                           stored_template.version_bundle(context, version),
+                           row, identity, passed_names(moved, properties))
 
 
 def _cannot_show_nested(error):
@@ -338,32 +371,27 @@ def _cannot_show_nested(error):
                for frame in traceback.extract_tb(error.__traceback__))
 
 
-def _nested_preview(context, engine, template, version, row, identity,
-                    properties, extra_files):
-    """The preview, in the usual shape, of a version Heat 27 fails on.
+def _nested_preview(context, engine, version_bundle, row, identity,
+                    passed):
+    """The preview, in the usual shape, of the resource's nested stack.
 
-    The show_nested call has already previewed the parent with the
-    resource moved (validation and the parent's actions) and only failed
-    while formatting the levels below; the parent's own resources are not
-    in a report anyway. So the levels below come from a second preview:
-    of the resource's own nested stack, updated to the version's bundle as
-    the resource would build it (heat_store.resources.stored_template
-    ``engine_bundle``, the resource's ``parameters`` as that stack holds
-    them). Its first level is the bundle's resources; below them, its
-    ``show_nested`` actions, or, where Heat fails on that again (a nested
-    stack added two levels below the resource), that level's resources
-    alone.
+    For a published version, the show_nested call Heat 27 fails on
+    (:func:`_cannot_show_nested`) has already previewed the parent with
+    the resource moved (validation and the parent's actions) and only
+    failed while formatting the levels below; for an unpublished one
+    (a dry run) there is no parent preview, as the resource cannot build
+    it. The parent's own resources are not in a report anyway. So the
+    levels below come from this preview: of the resource's own nested
+    stack, updated to ``version_bundle`` (``(template, files,
+    environment, children)`` as the resource would build it, see
+    :func:`stored_template.engine_bundle`), with the resource's
+    ``parameters`` (named ``passed``, see :func:`passed_names`) as that
+    stack holds them. Its first level is the
+    bundle's resources; below them, its ``show_nested`` actions, or,
+    where Heat fails on that again (a nested stack added two levels
+    below the resource), that level's resources alone.
     """
-    if extra_files is not None:
-        chosen = candidate.unpack(extra_files, context.project_id,
-                                  template.id, version.version)
-        if chosen is None:
-            raise heat_exc.Invalid(reason=_(
-                'the unpublished version could not be read back'))
-    else:
-        chosen = version
-    root, files, env, _children = stored_template.engine_bundle(context,
-                                                                chosen)
+    root, files, env, _children = version_bundle
     resource = engine.describe_stack_resource(context, identity,
                                               row.resource_name)
     nested = resource.get(rpc_api.RES_NESTED_STACK_ID)
@@ -379,11 +407,10 @@ def _nested_preview(context, engine, template, version, row, identity,
     # and comes from the version's own environment.
     held = (engine.get_environment(context, nested) or {}).get(
         'parameters') or {}
-    passed = properties.get('parameters')
     params = dict(env)
     given = dict(env.get('parameters') or {})
-    if isinstance(passed, dict):
-        clear = sorted(set(held) - set(passed))
+    if passed is not None:
+        clear = sorted(set(held) - passed)
         for name in passed:
             given.pop(name, None)
     else:
@@ -432,24 +459,24 @@ def _resolution(context, template, text, unpublished):
     return found
 
 
-def report(context, template, version, candidate_files=None):
+def report(context, template, version, unpublished=None):
     """``{"impact": [...], "other_consumers": N}`` for one version.
 
-    With ``candidate_files`` (heat_store.candidate), ``version`` is not
-    published: it has ``version``, ``interface`` and ``environment``, and
-    the engine previews it from those files.
+    With ``unpublished`` (its engine bundle, see
+    :func:`stored_template.engine_bundle`), ``version`` is not published:
+    it has ``version``, ``interface`` and ``environment``, and each
+    consumer's nested stack is previewed with that bundle.
     """
     own, others = candidates(context, template.id, version.version)
     budget = cfg.CONF.template_store.impact_timeout
     deadline = time.monotonic() + budget
     engine = _TimedEngine(deadline)
-    unpublished = version.version if candidate_files is not None else None
+    new = version.version if unpublished is not None else None
     resolved = {}
     for row, _name, current in own:
         text = row.version_constraint
         if text not in resolved:
-            resolved[text] = _resolution(context, template, text,
-                                         unpublished)
+            resolved[text] = _resolution(context, template, text, new)
     entries = []
     if own:
         pool = futures.ThreadPoolExecutor(
@@ -459,7 +486,7 @@ def report(context, template, version, candidate_files=None):
             jobs = [pool.submit(preview_one, context, engine, template,
                                 version, row, name,
                                 resolved[row.version_constraint],
-                                candidate_files)
+                                unpublished)
                     for row, name, _current in own]
             futures.wait(jobs, timeout=max(0, deadline - time.monotonic()))
             for job, (row, name, current) in zip(jobs, own):

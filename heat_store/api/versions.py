@@ -21,7 +21,6 @@ from heat.common.i18n import _
 from heat_store.api.schemas import stored_template_version as schema
 from heat_store.api import throttle
 from heat_store.api import util
-from heat_store import candidate
 from heat_store import exception
 from heat_store import impact as impact_preview
 from heat_store.objects import stored_template as template_obj
@@ -29,6 +28,7 @@ from heat_store.objects import stored_template_version as version_obj
 from heat_store import policies
 from heat_store.policies import stored_templates as policy
 from heat_store import publishing
+from heat_store.resources import stored_template
 from heat_store import versioning
 
 # Versions page as the template list does, by keyset: the marker is the
@@ -200,24 +200,21 @@ def _dry_run(req, template, prepared, with_impact):
     """Judge ``prepared`` as a publish would; write nothing.
 
     With ``with_impact``, the impact report of the unpublished version:
-    Heat previews each consumer with the bundle carried in the preview's
-    files (heat_store.candidate).
+    Heat previews each consumer's nested stack updated to the bundle, as
+    the resource would build it.
     """
     version = publishing.dry_run(req.context, template, prepared)
     answer = util.DryRun(stored_template_version=serialize_unpublished(
         req, template, prepared, version))
     if with_impact:
-        lifetime = CONF.template_store.impact_timeout
-        files = candidate.pack(
-            req.context.project_id, template.id, version, prepared.template,
-            prepared.files, prepared.environment, prepared.digest,
-            [(dep['template_ref'], dep['version_constraint'], used.id,
-              locked.version)
-             for dep, used, locked in prepared.dependencies],
-            lifetime)
+        locks = {(dep['template_ref'], dep['version_constraint']):
+                 (used.id, locked.version)
+                 for dep, used, locked in prepared.dependencies}
         answer.update(impact_preview.report(
             req.context, template, _Unpublished(version, prepared),
-            candidate_files=files))
+            unpublished=stored_template.engine_bundle(
+                prepared.template, prepared.files, prepared.environment,
+                locks)))
     return answer
 
 

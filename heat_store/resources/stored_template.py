@@ -12,10 +12,7 @@
 
 """OS::Heat::StoredTemplate: a nested stack built from the template store."""
 
-import inspect
 import json
-import sys
-import time
 
 from oslo_log import log as logging
 
@@ -30,74 +27,68 @@ from heat.engine import support
 from heat.rpc import api as rpc_api
 
 from heat_store import bundle
-from heat_store import candidate as candidate_mod
 from heat_store import exception as store_exception
 from heat_store import names
 from heat_store.objects import consumer as consumer_obj
-from heat_store.objects import stored_template as template_obj
 from heat_store.objects import stored_template_version as version_obj
 from heat_store import policies
 from heat_store import versioning
 
 LOG = logging.getLogger(__name__)
 
-# Heat polls check_*_complete once a second; a nested stack that is done a
-# few milliseconds after the first check would cost a whole second. Poll
-# faster here, within a bound, before handing back to Heat's scheduler.
-POLL_FIRST_DELAY = 0.01
-POLL_MAX_DELAY = 0.2
-POLL_BUDGET = 0.9
-
 PIN_KEY = 'stored_template_pin'
+# The resource data key of what the resource is built from (one write).
+REMEMBERED = 'stored_template'
+REMEMBERED_FIELDS = ('version', 'version_id', 'template_id', 'digest')
 
 
-def _previewing():
-    """Whether this thread is inside Heat's ``preview_update_stack``.
-
-    Only that engine call may build a version that is not published
-    (heat_store.candidate); a create, an update or a validation never
-    does, whatever the stack's files hold. The test is by the code
-    object of the engine's method, which no request can forge.
-    """
-    # NOTE: imported here: the engine's service module loads the resource
-    # plugins, this one included.
-    from heat.engine import service
-    code = inspect.unwrap(service.EngineService.preview_update_stack).__code__
-    frame = sys._getframe(1)
-    while frame is not None:
-        if frame.f_code is code:
-            return True
-        frame = frame.f_back
-    return False
-
-
-def engine_bundle(context, version):
+def engine_bundle(template, files, environment, locks):
     """``(template, files, environment, children)`` the engine runs.
 
-    ``version`` is a published version, or an unpublished one
-    (heat_store.candidate); the bundle's recorded references point at
-    their locked versions: the id and exact version each resolved to at
-    publish, which the nested resource finds through its stack's records.
+    The bundle of a version (``template``, ``files``, ``environment``) as
+    a nested stack builds it; each recorded reference points at its
+    locked version (``locks``: ``{(template as written, constraint):
+    (template id, version)}``), which the nested resource finds through
+    its stack's records.
     """
-    files = version.files or {}
-    env = version.environment or {}
-    children = bundle.check_references(version.template, files, env)
-    root, files, env, children = bundle.engine_bundle(
-        version.template, files, env, children)
-    if isinstance(version, candidate_mod.Candidate):
-        locks = version.locks
-    else:
-        deps = version_obj.StoredTemplateVersion.dependencies_of(
-            context, [version.id])
-        locks = {(dep['template'], dep['constraint']):
-                 (dep['template_id'], dep['version'])
-                 for dep in deps[version.id]}
+    files = files or {}
+    env = environment or {}
+    children = bundle.check_references(template, files, env)
+    root, files, env, children = bundle.engine_bundle(template, files, env,
+                                                      children)
     if locks:
         bundle.lock_references(root, locks)
         for path, child in children.items():
             if bundle.lock_references(child, locks):
                 files[path] = json.dumps(child)
     return root, files, env, children
+
+
+# A published version's locks never change: they are recorded at publish,
+# and a version another version is locked to cannot be deleted. Each engine
+# process reads them once per version (bounded: cleared when full).
+_LOCKS = {}
+LOCKS_CACHED = 1024
+
+
+def _locks_of(context, version_id):
+    locks = _LOCKS.get(version_id)
+    if locks is None:
+        deps = version_obj.StoredTemplateVersion.dependencies_of(
+            context, [version_id])
+        locks = {(dep['template'], dep['constraint']):
+                 (dep['template_id'], dep['version'])
+                 for dep in deps[version_id]}
+        if len(_LOCKS) >= LOCKS_CACHED:
+            _LOCKS.clear()
+        _LOCKS[version_id] = locks
+    return locks
+
+
+def version_bundle(context, version):
+    """:func:`engine_bundle` of a published version, its locks recorded."""
+    return engine_bundle(version.template, version.files, version.environment,
+                         _locks_of(context, version.id))
 
 
 class StoredTemplate(stack_resource.StackResource):
@@ -277,9 +268,6 @@ class StoredTemplate(stack_resource.StackResource):
         exactly the locked version; any other resolves in the catalog of
         the project that owns the stack, and nowhere else.
         """
-        found = self._candidate(template_ref, constraint_text)
-        if found is not None:
-            return found
         try:
             constraint = versioning.parse_constraint(constraint_text)
             locked = self._locked(template_ref, constraint_text)
@@ -302,29 +290,6 @@ class StoredTemplate(stack_resource.StackResource):
                 'matches "%(c)s".') % {
                 'res': self.name, 't': template_ref, 'c': constraint_text})
         return template, version
-
-    def _candidate(self, template_ref, constraint_text):
-        """The unpublished version a dry run previews, or None.
-
-        Honoured only while Heat previews an update, for the project of
-        the stack and exactly the template id and version it was made
-        for (see heat_store.candidate); the template must still be the
-        project's own, as for a publish.
-        """
-        files = self.stack.t.files
-        if candidate_mod.MANIFEST not in files or not _previewing():
-            return None
-        found = candidate_mod.unpack(files, self.context.project_id,
-                                     template_ref, constraint_text)
-        if found is None:
-            return None
-        try:
-            template = template_obj.StoredTemplate.get_owned(
-                self.context, found.template_id)
-        except (store_exception.StoredTemplateNotFound,
-                exception.Forbidden):
-            return None
-        return template, found
 
     def _committed_pin(self):
         rows = consumer_obj.StoredTemplateConsumer.get_all_by_key(
@@ -371,9 +336,9 @@ class StoredTemplate(stack_resource.StackResource):
     def _engine_bundle(self):
         """(template, files, environment) as the engine builds them."""
         template, version = self._current_target()
-        key = version.id or version.digest
-        if self._engine_cache is None or self._engine_cache[0] != key:
-            self._engine_cache = (key, engine_bundle(self.context, version))
+        if self._engine_cache is None or self._engine_cache[0] != version.id:
+            self._engine_cache = (version.id,
+                                  version_bundle(self.context, version))
         return self._engine_cache[1]
 
     def child_template(self):
@@ -420,7 +385,8 @@ class StoredTemplate(stack_resource.StackResource):
             return
         if (all(isinstance(v, str) for v in requested) and
                 not self._judged_later()):
-            self._target_for()
+            # Kept for validate_nested_stack, which builds from it.
+            self._target = self._target_for()
 
     def validate(self):
         self._target = None
@@ -463,10 +429,19 @@ class StoredTemplate(stack_resource.StackResource):
         })
 
     def _remember(self, template, version):
-        self.data_set('version', version.version)
-        self.data_set('version_id', version.id)
-        self.data_set('template_id', template.id)
-        self.data_set('digest', version.digest)
+        # NOTE: one resource data row, written once: each data_set is a
+        # transaction of its own.
+        self.data_set(REMEMBERED, json.dumps({
+            'version': version.version, 'version_id': version.id,
+            'template_id': template.id, 'digest': version.digest}))
+
+    def _remembered(self):
+        """What :meth:`_remember` wrote (or, before it, one key each)."""
+        data = self.data()
+        try:
+            return json.loads(data[REMEMBERED])
+        except (KeyError, TypeError, ValueError):
+            return {k: data.get(k) for k in REMEMBERED_FIELDS}
 
     def handle_create(self):
         self._target = self._target_for()
@@ -477,23 +452,12 @@ class StoredTemplate(stack_resource.StackResource):
                                          self.child_params(),
                                          self._timeout())
 
-    def _poll(self, check, *args):
-        delay = POLL_FIRST_DELAY
-        deadline = time.monotonic() + POLL_BUDGET
-        while True:
-            if check(*args):
-                return True
-            if time.monotonic() + delay > deadline:
-                return False
-            time.sleep(delay)
-            delay = min(delay * 2, POLL_MAX_DELAY)
-
     def check_create_complete(self, cookie=None):
-        done = self._poll(super().check_create_complete, cookie)
+        done = super().check_create_complete(cookie)
         if done:
             consumer_obj.StoredTemplateConsumer.commit_pin(
                 self.context, self._consumer_key(), self.uuid,
-                self.data()['version_id'], self.resource_id)
+                self._remembered()['version_id'], self.resource_id)
         return done
 
     def handle_update(self, json_snippet, tmpl_diff, prop_diff):
@@ -514,7 +478,7 @@ class StoredTemplate(stack_resource.StackResource):
                                          self._timeout())
 
     def check_update_complete(self, cookie=None):
-        done = self._poll(super().check_update_complete, cookie)
+        done = super().check_update_complete(cookie)
         if done:
             template, version = self._current_target()
             key = self._consumer_key()
@@ -528,7 +492,7 @@ class StoredTemplate(stack_resource.StackResource):
         return done
 
     def check_delete_complete(self, cookie=None):
-        done = self._poll(super().check_delete_complete, cookie)
+        done = super().check_delete_complete(cookie)
         if done:
             # Only now is the nested stack really gone.
             consumer_obj.StoredTemplateConsumer.release(self.context,
@@ -539,7 +503,8 @@ class StoredTemplate(stack_resource.StackResource):
 
     def prepare_abandon(self):
         data = super().prepare_abandon()
-        data[PIN_KEY] = {k: self.data().get(k)
+        remembered = self._remembered()
+        data[PIN_KEY] = {k: remembered.get(k)
                          for k in ('version', 'template_id')}
         return data
 
@@ -582,13 +547,13 @@ class StoredTemplate(stack_resource.StackResource):
                 else []
             return {o[rpc_api.OUTPUT_KEY]: o.get(rpc_api.OUTPUT_VALUE)
                     for o in outputs}
-        data = self.data()
+        remembered = self._remembered()
         if name == self.RESOLVED_VERSION:
-            return data.get('version')
+            return remembered.get('version')
         if name == self.TEMPLATE_ID:
-            return data.get('template_id')
+            return remembered.get('template_id')
         if name == self.DIGEST:
-            return data.get('digest')
+            return remembered.get('digest')
         return super()._resolve_attribute(name)
 
 

@@ -105,11 +105,14 @@ class DevProcess(object):
 
 
 class EmbeddedServer(DevProcess):
-    def __init__(self, auth='noauth', extra_args=(), data_dir=None):
+    def __init__(self, auth='noauth', extra_args=(), data_dir=None,
+                 leaf_sleep=False):
         super().__init__(data_dir)
         self.port = free_port()
         self.auth = auth
         self.extra_args = list(extra_args)
+        # Heat's own 1 s sleep between leaf resources, which tests drop.
+        self.leaf_sleep = leaf_sleep
 
     @property
     def root(self):
@@ -120,8 +123,10 @@ class EmbeddedServer(DevProcess):
         return '%s/v1/%s' % (self.root, PROJECT)
 
     def options(self):
-        return ['--port', str(self.port), '--data-dir', self.data_dir,
-                '--auth', self.auth, '--no-leaf-sleep'] + self.extra_args
+        return (['--port', str(self.port), '--data-dir', self.data_dir,
+                 '--auth', self.auth] +
+                ([] if self.leaf_sleep else ['--no-leaf-sleep']) +
+                self.extra_args)
 
     def ready(self):
         return children.answers(self.endpoint + '/stored_templates', 2)
