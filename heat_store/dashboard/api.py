@@ -82,6 +82,15 @@ def version_get(request, template, version):
     return client(request).versions.get(template, version)
 
 
+def version_find(request, template, version=None):
+    """A version with its bundle, by exact version or constraint."""
+    return client(request).versions.find(template, version)
+
+
+def version_resolve(request, template, constraint=None):
+    return client(request).versions.resolve(template, constraint)
+
+
 def version_create(request, template_id, **fields):
     return client(request).versions.create(template_id, **fields)
 

@@ -266,6 +266,98 @@ class DashboardTest(base.TestCase):
                     for r in b.css('#versions tbody tr')]
         self.assertEqual(['1.2.0', '1.1.0', '1.0.0'], versions)
 
+    def _themable_select(self, form, field, value):
+        """Pick ``value`` in Horizon's themed select box ``field``."""
+        b = self.browser
+        box = form.find_element('id', 'id_' + field).find_element(
+            'xpath', '..')
+        box.find_element('css selector', '.dropdown-toggle').click()
+        option = box.find_element('css selector',
+                                  'a[data-select-value=%s]' % value)
+        b.wait(lambda d: option.is_displayed())
+        option.click()
+
+    def test_launch_from_stacks_panel(self):
+        # heat-dashboard's own Stacks > Launch Stack, with the store as a
+        # Template Source: the next step is heat-dashboard's parameter
+        # form, and the stack is one OS::Heat::StoredTemplate.
+        demo = self.stack.store_client('demo', 'demo')
+        bundle = {'template': ROOT, 'files': {'boot.sh': CHILD}}
+        demo.stored_templates.create(name='from-stacks', version=bundle)
+        demo.versions.create('from-stacks', version='1.1.0', **bundle)
+        demo.versions.create('from-stacks', version='2.0.0', **bundle)
+        b = self.browser
+        b.login('demo')
+        b.get('project/stacks/')
+        b.by_id('stacks__action_launch').click()
+        form = b.modal_form('select_template')
+        self._themable_select(form, 'template_source', 'stored')
+        chooser = form.find_element('id', 'id_stored_template')
+        b.wait(lambda d: chooser.is_displayed())
+        # The chooser suggests the project's templates as the user types.
+        suggested = [o.get_attribute('value') for o in b.css(
+            '#stored_template_choices option')]
+        self.assertIn('from-stacks', suggested)
+        chooser.send_keys('from-stacks')
+        form.find_element('id', 'id_stored_version').send_keys('^1.0')
+        # The version the constraint picks, before the next step.
+        b.wait(lambda d: 'Resolves to from-stacks 1.1.0' in b.text())
+        b.screenshot('stacks-launch-stored')
+        b.submit(form)
+
+        form = b.modal_form('launch_stack')
+        count = form.find_element('id', 'id___param_count')
+        self.assertEqual('4', count.get_attribute('value'))
+        form.find_element('id', 'id_stack_name').send_keys('stacks-launch')
+        b.screenshot('stacks-launch-parameters')
+        b.submit(form)
+        b.wait_for_text('Stack creation started.')
+        b.wait(lambda d: 'stacks-launch' in b.text())
+        deadline = time.monotonic() + 120
+        while True:
+            row = [r.text for r in b.css('#stacks tbody tr')
+                   if 'stacks-launch' in r.text]
+            if row and 'Create Complete' in row[0]:
+                break
+            self.assertFalse(row and 'Create Failed' in row[0], row)
+            self.assertLess(time.monotonic(), deadline, b.text())
+            time.sleep(1)
+            b.driver.refresh()
+
+        # Heat holds a stack of one stored-template resource, ^1.0.
+        from heatclient import client as heat_client
+
+        heat = heat_client.Client('1',
+                                  session=demo.http_client.session,
+                                  service_type='orchestration')
+        template = heat.stacks.template('stacks-launch')
+        resource, = template['resources'].values()
+        self.assertEqual('OS::Heat::StoredTemplate', resource['type'])
+        self.assertEqual('^1.0', resource['properties']['version'])
+        consumers = demo.versions.consumers('from-stacks', '1.1.0')
+        self.assertEqual(['stacks-launch'],
+                         [s['stack_name'] for s in consumers])
+
+    def test_launch_from_stacks_panel_refusals(self):
+        demo = self.stack.store_client('demo', 'demo')
+        demo.stored_templates.create(
+            name='refusals', version={'template': ROOT,
+                                      'files': {'boot.sh': CHILD}})
+        b = self.browser
+        b.login('demo')
+        b.get('project/stacks/')
+        b.by_id('stacks__action_launch').click()
+        form = b.modal_form('select_template')
+        self._themable_select(form, 'template_source', 'stored')
+        form.find_element('id', 'id_stored_template').send_keys('refusals')
+        form.find_element('id', 'id_stored_version').send_keys('^2.0')
+        b.wait(lambda d: '^2.0' in b.css('#stored_resolved')[0].text)
+        b.submit(form)
+        b.wait(lambda d: b.css('#select_template .has-error'))
+        error = b.css('#select_template .has-error')[0]
+        error.find_element('id', 'id_stored_version')
+        self.assertIn('^2.0', error.text)
+
     def _filter(self, field, text):
         b = self.browser
         b.css('.table_search .dropdown-toggle')[0].click()
