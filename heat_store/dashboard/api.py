@@ -29,6 +29,7 @@ from heat_store.client import errors
 NotFound = heat_exc.HTTPNotFound
 Conflict = heat_exc.HTTPConflict
 BadRequest = heat_exc.HTTPBadRequest
+Forbidden = heat_exc.HTTPForbidden
 HTTPError = heat_exc.HTTPException
 
 
@@ -67,6 +68,10 @@ def template_get(request, template):
 
 def template_create(request, **fields):
     return client(request).stored_templates.create(**fields)
+
+
+def template_update(request, template, **fields):
+    return client(request).stored_templates.update(template, **fields)
 
 
 def template_delete(request, template):

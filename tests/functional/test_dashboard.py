@@ -358,6 +358,59 @@ class DashboardTest(base.TestCase):
         error.find_element('id', 'id_stored_version')
         self.assertIn('^2.0', error.text)
 
+    def test_edit_template(self):
+        demo = self.stack.store_client('demo', 'demo')
+        template = demo.stored_templates.create(
+            name='edit-me', description='Before', tags=['old'],
+            version={'template': ROOT, 'files': {'boot.sh': CHILD}})
+        b = self.browser
+        b.login('demo')
+        b.get(PANEL)
+        b.row_action('stored_templates', template.id, 'update')
+        form = b.modal_form('update_stored_template_form')
+        self.assertEqual('old', form.find_element(
+            'id', 'id_tags').get_attribute('value'))
+        # Making it public is an admin's action: not offered to a member.
+        values = [o.get_attribute('value') for o in form.find_elements(
+            'css selector', '#id_visibility option')]
+        self.assertEqual(['private', 'shared'], values)
+
+        # The store's 400 goes on the field it is about.
+        tags = form.find_element('id', 'id_tags')
+        tags.clear()
+        tags.send_keys('web,' + 'x' * 81)
+        description = form.find_element('id', 'id_description')
+        description.clear()
+        description.send_keys('After')
+        b.submit(form)
+        b.wait(lambda d: b.css('#update_stored_template_form .has-error'))
+        error = b.css('#update_stored_template_form .has-error')[0]
+        error.find_element('id', 'id_tags')
+        self.assertEqual('Before', demo.stored_templates.get(
+            template.id).description)
+        b.screenshot('edit-refused')
+
+        form = b.modal_form('update_stored_template_form')
+        tags = form.find_element('id', 'id_tags')
+        tags.clear()
+        tags.send_keys('web, db')
+        form.find_element(
+            'css selector', '#id_visibility option[value=shared]').click()
+        b.submit(form)
+        b.wait_for_text('Updated stored template edit-me.')
+        shown = demo.stored_templates.get(template.id)
+        self.assertEqual(('After', ['db', 'web'], 'shared'),
+                         (shown.description, sorted(shown.tags),
+                          shown.visibility))
+
+        # A reader of the project is offered no Edit.
+        reader = browser.Browser(self.stack)
+        self.addCleanup(reader.close)
+        reader.login('demo-reader')
+        reader.get(PANEL + template.id + '/')
+        reader.by_id('versions__row__1.0.0')
+        self.assertEqual([], reader.css('[id$="__action_update"]'))
+
     def _filter(self, field, text):
         b = self.browser
         b.css('.table_search .dropdown-toggle')[0].click()

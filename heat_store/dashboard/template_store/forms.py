@@ -216,8 +216,7 @@ class CreateTemplateForm(BundleForm):
             self.fields['visibility'].choices = VISIBILITIES[:2]
 
     def handle(self, request, data):
-        tags = [t.strip() for t in (data.get('tags') or '').split(',')
-                if t.strip()]
+        tags = split_tags(data.get('tags'))
         try:
             template = api.template_create(
                 request, name=data['name'],
@@ -241,6 +240,65 @@ class CreateTemplateForm(BundleForm):
             self.report_warnings(request, first)
         except api.HTTPError:
             LOG.debug('No first version to report on', exc_info=True)
+        return template
+
+
+def split_tags(text):
+    return [t.strip() for t in (text or '').split(',') if t.strip()]
+
+
+class UpdateTemplateForm(forms.SelfHandlingForm):
+    """Change a stored template's description, tags and visibility."""
+
+    template_id = forms.CharField(widget=forms.HiddenInput)
+    description = forms.CharField(
+        label=_('Description'), required=False,
+        widget=forms.Textarea(attrs={'rows': 3}))
+    tags = forms.CharField(label=_('Tags'), required=False,
+                           help_text=_('Comma list, e.g. web,db; empty: '
+                                       'no tags'))
+    visibility = forms.ChoiceField(
+        label=_('Visibility'), choices=VISIBILITIES,
+        help_text=_('Stacks already built from a version keep it whatever '
+                    'the visibility becomes; it only decides who may use '
+                    'the template from now on.'))
+
+    class Meta(object):
+        name = _('Edit Template')
+
+    def __init__(self, request, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        current = (kwargs.get('initial') or {}).get('visibility')
+        if (current != 'public' and
+                not auth_policy.check(policy.rules(policy.PUBLICIZE),
+                                      request)):
+            self.fields['visibility'].choices = VISIBILITIES[:2]
+
+    def handle(self, request, data):
+        try:
+            template = api.template_update(
+                request, data['template_id'],
+                description=data.get('description') or '',
+                tags=split_tags(data.get('tags')),
+                visibility=data['visibility'])
+        except (api.BadRequest, api.Conflict, api.Forbidden) as error:
+            text = api.message(error)
+            lowered = text.lower()
+            field = None
+            for name in ('tags', 'visibility', 'description'):
+                if name[:-1] in lowered:
+                    field = name
+                    break
+            if field is None and ('public' in lowered or
+                                  isinstance(error, api.Forbidden)):
+                field = 'visibility'
+            self.add_error(field, text)
+            return False
+        except api.HTTPError as error:
+            self.api_error(api.message(error))
+            return False
+        messages.success(request, _('Updated stored template %s.') %
+                         template.name)
         return template
 
 

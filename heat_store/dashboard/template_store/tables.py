@@ -52,6 +52,21 @@ class PublishVersion(tables.LinkAction):
         return _owned(request, datum)
 
 
+class UpdateTemplate(tables.LinkAction):
+    name = 'update'
+    verbose_name = _('Edit Template')
+    classes = ('ajax-modal',)
+    icon = 'pencil'
+    policy_rules = policy.rules(policy.UPDATE)
+
+    def get_link_url(self, datum):
+        return reverse('horizon:project:template_store:update',
+                       args=(datum.id,))
+
+    def allowed(self, request, datum=None):
+        return _owned(request, datum)
+
+
 class DeleteTemplate(tables.DeleteAction):
     policy_rules = policy.rules(policy.DELETE)
 
@@ -121,7 +136,7 @@ class TemplatesTable(tables.DataTable):
         pagination_param = 'marker'
         prev_pagination_param = 'prev_marker'
         table_actions = (TemplatesFilter, CreateTemplate, DeleteTemplate)
-        row_actions = (PublishVersion, DeleteTemplate)
+        row_actions = (PublishVersion, UpdateTemplate, DeleteTemplate)
 
 
 # Versions of one stored template
