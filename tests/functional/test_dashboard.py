@@ -25,6 +25,8 @@ import os
 import tempfile
 import time
 
+import fixtures
+
 from tests import base
 from tests.functional import browser
 
@@ -410,6 +412,57 @@ class DashboardTest(base.TestCase):
         reader.get(PANEL + template.id + '/')
         reader.by_id('versions__row__1.0.0')
         self.assertEqual([], reader.css('[id$="__action_update"]'))
+
+    def test_publish_tree_archive_as_the_cli(self):
+        # A tree with a subfolder and "../", uploaded as a .zip, is
+        # published with the digest the CLI gives the same folder.
+        import zipfile
+
+        from heat_store.client import bundle
+        from tests.unit.dashboard import test_archive
+
+        folder = self.useFixture(fixtures.TempDir()).path
+        zip_path = os.path.join(folder, 'tree.zip')
+        with zipfile.ZipFile(zip_path, 'w') as z:
+            for path, text in test_archive.TREE.items():
+                z.writestr('tree/' + path, text)
+                full = os.path.join(folder, 'tree', *path.split('/'))
+                os.makedirs(os.path.dirname(full), exist_ok=True)
+                with open(full, 'w') as f:
+                    f.write(text)
+        cli = bundle.load(os.path.join(folder, 'tree', 'app', 'web.yaml'),
+                          [os.path.join(folder, 'tree', 'app', 'env.yaml')])
+
+        b = self.browser
+        b.login('demo')
+        b.get(PANEL)
+        b.by_id('stored_templates__action_create').click()
+        form = b.modal_form('create_stored_template_form')
+        form.find_element('id', 'id_name').send_keys('tree')
+        form.find_element('id', 'id_archive_upload').send_keys(zip_path)
+        form.find_element('id', 'id_archive_template').send_keys(
+            'tree/app/nowhere.yaml')
+        b.submit(form)
+        b.wait(lambda d: b.css('#create_stored_template_form .has-error'))
+        error = b.css('#create_stored_template_form .has-error')[0]
+        error.find_element('id', 'id_archive_template')
+        self.assertIn('tree/app/web.yaml', error.text)
+
+        form = b.modal_form('create_stored_template_form')
+        form.find_element('id', 'id_archive_upload').send_keys(zip_path)
+        root = form.find_element('id', 'id_archive_template')
+        root.clear()
+        root.send_keys('tree/app/web.yaml')
+        form.find_element('id', 'id_archive_environment').send_keys(
+            'tree/app/env.yaml')
+        b.screenshot('create-archive')
+        b.submit(form)
+        b.wait_for_text('Created stored template tree.')
+        demo = self.stack.store_client('demo', 'demo')
+        version = demo.versions.get('tree', '1.0.0')
+        self.assertEqual(cli.digest(), version.digest)
+        self.assertEqual(['../common/boot.sh', 'nested/child.yaml',
+                          'nested/conf/child.ini'], sorted(version.files))
 
     def _filter(self, field, text):
         b = self.browser

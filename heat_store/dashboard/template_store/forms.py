@@ -32,6 +32,7 @@ from openstack_auth import policy as auth_policy
 import yaml
 
 from heat_store.dashboard import api
+from heat_store.dashboard import archive
 from heat_store.dashboard import launch
 from heat_store.dashboard import policy
 
@@ -80,6 +81,21 @@ class BundleForm(forms.SelfHandlingForm):
     version_description = forms.CharField(
         label=_('Version Description'), required=False,
         widget=forms.Textarea(attrs={'rows': 2}))
+    archive_upload = forms.FileField(
+        label=_('Template Tree (archive)'), required=False,
+        help_text=_('A .zip, .tar, .tar.gz or .tgz of a folder: the root '
+                    'template and the files it refers to keep their '
+                    'relative paths (subfolders, "../"), as the CLI '
+                    'publishes them from disk.'))
+    archive_template = forms.CharField(
+        label=_('Root Template in the Archive'), required=False,
+        max_length=1024,
+        help_text=_('Its path inside the archive, e.g. app/web.yaml.'))
+    archive_environment = forms.CharField(
+        label=_('Environments in the Archive'), required=False,
+        max_length=4096,
+        help_text=_('Comma list of paths inside the archive, merged in '
+                    'order as -e files are.'))
     template_upload = forms.FileField(
         label=_('Template File'), required=False,
         help_text=_('The root template (YAML or JSON).'))
@@ -116,6 +132,8 @@ class BundleForm(forms.SelfHandlingForm):
 
     def clean(self):
         data = super().clean()
+        if data.get('archive_upload'):
+            return self.clean_archive(data)
         upload = data.get('template_upload')
         text = data.get('template_data')
         if upload and text:
@@ -148,6 +166,37 @@ class BundleForm(forms.SelfHandlingForm):
                                else data.get('environment_data') or None)
         return data
 
+    def clean_archive(self, data):
+        """The bundle of an uploaded tree, read as the CLI reads one."""
+        others = [name for name in ('template_upload', 'template_data',
+                                    'files_upload', 'files_data',
+                                    'environment_upload', 'environment_data')
+                  if data.get(name)]
+        if others:
+            raise forms.ValidationError(
+                _('Give the bundle as an archive or as files, not both.'))
+        root = (data.get('archive_template') or '').strip()
+        if not root:
+            self.add_error('archive_template', _(
+                'Which file of the archive is the root template?'))
+            return data
+        upload = data['archive_upload']
+        envs = tuple(e.strip() for e in
+                     (data.get('archive_environment') or '').split(',')
+                     if e.strip())
+        try:
+            tree = archive.load(upload.name, upload.read(), root, envs)
+        except archive.ArchiveError as error:
+            field = 'archive_upload'
+            if root in str(error) and ' is not in ' in str(error):
+                field = 'archive_template'
+            self.add_error(field, str(error))
+            return data
+        data['template'] = tree.template
+        data['files'] = tree.files
+        data['environment'] = tree.environment or None
+        return data
+
     def version_fields(self, data):
         return api_fields(data)
 
@@ -158,6 +207,8 @@ class BundleForm(forms.SelfHandlingForm):
         field = None
         if isinstance(error, api.Conflict) and 'force' in lowered:
             field = 'force'
+        elif data.get('archive_upload'):
+            field = 'archive_upload'
         elif ('not in files' in lowered or
               any(key in text for key in data.get('files') or {})):
             field = ('files_data' if data.get('files_data') else
