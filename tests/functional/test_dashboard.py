@@ -150,9 +150,18 @@ class DashboardTest(base.TestCase):
         self.assertIn('sha256:', text)
         self.assertIn('Active', text)
         b.screenshot('version')
+        self.assertIn('Published By', text)
+        self.assertIn('demo (demo)', text)
+        self.assertNotIn(version_time_raw(text), text)
         b.driver.find_element('link text', 'Interface').click()
         b.wait_for_text('Length of the token')
         self.assertIn('greeting', b.text())
+        # A number default as heat-dashboard shows it, not YAML's "4 ...".
+        row = [r.text for r in b.css('.ts-parameters tbody tr')
+               if r.text.startswith('count')]
+        self.assertEqual(1, len(row), b.text())
+        self.assertIn(' 4 ', row[0] + ' ')
+        self.assertNotIn('...', row[0])
         b.driver.find_element('link text', 'Files').click()
         b.wait_for_text('boot.sh')
         highlighted = b.css('.ts-code span')
@@ -225,6 +234,10 @@ class DashboardTest(base.TestCase):
         impact = b.css('.ts-impact table')[0].text
         self.assertIn('web-stack', impact)
         self.assertIn('extra (OS::Heat::None)', impact)
+        # Pinned with ^1.0.0 but PINNED: it moves only when its
+        # properties change, and the tab says so.
+        self.assertIn('Stays on 1.0.0 unless its properties change (PINNED)',
+                      impact)
         b.screenshot('impact')
 
         # A version that breaks the interface within the major: the 409
@@ -244,7 +257,13 @@ class DashboardTest(base.TestCase):
         self.assertEqual([], error.find_elements('id', 'id_version') +
                          error.find_elements('id', 'id_template_data'))
         error.find_element('id', 'id_force')
-        b.driver.execute_script('arguments[0].scrollIntoView()', error)
+        # In the panel's words (the Force box), not the API's; and the
+        # modal shows it without the user scrolling.
+        self.assertIn('check Force', error.text)
+        self.assertNotIn('"force"', error.text)
+        b.wait(lambda d: d.execute_script(
+            'var r = arguments[0].getBoundingClientRect();'
+            'return r.top >= 0 && r.bottom <= window.innerHeight;', error))
         b.screenshot('publish-refused')
         # The pasted bundle is still in the form: only the box to tick.
         form = b.modal_form('publish_version_form')
@@ -517,6 +536,25 @@ class DashboardTest(base.TestCase):
         self._filter('name', 'other')
         b.wait(lambda d: self._names() == ['other'])
 
+        # A template's versions page the same way, newest first.
+        for minor in (1, 2):
+            demo.versions.create('page-a', version='1.%d.0' % minor,
+                                 template=ROOT, files={'boot.sh': CHILD})
+        template = demo.stored_templates.get('page-a')
+        b.get(PANEL + template.id + '/')
+
+        def versions():
+            return [r.get_attribute('id') for r in
+                    b.css('#versions tbody tr[id^=versions__row]')]
+
+        b.wait(lambda d: versions() == ['versions__row__1.2.0',
+                                        'versions__row__1.1.0'])
+        b.driver.find_element('link text', 'Next \u00bb').click()
+        b.wait(lambda d: versions() == ['versions__row__1.0.0'])
+        b.driver.find_element('link text', '\u00ab Prev').click()
+        b.wait(lambda d: versions() == ['versions__row__1.2.0',
+                                        'versions__row__1.1.0'])
+
     def test_reader_gets_no_buttons_to_change(self):
         # Horizon's policy engine judges with the store's rules: a reader
         # of the project reads, and is offered nothing that writes.
@@ -561,6 +599,14 @@ class DashboardTest(base.TestCase):
         self.assertIn('Unable to retrieve the stored template', b.text())
         b.get(PANEL + secret.id + '/versions/1.0.0/')
         self.assertNotIn('demo-only', b.text())
+
+
+def version_time_raw(text):
+    """An ISO timestamp of the page (``2026-...T...``), or a marker."""
+    import re
+
+    found = re.search(r'\d{4}-\d\d-\d\dT\d\d:\d\d', text)
+    return found.group(0) if found else '\0no timestamp'
 
 
 def _tail(path, lines=80):

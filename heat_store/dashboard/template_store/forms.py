@@ -21,6 +21,7 @@ the form, on the field it is about, for the user to fix.
 
 import json
 import logging
+import re
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +38,9 @@ from heat_store.dashboard import launch
 from heat_store.dashboard import policy
 
 LOG = logging.getLogger(__name__)
+
+# How the API's interface-break 409 tells its users to override it.
+FORCE_WORDS = re.compile(r'set\s+"force":\s*true', re.IGNORECASE)
 
 VISIBILITIES = (('private', _('Private (this project)')),
                 ('shared', _('Shared (with member projects)')),
@@ -126,7 +130,7 @@ class BundleForm(forms.SelfHandlingForm):
                     'warning when a resource type needs a service this '
                     'cloud lacks.'))
     force = forms.BooleanField(
-        label=_('Publish even if it breaks the interface'), required=False,
+        label=_('Force'), required=False,
         help_text=_('Within one major version the interface only grows. '
                     'Check to publish a version that breaks it anyway.'))
 
@@ -207,6 +211,8 @@ class BundleForm(forms.SelfHandlingForm):
         field = None
         if isinstance(error, api.Conflict) and 'force' in lowered:
             field = 'force'
+            # The API's words are for API users; here it is a checkbox.
+            text = FORCE_WORDS.sub(str(_('check Force')), text)
         elif data.get('archive_upload'):
             field = 'archive_upload'
         elif ('not in files' in lowered or

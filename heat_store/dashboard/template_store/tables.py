@@ -19,9 +19,13 @@ from django.utils.translation import ngettext_lazy
 from horizon import exceptions
 from horizon import messages
 from horizon import tables
+from horizon.utils import filters
 
 from heat_store.dashboard import api
 from heat_store.dashboard import policy
+
+# Times as heat-dashboard's Stacks table shows them ("1 minute").
+WHEN = (filters.parse_isotime, filters.timesince_or_never)
 
 
 def _owned(request, template):
@@ -127,8 +131,7 @@ class TemplatesTable(tables.DataTable):
                            empty_value='-')
     versions = tables.Column('version_count', verbose_name=_('Versions'))
     updated = tables.Column('updated_time', verbose_name=_('Updated'),
-                            empty_value='-',
-                            filters=(lambda t: (t or '').replace('T', ' '),))
+                            filters=WHEN)
 
     class Meta(object):
         name = 'stored_templates'
@@ -256,7 +259,9 @@ class VersionsTable(tables.DataTable):
     warnings = tables.Column(lambda v: len(v.warnings or []),
                              verbose_name=_('Warnings'))
     created = tables.Column('creation_time', verbose_name=_('Published'),
-                            filters=(lambda t: (t or '').replace('T', ' '),))
+                            filters=WHEN)
+    published_by = tables.Column('published_by',
+                                 verbose_name=_('Published By'))
 
     def get_object_id(self, datum):
         return datum.version
@@ -267,6 +272,8 @@ class VersionsTable(tables.DataTable):
     class Meta(object):
         name = 'versions'
         verbose_name = _('Versions (newest first)')
+        pagination_param = 'versions_marker'
+        prev_pagination_param = 'versions_prev_marker'
         table_actions = (DeleteVersion,)
         row_actions = (LaunchStack, DeprecateVersion, ReactivateVersion,
                        DeleteVersion)
