@@ -18,7 +18,6 @@ service catalog (heat-dashboard's ``api.heat.heatclient``, whose HTTP
 client the store's managers share). Nothing here imports Heat.
 """
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from heat_dashboard import api as heat_api
 from heatclient import exc as heat_exc
@@ -32,6 +31,7 @@ from heat_store.client import errors
 NotFound = heat_exc.HTTPNotFound
 Conflict = heat_exc.HTTPConflict
 BadRequest = heat_exc.HTTPBadRequest
+Forbidden = heat_exc.HTTPForbidden
 HTTPError = heat_exc.HTTPException
 
 
@@ -45,23 +45,49 @@ def message(error):
     return errors.server_message(error)
 
 
+def _page(request, fetch, marker, reverse, sort_dir):
+    """One page from ``fetch(limit, marker, sort_dir)``, and its ends.
+
+    :param reverse: the page before ``marker`` rather than after it
+    :param sort_dir: the order of the pages (``asc`` or ``desc``)
+    :returns: ``(items, has_more, has_prev)``
+    """
+    page_size = horizon_utils.get_page_size(request)
+    backward = {'asc': 'desc', 'desc': 'asc'}[sort_dir]
+    items = fetch(page_size + 1, marker, backward if reverse else sort_dir)
+    more = len(items) > page_size
+    items = items[:page_size]
+    if reverse:
+        items.reverse()
+        return items, True, more
+    return items, more, marker is not None
+
+
 def templates_page(request, marker=None, reverse=False, filters=None):
     """One page of stored templates by name, and whether more follow.
 
     :param reverse: the page before ``marker`` rather than after it
     :returns: ``(templates, has_more, has_prev)``
     """
-    page_size = horizon_utils.get_page_size(request)
-    kwargs = dict(filters or {})
-    kwargs.update(sort_keys='name', sort_dir='desc' if reverse else 'asc',
-                  limit=page_size + 1, marker=marker)
-    templates = client(request).stored_templates.list(**kwargs)
-    more = len(templates) > page_size
-    templates = templates[:page_size]
-    if reverse:
-        templates.reverse()
-        return templates, True, more
-    return templates, more, marker is not None
+    def fetch(limit, marker, sort_dir):
+        kwargs = dict(filters or {})
+        kwargs.update(sort_keys='name', sort_dir=sort_dir, limit=limit,
+                      marker=marker)
+        return client(request).stored_templates.list(**kwargs)
+
+    return _page(request, fetch, marker, reverse, 'asc')
+
+
+def versions_page(request, template, marker=None, reverse=False):
+    """One page of a template's versions, newest first, as the list.
+
+    :returns: ``(versions, has_more, has_prev)``
+    """
+    def fetch(limit, marker, sort_dir):
+        return client(request).versions.list(
+            template, limit=limit, marker=marker, sort_dir=sort_dir)
+
+    return _page(request, fetch, marker, reverse, 'desc')
 
 
 def template_get(request, template):
@@ -72,17 +98,25 @@ def template_create(request, **fields):
     return client(request).stored_templates.create(**fields)
 
 
+def template_update(request, template, **fields):
+    return client(request).stored_templates.update(template, **fields)
+
+
 def template_delete(request, template):
     client(request).stored_templates.delete(template)
 
 
-def versions_list(request, template):
-    limit = getattr(settings, 'API_RESULT_LIMIT', 1000)
-    return client(request).versions.list(template, limit=limit)
-
-
 def version_get(request, template, version):
     return client(request).versions.get(template, version)
+
+
+def version_find(request, template, version=None):
+    """A version with its bundle, by exact version or constraint."""
+    return client(request).versions.find(template, version)
+
+
+def version_resolve(request, template, constraint=None):
+    return client(request).versions.resolve(template, constraint)
 
 
 def version_create(request, template_id, **fields):

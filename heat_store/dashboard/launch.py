@@ -59,13 +59,18 @@ def root_description(version):
     return root.get('description') or root.get('Description')
 
 
-def stack_template(version, pin='exact', upgrade_policy='PINNED'):
+def stack_template(version, pin='exact', upgrade_policy='PINNED',
+                   wanted=None):
     """The stack template launching ``version`` (a version with its bundle).
 
     :param pin: ``exact``, ``caret`` or ``tilde``
     :param upgrade_policy: ``PINNED`` or ``LATEST_MATCHING``
+    :param wanted: the version or constraint the user asked for, which
+        ``version`` resolved from, used as is instead of ``pin``; empty:
+        the resource asks for the latest version
     :rtype: dict
     """
+    asked = constraint(version.version, pin) if wanted is None else wanted
     parameters, groups = _parameters(version)
     resource = version.template_name
     outputs = {}
@@ -78,18 +83,19 @@ def stack_template(version, pin='exact', upgrade_policy='PINNED'):
         'description': (root_description(version) or
                         'A stack of stored template %s %s' % (
                             version.template_name,
-                            constraint(version.version, pin))),
+                            asked or version.version)),
         'parameters': parameters,
         'resources': {resource: {
             'type': 'OS::Heat::StoredTemplate',
             'properties': {
                 'template': version.template_id,
-                'version': constraint(version.version, pin),
                 'upgrade_policy': upgrade_policy,
                 'parameters': {name: {'get_param': name}
                                for name in sorted(parameters)}}}},
         'outputs': outputs,
     }
+    if asked:
+        template['resources'][resource]['properties']['version'] = asked
     if groups:
         template['parameter_groups'] = groups
     return template

@@ -34,6 +34,7 @@ POLICY_FILE = os.path.join(POLICY_DIR, 'heat_store.yaml')
 
 INDEX = stored_templates.ROOT + ':index'
 CREATE = stored_templates.ROOT + ':create'
+UPDATE = stored_templates.ROOT + ':update'
 DELETE = stored_templates.ROOT + ':delete'
 PUBLICIZE = stored_templates.PUBLICIZE
 VERSION_CREATE = stored_templates.VERSIONS + ':create'

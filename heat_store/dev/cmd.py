@@ -87,6 +87,38 @@ def main(argv=None):
     # engine does not use it.
     warnings.filterwarnings('ignore', message=r'(?s).*Eventlet is deprecated')
     started = time.monotonic()
+    # Ctrl-C (or SIGTERM) at any moment, from the first: while starting,
+    # what has started is stopped; once serving, the server shuts down.
+    stopping = threading.Event()
+    serving = []
+
+    def _stop(signum, frame):
+        if stopping.is_set():
+            return
+        stopping.set()
+        if serving:
+            threading.Thread(target=serving[0].shutdown, daemon=True).start()
+        else:
+            raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    children = []
+    try:
+        return _run(args, started, stopping, serving, children)
+    except KeyboardInterrupt:
+        for child in reversed(children):
+            child.stop()
+        print('Stopped.', flush=True)
+        return 130
+
+
+def _run(args, started, stopping, serving, children):
+    def check():
+        # A library may swallow the KeyboardInterrupt raised in it (Heat's
+        # start retries and logs): the flag says it came all the same.
+        if stopping.is_set():
+            raise KeyboardInterrupt
 
     from heat_store.dev import embedded
     from heat_store.dev import wsgi_server
@@ -116,7 +148,9 @@ def main(argv=None):
             args.data_dir, 'http://%s:%d' % (args.host, args.port),
             host=args.host, port=args.keystone_port, debug=args.debug)
         # Keystone boots in its child while Heat starts here.
+        children.append(keystone)
         keystone.launch()
+        check()
     dashboard = None
     if args.dashboard:
         from heat_store.dev import dashboard as dev_dashboard
@@ -124,6 +158,8 @@ def main(argv=None):
         dashboard = dev_dashboard.Dashboard(
             args.data_dir, keystone.auth_url, host=args.host,
             port=args.dashboard_port)
+        children.append(dashboard)
+        check()
         try:
             dashboard.launch()
         except OSError as exc:
@@ -139,6 +175,8 @@ def main(argv=None):
                                  debug=args.debug,
                                  keystone=keystone and
                                  keystone.heat_options())
+    children.append(heat)
+    check()
     try:
         app = heat.start()
         server = wsgi_server.make_server(args.host, args.port, app)
@@ -152,8 +190,10 @@ def main(argv=None):
             dashboard.stop()
         return 1
     try:
+        check()
         if keystone is not None:
             keystone.ready()
+        check()
         if dashboard is not None:
             dashboard.ready()
     except RuntimeError as exc:
@@ -165,15 +205,10 @@ def main(argv=None):
                 child.stop()
         return 1
 
-    stopping = threading.Event()
-
-    def _stop(signum, frame):
-        if not stopping.is_set():
-            stopping.set()
-            threading.Thread(target=server.shutdown, daemon=True).start()
-
-    signal.signal(signal.SIGINT, _stop)
-    signal.signal(signal.SIGTERM, _stop)
+    if stopping.is_set():
+        server.server_close()
+        raise KeyboardInterrupt
+    serving.append(server)
 
     print('Heat with the template store is ready in %.1f s.' %
           (time.monotonic() - started))

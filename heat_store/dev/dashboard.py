@@ -76,6 +76,9 @@ STATIC_ROOT = %(static_root)r
 COMPRESS_ROOT = STATIC_ROOT
 COMPRESS_ENABLED = True
 COMPRESS_OFFLINE = False
+# This cloud has no Neutron: the admin RBAC Policies panel would ask it
+# on every page and log an ERROR; it is off, as any absent service's.
+OPENSTACK_NEUTRON_NETWORK = {'enable_rbac_policy': False}
 # The stack is created with the user's token (Heat keeps a trust), not a
 # password typed into the form.
 OPENSTACK_HEAT_STACK = {'enable_user_pass': False}

@@ -26,6 +26,8 @@ import os
 import tempfile
 import time
 
+import fixtures
+
 from tests import base
 from tests.functional import browser
 
@@ -149,9 +151,18 @@ class DashboardTest(base.TestCase):
         self.assertIn('sha256:', text)
         self.assertIn('Active', text)
         b.screenshot('version')
+        self.assertIn('Published By', text)
+        self.assertIn('demo (demo)', text)
+        self.assertNotIn(version_time_raw(text), text)
         b.driver.find_element('link text', 'Interface').click()
         b.wait_for_text('Length of the token')
         self.assertIn('greeting', b.text())
+        # A number default as heat-dashboard shows it, not YAML's "4 ...".
+        row = [r.text for r in b.css('.ts-parameters tbody tr')
+               if r.text.startswith('count')]
+        self.assertEqual(1, len(row), b.text())
+        self.assertIn(' 4 ', row[0] + ' ')
+        self.assertNotIn('...', row[0])
         b.driver.find_element('link text', 'Files').click()
         b.wait_for_text('boot.sh')
         highlighted = b.css('.ts-code span')
@@ -224,6 +235,10 @@ class DashboardTest(base.TestCase):
         impact = b.css('.ts-impact table')[0].text
         self.assertIn('web-stack', impact)
         self.assertIn('extra (OS::Heat::None)', impact)
+        # Pinned with ^1.0.0 but PINNED: it moves only when its
+        # properties change, and the tab says so.
+        self.assertIn('Stays on 1.0.0 unless its properties change (PINNED)',
+                      impact)
         b.screenshot('impact')
 
         # A version that breaks the interface within the major: the 409
@@ -243,7 +258,13 @@ class DashboardTest(base.TestCase):
         self.assertEqual([], error.find_elements('id', 'id_version') +
                          error.find_elements('id', 'id_template_data'))
         error.find_element('id', 'id_force')
-        b.driver.execute_script('arguments[0].scrollIntoView()', error)
+        # In the panel's words (the Force box), not the API's; and the
+        # modal shows it without the user scrolling.
+        self.assertIn('check Force', error.text)
+        self.assertNotIn('"force"', error.text)
+        b.wait(lambda d: d.execute_script(
+            'var r = arguments[0].getBoundingClientRect();'
+            'return r.top >= 0 && r.bottom <= window.innerHeight;', error))
         b.screenshot('publish-refused')
         # The pasted bundle is still in the form: only the box to tick.
         form = b.modal_form('publish_version_form')
@@ -266,6 +287,202 @@ class DashboardTest(base.TestCase):
         versions = [r.text.split()[0]
                     for r in b.css('#versions tbody tr')]
         self.assertEqual(['1.2.0', '1.1.0', '1.0.0'], versions)
+
+    def _themable_select(self, form, field, value):
+        """Pick ``value`` in Horizon's themed select box ``field``."""
+        b = self.browser
+        box = form.find_element('id', 'id_' + field).find_element(
+            'xpath', '..')
+        box.find_element('css selector', '.dropdown-toggle').click()
+        option = box.find_element('css selector',
+                                  'a[data-select-value=%s]' % value)
+        b.wait(lambda d: option.is_displayed())
+        option.click()
+
+    def test_launch_from_stacks_panel(self):
+        # heat-dashboard's own Stacks > Launch Stack, with the store as a
+        # Template Source: the next step is heat-dashboard's parameter
+        # form, and the stack is one OS::Heat::StoredTemplate.
+        demo = self.stack.store_client('demo', 'demo')
+        bundle = {'template': ROOT, 'files': {'boot.sh': CHILD}}
+        demo.stored_templates.create(name='from-stacks', version=bundle)
+        demo.versions.create('from-stacks', version='1.1.0', **bundle)
+        demo.versions.create('from-stacks', version='2.0.0', **bundle)
+        b = self.browser
+        b.login('demo')
+        b.get('project/stacks/')
+        b.by_id('stacks__action_launch').click()
+        form = b.modal_form('select_template')
+        self._themable_select(form, 'template_source', 'stored')
+        chooser = form.find_element('id', 'id_stored_template')
+        b.wait(lambda d: chooser.is_displayed())
+        # The chooser suggests the project's templates as the user types.
+        suggested = [o.get_attribute('value') for o in b.css(
+            '#stored_template_choices option')]
+        self.assertIn('from-stacks', suggested)
+        chooser.send_keys('from-stacks')
+        form.find_element('id', 'id_stored_version').send_keys('^1.0')
+        # The version the constraint picks, before the next step.
+        b.wait(lambda d: 'Resolves to from-stacks 1.1.0' in b.text())
+        b.screenshot('stacks-launch-stored')
+        b.submit(form)
+
+        form = b.modal_form('launch_stack')
+        count = form.find_element('id', 'id___param_count')
+        self.assertEqual('4', count.get_attribute('value'))
+        form.find_element('id', 'id_stack_name').send_keys('stacks-launch')
+        b.screenshot('stacks-launch-parameters')
+        b.submit(form)
+        b.wait_for_text('Stack creation started.')
+        b.wait(lambda d: 'stacks-launch' in b.text())
+        deadline = time.monotonic() + 120
+        while True:
+            row = [r.text for r in b.css('#stacks tbody tr')
+                   if 'stacks-launch' in r.text]
+            if row and 'Create Complete' in row[0]:
+                break
+            self.assertFalse(row and 'Create Failed' in row[0], row)
+            self.assertLess(time.monotonic(), deadline, b.text())
+            time.sleep(1)
+            b.driver.refresh()
+
+        # Heat holds a stack of one stored-template resource, ^1.0.
+        from heatclient import client as heat_client
+
+        heat = heat_client.Client('1',
+                                  session=demo.http_client.session,
+                                  service_type='orchestration')
+        template = heat.stacks.template('stacks-launch')
+        resource, = template['resources'].values()
+        self.assertEqual('OS::Heat::StoredTemplate', resource['type'])
+        self.assertEqual('^1.0', resource['properties']['version'])
+        consumers = demo.versions.consumers('from-stacks', '1.1.0')
+        self.assertEqual(['stacks-launch'],
+                         [s['stack_name'] for s in consumers])
+
+    def test_launch_from_stacks_panel_refusals(self):
+        demo = self.stack.store_client('demo', 'demo')
+        demo.stored_templates.create(
+            name='refusals', version={'template': ROOT,
+                                      'files': {'boot.sh': CHILD}})
+        b = self.browser
+        b.login('demo')
+        b.get('project/stacks/')
+        b.by_id('stacks__action_launch').click()
+        form = b.modal_form('select_template')
+        self._themable_select(form, 'template_source', 'stored')
+        form.find_element('id', 'id_stored_template').send_keys('refusals')
+        form.find_element('id', 'id_stored_version').send_keys('^2.0')
+        b.wait(lambda d: '^2.0' in b.css('#stored_resolved')[0].text)
+        b.submit(form)
+        b.wait(lambda d: b.css('#select_template .has-error'))
+        error = b.css('#select_template .has-error')[0]
+        error.find_element('id', 'id_stored_version')
+        self.assertIn('^2.0', error.text)
+
+    def test_edit_template(self):
+        demo = self.stack.store_client('demo', 'demo')
+        template = demo.stored_templates.create(
+            name='edit-me', description='Before', tags=['old'],
+            version={'template': ROOT, 'files': {'boot.sh': CHILD}})
+        b = self.browser
+        b.login('demo')
+        b.get(PANEL)
+        b.row_action('stored_templates', template.id, 'update')
+        form = b.modal_form('update_stored_template_form')
+        self.assertEqual('old', form.find_element(
+            'id', 'id_tags').get_attribute('value'))
+        # Making it public is an admin's action: not offered to a member.
+        values = [o.get_attribute('value') for o in form.find_elements(
+            'css selector', '#id_visibility option')]
+        self.assertEqual(['private', 'shared'], values)
+
+        # The store's 400 goes on the field it is about.
+        tags = form.find_element('id', 'id_tags')
+        tags.clear()
+        tags.send_keys('web,' + 'x' * 81)
+        description = form.find_element('id', 'id_description')
+        description.clear()
+        description.send_keys('After')
+        b.submit(form)
+        b.wait(lambda d: b.css('#update_stored_template_form .has-error'))
+        error = b.css('#update_stored_template_form .has-error')[0]
+        error.find_element('id', 'id_tags')
+        self.assertEqual('Before', demo.stored_templates.get(
+            template.id).description)
+        b.screenshot('edit-refused')
+
+        form = b.modal_form('update_stored_template_form')
+        tags = form.find_element('id', 'id_tags')
+        tags.clear()
+        tags.send_keys('web, db')
+        form.find_element(
+            'css selector', '#id_visibility option[value=shared]').click()
+        b.submit(form)
+        b.wait_for_text('Updated stored template edit-me.')
+        shown = demo.stored_templates.get(template.id)
+        self.assertEqual(('After', ['db', 'web'], 'shared'),
+                         (shown.description, sorted(shown.tags),
+                          shown.visibility))
+
+        # A reader of the project is offered no Edit.
+        reader = browser.Browser(self.stack)
+        self.addCleanup(reader.close)
+        reader.login('demo-reader')
+        reader.get(PANEL + template.id + '/')
+        reader.by_id('versions__row__1.0.0')
+        self.assertEqual([], reader.css('[id$="__action_update"]'))
+
+    def test_publish_tree_archive_as_the_cli(self):
+        # A tree with a subfolder and "../", uploaded as a .zip, is
+        # published with the digest the CLI gives the same folder.
+        import zipfile
+
+        from heat_store.client import bundle
+        from tests.unit.dashboard import test_archive
+
+        folder = self.useFixture(fixtures.TempDir()).path
+        zip_path = os.path.join(folder, 'tree.zip')
+        with zipfile.ZipFile(zip_path, 'w') as z:
+            for path, text in test_archive.TREE.items():
+                z.writestr('tree/' + path, text)
+                full = os.path.join(folder, 'tree', *path.split('/'))
+                os.makedirs(os.path.dirname(full), exist_ok=True)
+                with open(full, 'w') as f:
+                    f.write(text)
+        cli = bundle.load(os.path.join(folder, 'tree', 'app', 'web.yaml'),
+                          [os.path.join(folder, 'tree', 'app', 'env.yaml')])
+
+        b = self.browser
+        b.login('demo')
+        b.get(PANEL)
+        b.by_id('stored_templates__action_create').click()
+        form = b.modal_form('create_stored_template_form')
+        form.find_element('id', 'id_name').send_keys('tree')
+        form.find_element('id', 'id_archive_upload').send_keys(zip_path)
+        form.find_element('id', 'id_archive_template').send_keys(
+            'tree/app/nowhere.yaml')
+        b.submit(form)
+        b.wait(lambda d: b.css('#create_stored_template_form .has-error'))
+        error = b.css('#create_stored_template_form .has-error')[0]
+        error.find_element('id', 'id_archive_template')
+        self.assertIn('tree/app/web.yaml', error.text)
+
+        form = b.modal_form('create_stored_template_form')
+        form.find_element('id', 'id_archive_upload').send_keys(zip_path)
+        root = form.find_element('id', 'id_archive_template')
+        root.clear()
+        root.send_keys('tree/app/web.yaml')
+        form.find_element('id', 'id_archive_environment').send_keys(
+            'tree/app/env.yaml')
+        b.screenshot('create-archive')
+        b.submit(form)
+        b.wait_for_text('Created stored template tree.')
+        demo = self.stack.store_client('demo', 'demo')
+        version = demo.versions.get('tree', '1.0.0')
+        self.assertEqual(cli.digest(), version.digest)
+        self.assertEqual(['../common/boot.sh', 'nested/child.yaml',
+                          'nested/conf/child.ini'], sorted(version.files))
 
     def _filter(self, field, text):
         b = self.browser
@@ -328,6 +545,25 @@ class DashboardTest(base.TestCase):
         b.wait(lambda d: self._names() == [])
         self._filter('name', 'other')
         b.wait(lambda d: self._names() == ['other'])
+
+        # A template's versions page the same way, newest first.
+        for minor in (1, 2):
+            demo.versions.create('page-a', version='1.%d.0' % minor,
+                                 template=ROOT, files={'boot.sh': CHILD})
+        template = demo.stored_templates.get('page-a')
+        b.get(PANEL + template.id + '/')
+
+        def versions():
+            return [r.get_attribute('id') for r in
+                    b.css('#versions tbody tr[id^=versions__row]')]
+
+        b.wait(lambda d: versions() == ['versions__row__1.2.0',
+                                        'versions__row__1.1.0'])
+        b.driver.find_element('link text', 'Next \u00bb').click()
+        b.wait(lambda d: versions() == ['versions__row__1.0.0'])
+        b.driver.find_element('link text', '\u00ab Prev').click()
+        b.wait(lambda d: versions() == ['versions__row__1.2.0',
+                                        'versions__row__1.1.0'])
 
     def test_reader_gets_no_buttons_to_change(self):
         # Horizon's policy engine judges with the store's rules: a reader
@@ -424,6 +660,14 @@ class DashboardTest(base.TestCase):
         b.wait(lambda d: self._shows('Rejected Offer'))
         self._filter('name', 'offered-web')
         b.wait(lambda d: self._names() == [])
+
+
+def version_time_raw(text):
+    """An ISO timestamp of the page (``2026-...T...``), or a marker."""
+    import re
+
+    found = re.search(r'\d{4}-\d\d-\d\dT\d\d:\d\d', text)
+    return found.group(0) if found else '\0no timestamp'
 
 
 def _tail(path, lines=80):

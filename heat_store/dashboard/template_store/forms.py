@@ -21,6 +21,7 @@ the form, on the field it is about, for the user to fix.
 
 import json
 import logging
+import re
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -31,11 +32,15 @@ from horizon import messages
 from openstack_auth import policy as auth_policy
 
 from heat_store.dashboard import api
+from heat_store.dashboard import archive
 from heat_store.dashboard import launch
 from heat_store.dashboard import policy
 from heat_store import parsing
 
 LOG = logging.getLogger(__name__)
+
+# How the API's interface-break 409 tells its users to override it.
+FORCE_WORDS = re.compile(r'set\s+"force":\s*true', re.IGNORECASE)
 
 VISIBILITIES = (('private', _('Private (this project)')),
                 ('shared', _('Shared (with member projects)')),
@@ -80,6 +85,21 @@ class BundleForm(forms.SelfHandlingForm):
     version_description = forms.CharField(
         label=_('Version Description'), required=False,
         widget=forms.Textarea(attrs={'rows': 2}))
+    archive_upload = forms.FileField(
+        label=_('Template Tree (archive)'), required=False,
+        help_text=_('A .zip, .tar, .tar.gz or .tgz of a folder: the root '
+                    'template and the files it refers to keep their '
+                    'relative paths (subfolders, "../"), as the CLI '
+                    'publishes them from disk.'))
+    archive_template = forms.CharField(
+        label=_('Root Template in the Archive'), required=False,
+        max_length=1024,
+        help_text=_('Its path inside the archive, e.g. app/web.yaml.'))
+    archive_environment = forms.CharField(
+        label=_('Environments in the Archive'), required=False,
+        max_length=4096,
+        help_text=_('Comma list of paths inside the archive, merged in '
+                    'order as -e files are.'))
     template_upload = forms.FileField(
         label=_('Template File'), required=False,
         help_text=_('The root template (YAML or JSON).'))
@@ -110,12 +130,14 @@ class BundleForm(forms.SelfHandlingForm):
                     'warning when a resource type needs a service this '
                     'cloud lacks.'))
     force = forms.BooleanField(
-        label=_('Publish even if it breaks the interface'), required=False,
+        label=_('Force'), required=False,
         help_text=_('Within one major version the interface only grows. '
                     'Check to publish a version that breaks it anyway.'))
 
     def clean(self):
         data = super().clean()
+        if data.get('archive_upload'):
+            return self.clean_archive(data)
         upload = data.get('template_upload')
         text = data.get('template_data')
         if upload and text:
@@ -153,6 +175,37 @@ class BundleForm(forms.SelfHandlingForm):
                                else data.get('environment_data') or None)
         return data
 
+    def clean_archive(self, data):
+        """The bundle of an uploaded tree, read as the CLI reads one."""
+        others = [name for name in ('template_upload', 'template_data',
+                                    'files_upload', 'files_data',
+                                    'environment_upload', 'environment_data')
+                  if data.get(name)]
+        if others:
+            raise forms.ValidationError(
+                _('Give the bundle as an archive or as files, not both.'))
+        root = (data.get('archive_template') or '').strip()
+        if not root:
+            self.add_error('archive_template', _(
+                'Which file of the archive is the root template?'))
+            return data
+        upload = data['archive_upload']
+        envs = tuple(e.strip() for e in
+                     (data.get('archive_environment') or '').split(',')
+                     if e.strip())
+        try:
+            tree = archive.load(upload.name, upload.read(), root, envs)
+        except archive.ArchiveError as error:
+            field = 'archive_upload'
+            if root in str(error) and ' is not in ' in str(error):
+                field = 'archive_template'
+            self.add_error(field, str(error))
+            return data
+        data['template'] = tree.template
+        data['files'] = tree.files
+        data['environment'] = tree.environment or None
+        return data
+
     def version_fields(self, data):
         return api_fields(data)
 
@@ -163,6 +216,10 @@ class BundleForm(forms.SelfHandlingForm):
         field = None
         if isinstance(error, api.Conflict) and 'force' in lowered:
             field = 'force'
+            # The API's words are for API users; here it is a checkbox.
+            text = FORCE_WORDS.sub(str(_('check Force')), text)
+        elif data.get('archive_upload'):
+            field = 'archive_upload'
         elif ('not in files' in lowered or
               any(key in text for key in data.get('files') or {})):
             field = ('files_data' if data.get('files_data') else
@@ -221,8 +278,7 @@ class CreateTemplateForm(BundleForm):
             self.fields['visibility'].choices = VISIBILITIES[:2]
 
     def handle(self, request, data):
-        tags = [t.strip() for t in (data.get('tags') or '').split(',')
-                if t.strip()]
+        tags = split_tags(data.get('tags'))
         try:
             template = api.template_create(
                 request, name=data['name'],
@@ -246,6 +302,65 @@ class CreateTemplateForm(BundleForm):
             self.report_warnings(request, first)
         except api.HTTPError:
             LOG.debug('No first version to report on', exc_info=True)
+        return template
+
+
+def split_tags(text):
+    return [t.strip() for t in (text or '').split(',') if t.strip()]
+
+
+class UpdateTemplateForm(forms.SelfHandlingForm):
+    """Change a stored template's description, tags and visibility."""
+
+    template_id = forms.CharField(widget=forms.HiddenInput)
+    description = forms.CharField(
+        label=_('Description'), required=False,
+        widget=forms.Textarea(attrs={'rows': 3}))
+    tags = forms.CharField(label=_('Tags'), required=False,
+                           help_text=_('Comma list, e.g. web,db; empty: '
+                                       'no tags'))
+    visibility = forms.ChoiceField(
+        label=_('Visibility'), choices=VISIBILITIES,
+        help_text=_('Stacks already built from a version keep it whatever '
+                    'the visibility becomes; it only decides who may use '
+                    'the template from now on.'))
+
+    class Meta(object):
+        name = _('Edit Template')
+
+    def __init__(self, request, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        current = (kwargs.get('initial') or {}).get('visibility')
+        if (current != 'public' and
+                not auth_policy.check(policy.rules(policy.PUBLICIZE),
+                                      request)):
+            self.fields['visibility'].choices = VISIBILITIES[:2]
+
+    def handle(self, request, data):
+        try:
+            template = api.template_update(
+                request, data['template_id'],
+                description=data.get('description') or '',
+                tags=split_tags(data.get('tags')),
+                visibility=data['visibility'])
+        except (api.BadRequest, api.Conflict, api.Forbidden) as error:
+            text = api.message(error)
+            lowered = text.lower()
+            field = None
+            for name in ('tags', 'visibility', 'description'):
+                if name[:-1] in lowered:
+                    field = name
+                    break
+            if field is None and ('public' in lowered or
+                                  isinstance(error, api.Forbidden)):
+                field = 'visibility'
+            self.add_error(field, text)
+            return False
+        except api.HTTPError as error:
+            self.api_error(api.message(error))
+            return False
+        messages.success(request, _('Updated stored template %s.') %
+                         template.name)
         return template
 
 

@@ -19,10 +19,14 @@ from django.utils.translation import ngettext_lazy
 from horizon import exceptions
 from horizon import messages
 from horizon import tables
+from horizon.utils import filters
 
 from heat_store.dashboard import api
 from heat_store.dashboard import policy
 from heat_store.dashboard.template_store import members
+
+# Times as heat-dashboard's Stacks table shows them ("1 minute").
+WHEN = (filters.parse_isotime, filters.timesince_or_never)
 
 
 def _owned(request, template):
@@ -47,6 +51,21 @@ class PublishVersion(tables.LinkAction):
 
     def get_link_url(self, datum):
         return reverse('horizon:project:template_store:publish',
+                       args=(datum.id,))
+
+    def allowed(self, request, datum=None):
+        return _owned(request, datum)
+
+
+class UpdateTemplate(tables.LinkAction):
+    name = 'update'
+    verbose_name = _('Edit Template')
+    classes = ('ajax-modal',)
+    icon = 'pencil'
+    policy_rules = policy.rules(policy.UPDATE)
+
+    def get_link_url(self, datum):
+        return reverse('horizon:project:template_store:update',
                        args=(datum.id,))
 
     def allowed(self, request, datum=None):
@@ -115,8 +134,7 @@ class TemplatesTable(tables.DataTable):
                            empty_value='-')
     versions = tables.Column('version_count', verbose_name=_('Versions'))
     updated = tables.Column('updated_time', verbose_name=_('Updated'),
-                            empty_value='-',
-                            filters=(lambda t: (t or '').replace('T', ' '),))
+                            empty_value='-', filters=WHEN)
     # An offer's answer (only under the "Offered to this project" filter).
     answer = tables.Column(
         lambda t: members.status_name(getattr(t, 'member_status', None)),
@@ -128,7 +146,7 @@ class TemplatesTable(tables.DataTable):
         pagination_param = 'marker'
         prev_pagination_param = 'prev_marker'
         table_actions = (TemplatesFilter, CreateTemplate, DeleteTemplate)
-        row_actions = (PublishVersion, members.AcceptOffer,
+        row_actions = (PublishVersion, UpdateTemplate, members.AcceptOffer,
                        members.RejectOffer, DeleteTemplate)
 
 
@@ -249,7 +267,9 @@ class VersionsTable(tables.DataTable):
     warnings = tables.Column(lambda v: len(v.warnings or []),
                              verbose_name=_('Warnings'))
     created = tables.Column('creation_time', verbose_name=_('Published'),
-                            filters=(lambda t: (t or '').replace('T', ' '),))
+                            filters=WHEN)
+    published_by = tables.Column('published_by',
+                                 verbose_name=_('Published By'))
 
     def get_object_id(self, datum):
         return datum.version
@@ -260,6 +280,8 @@ class VersionsTable(tables.DataTable):
     class Meta(object):
         name = 'versions'
         verbose_name = _('Versions (newest first)')
+        pagination_param = 'versions_marker'
+        prev_pagination_param = 'versions_prev_marker'
         table_actions = (DeleteVersion,)
         row_actions = (LaunchStack, DeprecateVersion, ReactivateVersion,
                        DeleteVersion)

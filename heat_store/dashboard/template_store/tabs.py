@@ -18,6 +18,7 @@ from horizon import tabs
 import yaml
 
 from heat_store.dashboard import api
+from heat_store.dashboard import names
 from heat_store.dashboard import policy
 from heat_store.dashboard.template_store import highlight
 from heat_store.dashboard.template_store import members
@@ -33,13 +34,26 @@ def _yaml(data):
                           allow_unicode=True)
 
 
+def value_text(value):
+    """A parameter's value as a user would type it: ``16``, ``true``."""
+    if value is None:
+        return '-'
+    if isinstance(value, (dict, list)):
+        return _yaml(value).strip()
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    return str(value)
+
+
 class TemplateOverviewTab(tabs.Tab):
     name = _('Overview')
     slug = 'overview'
     template_name = T + '_template_overview.html'
 
     def get_context_data(self, request):
-        return {'stored_template': self.tab_group.kwargs['stored_template']}
+        template = self.tab_group.kwargs['stored_template']
+        return {'stored_template': template,
+                'project_name': names.project(request, template.project_id)}
 
 
 class VersionsTab(tabs.TableTab):
@@ -49,15 +63,32 @@ class VersionsTab(tabs.TableTab):
     template_name = 'horizon/common/_detail_table.html'
     preload = True
 
+    _more = _prev = False
+
+    def has_more_data(self, table):
+        return self._more
+
+    def has_prev_data(self, table):
+        return self._prev
+
     def get_versions_data(self):
         template = self.tab_group.kwargs['stored_template']
-        self._tables['versions'].stored_template = template
+        table = self._tables['versions']
+        table.stored_template = template
+        meta = table._meta
+        prev_marker = self.request.GET.get(meta.prev_pagination_param)
+        marker = prev_marker or self.request.GET.get(meta.pagination_param)
         try:
-            return api.versions_list(self.request, template.id)
+            versions, self._more, self._prev = api.versions_page(
+                self.request, template.id, marker=marker,
+                reverse=bool(prev_marker))
         except api.HTTPError:
             exceptions.handle(self.request,
                               _('Unable to retrieve the versions.'))
             return []
+        for version in versions:
+            version.published_by = names.published_by(self.request, version)
+        return versions
 
 
 class TemplateTabs(tabs.DetailTabsGroup):
@@ -96,6 +127,7 @@ class VersionOverviewTab(_VersionTab):
             dependents, others = [], 0
         return {'version': version, 'stored_template':
                 kwargs['stored_template'], 'stacks': stacks,
+                'published_by': names.published_by(request, version),
                 'dependents': dependents, 'other_dependents': others}
 
 
@@ -112,8 +144,7 @@ class InterfaceTab(_VersionTab):
         for name, schema in sorted((version.parameters or {}).items()):
             default = schema.get('default', defaults.get(name))
             params.append({'name': name, 'type': schema.get('type'),
-                           'default': '-' if default is None else
-                           _yaml(default).strip(),
+                           'default': value_text(default),
                            'from_env': ('default' not in schema and
                                         name in defaults),
                            'label': schema.get('label') or '',

@@ -21,6 +21,8 @@ urlpatterns = [
     re_path(r'^$', views.IndexView.as_view(), name='index'),
     re_path(r'^create/$', views.CreateView.as_view(), name='create'),
     re_path(TEMPLATE + r'$', views.DetailView.as_view(), name='detail'),
+    re_path(TEMPLATE + r'update/$', views.UpdateView.as_view(),
+            name='update'),
     re_path(TEMPLATE + r'publish/$', views.PublishView.as_view(),
             name='publish'),
     re_path(TEMPLATE + r'members/add/$', views.AddMemberView.as_view(),

@@ -160,6 +160,34 @@ class CreateView(forms.ModalFormView):
                        args=(handled.id,))
 
 
+class UpdateView(_TemplateMixin, forms.ModalFormView):
+    form_class = store_forms.UpdateTemplateForm
+    form_id = 'update_stored_template_form'
+    modal_id = 'update_stored_template_modal'
+    template_name = 'project/template_store/create.html'
+    submit_label = _('Save')
+    page_title = _('Edit Template')
+
+    def get_initial(self):
+        template = self.get_stored_template()
+        return {'template_id': template.id,
+                'description': template.description or '',
+                'tags': ','.join(template.tags or []),
+                'visibility': template.visibility}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['submit_url'] = reverse(
+            'horizon:project:template_store:update',
+            args=(self.kwargs['template_id'],))
+        context['page_title'] = _('Edit %s') % self.get_stored_template().name
+        return context
+
+    def get_success_url_from_handled(self, handled):
+        return reverse('horizon:project:template_store:detail',
+                       args=(handled.id,))
+
+
 class PublishView(_TemplateMixin, forms.ModalFormView):
     form_class = store_forms.PublishVersionForm
     form_id = 'publish_version_form'

@@ -54,6 +54,18 @@ class StackTemplateTest(base.TestCase):
             self.assertEqual(expected, props['version'])
             self.assertEqual(version.template_id, props['template'])
 
+    def test_wanted_constraint_as_asked(self):
+        # Stacks > Launch Stack: the constraint the user typed, not a pin
+        # of the version it resolved to; empty asks for the latest.
+        version = _version(version='1.4.0')
+        props = launch.stack_template(version, wanted='^1.2')['resources'][
+            'web']['properties']
+        self.assertEqual('^1.2', props['version'])
+        props = launch.stack_template(version, wanted='')['resources'][
+            'web']['properties']
+        self.assertNotIn('version', props)
+        self.assertEqual(version.template_id, props['template'])
+
     def test_upgrade_policy(self):
         props = launch.stack_template(_version(), 'caret',
                                       'LATEST_MATCHING')['resources'][
