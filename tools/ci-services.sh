@@ -3,7 +3,10 @@
 # the test accounts oslo.db's opportunistic tests expect
 # (openstack_citest / openstack_citest, database openstack_citest). Install
 # Debian's Chromium and its driver for the dashboard's browser tests
-# (tests/functional/test_dashboard.py) if they are missing.
+# (tests/functional/test_dashboard.py), and memcached for heat-store-dev
+# --keystone's token cache (doc/source/admin/keystone.rst), if they are
+# missing. Nothing here starts memcached: the development stack runs its
+# own, on a port of its choosing.
 set -uo pipefail
 
 wait_for() {  # description, command...
@@ -62,8 +65,18 @@ if [[ ! -x /usr/bin/chromium || ! -x /usr/bin/chromedriver ]]; then
         exit 1
     }
 fi
+if [[ ! -x /usr/bin/memcached ]]; then
+    echo "installing memcached ..." >&2
+    export DEBIAN_FRONTEND=noninteractive
+    { apt-get update -q && apt-get install -y -q memcached; } \
+        > /tmp/ci-memcached-install.log 2>&1 || {
+        tail -n 20 /tmp/ci-memcached-install.log >&2
+        echo "ERROR: cannot install memcached" >&2
+        exit 1
+    }
+fi
 /usr/bin/chromium --version >/dev/null 2>&1 || {
     echo "ERROR: /usr/bin/chromium does not run" >&2
     exit 1
 }
-echo "services ready: PostgreSQL, MariaDB, RabbitMQ, Chromium"
+echo "services ready: PostgreSQL, MariaDB, RabbitMQ, Chromium, memcached"

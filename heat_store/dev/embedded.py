@@ -47,6 +47,7 @@ from oslo_log import log as logging  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
 from heat_store.dev import heat_conf  # noqa: E402
+from heat_store.dev import token_cache  # noqa: E402
 
 LOG = logging.getLogger(__name__)
 CONF = cfg.CONF
@@ -63,17 +64,27 @@ AUTOINCREMENT_TABLES = ('raw_template_files', 'raw_template',
 heat_paste_config = heat_conf.heat_paste_ini
 
 
-def write_paste_config(path):
+def write_paste_config(path, environ_token_cache=False):
     """Heat's api-paste.ini with the store's router as ``apiv1app``.
 
     Adds a ``headers`` flavor without auth middleware, where identity and
     roles come from the X-Project-Id, X-User-Id and X-Roles headers (for
-    role and project tests only).
+    role and project tests only). With ``environ_token_cache``, the
+    default pipeline hands auth_token an in-process token cache (see
+    ``heat_store.dev.token_cache``).
     """
     paste = configparser.RawConfigParser()
     paste.optionxform = str
     paste.read(heat_paste_config())
     paste.set('app:apiv1app', 'heat.app_factory', 'heat_store.api.router:API')
+    if environ_token_cache:
+        section = 'filter:%s' % token_cache.FILTER
+        paste.add_section(section)
+        paste.set(section, 'paste.filter_factory',
+                  'heat_store.dev.token_cache:filter_factory')
+        paste.set('composite:api', 'default', re.sub(
+            r'\bauthtoken\b', '%s authtoken' % token_cache.FILTER,
+            paste.get('composite:api', 'default'), count=1))
     paste.set('composite:api', 'headers',
               'cors request_id faultwrap context http_proxy_to_wsgi '
               'versionnegotiation apiv1app')
@@ -104,7 +115,10 @@ def write_config(data_dir, host='127.0.0.1', port=8004, auth='noauth',
         key = f.read().strip()
 
     paste_path = os.path.join(data_dir, 'api-paste.ini')
-    write_paste_config(paste_path)
+    authtoken = (keystone or {}).get('keystone_authtoken', {})
+    write_paste_config(paste_path, environ_token_cache=(
+        auth == 'keystone' and
+        authtoken.get('cache') == token_cache.ENVIRON_KEY))
     token_path = os.path.join(data_dir, 'token_response.json')
     if auth != 'keystone':
         write_token_response(token_path, host, port)

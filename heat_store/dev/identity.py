@@ -43,6 +43,7 @@ import threading
 import time
 
 from heat_store.dev import children
+from heat_store.dev import token_cache
 
 LOG = logging.getLogger(__name__)
 
@@ -104,6 +105,8 @@ class DevKeystone(object):
         self.process = None
         self._passwords = None
         self._set_up = False
+        # heat-api's token cache, when the machine has memcached.
+        self.memcached = None
 
     # -- where things are ----------------------------------------------------
 
@@ -217,7 +220,8 @@ class DevKeystone(object):
             'keystone_authtoken': dict(
                 service, www_authenticate_uri=self.auth_url,
                 project_name=SERVICE_PROJECT, project_domain_name=DOMAIN,
-                service_token_roles_required='True'),
+                service_token_roles_required='True',
+                **token_cache.authtoken_options(self.memcached)),
             'trustee': service,
             'clients_keystone': {'auth_uri': self.url},
             'ec2authtoken': {'auth_uri': self.auth_url},
@@ -383,8 +387,16 @@ class DevKeystone(object):
         """Bootstrap if needed and start the child; do not wait for it.
 
         The caller may start Heat meanwhile (``heat_options()`` needs only
-        the passwords file), then call ``ready()``.
+        the passwords file and the token cache, started here), then call
+        ``ready()``.
         """
+        if token_cache.Memcached.available():
+            self.memcached = token_cache.Memcached(self.dir, self.host)
+            try:
+                self.memcached.start()
+            except RuntimeError as exc:
+                LOG.warning('%s; heat-api caches tokens in its process', exc)
+                self.memcached = None
         self.write_config()
         self._set_up = self.is_set_up()
         if not self._set_up:
@@ -419,6 +431,9 @@ class DevKeystone(object):
     def stop(self):
         children.stop(self.process, 15)
         self.process = None
+        if self.memcached is not None:
+            self.memcached.stop()
+            self.memcached = None
 
 
 def serve(host, port):

@@ -10,16 +10,20 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""The client commands print their answer and nothing else.
+"""The tools print and log what they are asked, and no complaint.
 
 The ``openstack`` executable of this virtualenv, against the embedded
 Heat, as a user types it: no plugin's complaint (python-blazarclient
 4.6.0's "Could not load 'reservation_host_unset'"), no warning, on
-stderr.
+stderr. ``heat-store-dev --keystone``: no deprecated token cache in
+heat.log, and Ctrl-C at any moment stops everything it started.
 """
 
+import importlib.util
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -27,6 +31,7 @@ import time
 import fixtures
 
 from tests import base
+from tests.functional import keystone
 from tests.functional import server
 
 BIN = os.path.dirname(sys.executable)
@@ -62,6 +67,75 @@ def _processes_mentioning(text):
         if text in line:
             found.append(int(pid))
     return found
+
+
+def _memcached_items(pid_path):
+    """The items memcached holds, asked by the ``stats`` command."""
+    with open('/proc/%s/cmdline' % _pid(pid_path), 'rb') as f:
+        words = f.read().decode().split('\0')
+    address = (words[words.index('-l') + 1], int(words[words.index('-p') + 1]))
+    with socket.create_connection(address, timeout=10) as sock:
+        sock.sendall(b'stats\r\n')
+        answer = b''
+        while not answer.endswith(b'END\r\n'):
+            answer += sock.recv(65536)
+    for line in answer.decode().splitlines():
+        if line.startswith('STAT curr_items '):
+            return int(line.split()[2])
+    raise AssertionError(answer)
+
+
+def _pid(pid_path):
+    with open(pid_path) as f:
+        return int(f.read().strip())
+
+
+class DevTokenCacheTest(base.TestCase):
+    def test_heat_api_caches_tokens_without_a_warning(self):
+        # heat-api's auth_token keeps the tokens it validated in the
+        # stack's own memcached, or in the cache its paste filter hands
+        # it: no deprecated cache, no warning in heat.log, and nothing
+        # left running after the stop.
+        why = keystone.problem()
+        if why:
+            raise base.service_missing(why)
+        memcached = (shutil.which('memcached') is not None and
+                     importlib.util.find_spec('memcache') is not None)
+        if not memcached and base.REQUIRE_SERVICES:
+            # CI has memcached (tools/ci-services.sh) and the client (the
+            # keystone extra): the memcached path is the one it checks.
+            raise base.service_missing('memcached or python-memcached is '
+                                       'not installed')
+        stack = keystone.KeystoneStack()
+        self.addCleanup(stack.stop)
+        stack.start()
+        pid_path = os.path.join(stack.data_dir, 'keystone', 'memcached.pid')
+        self.assertEqual(memcached, os.path.exists(pid_path))
+        project = stack.project_id('admin')
+        path = '/v1/%s/stored_templates' % project
+        status, _headers, text = stack.call('GET', path, project, 'admin',
+                                            token='not-a-token')
+        self.assertEqual(401, status, text)
+        for _ in range(2):
+            status, _headers, text = stack.call('GET', path, project,
+                                                'admin',
+                                                token=stack.admin_token())
+            self.assertEqual(200, status, text)
+        if memcached:
+            self.assertGreaterEqual(_memcached_items(pid_path), 1)
+        stack.stop(purge=False)
+        with open(os.path.join(stack.data_dir, 'heat.log')) as f:
+            log = f.read()
+        self.assertIn('keystonemiddleware', log)
+        self.assertEqual([], [
+            line for line in log.splitlines()
+            if 'in-process token cache' in line or
+            'eventlet-unsafe cache pool' in line])
+        deadline = time.monotonic() + 30
+        while _processes_mentioning(stack.data_dir):
+            self.assertLess(time.monotonic(), deadline,
+                            _processes_mentioning(stack.data_dir))
+            time.sleep(0.2)
 
 
 class DevCtrlCTest(base.TestCase):

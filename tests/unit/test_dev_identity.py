@@ -25,6 +25,7 @@ import yaml
 
 from heat_store.dev import embedded
 from heat_store.dev import identity
+from heat_store.dev import token_cache
 from tests import base
 
 
@@ -95,3 +96,79 @@ class DevKeystoneFilesTest(base.BaseTestCase):
         moved = identity.DevKeystone(self.data_dir, 'http://127.0.0.1:8005',
                                      port=5999)
         self.assertFalse(moved.is_set_up())
+
+    def test_heat_api_token_cache_without_memcached(self):
+        # No memcached started: auth_token takes the cache the paste
+        # filter puts before it in Heat's pipeline.
+        embedded.write_config(self.data_dir, port=8004, auth='keystone',
+                              keystone=self.ks.heat_options())
+        conf = configparser.RawConfigParser()
+        conf.read(os.path.join(self.data_dir, 'heat.conf'))
+        authtoken = conf['keystone_authtoken']
+        self.assertEqual(token_cache.ENVIRON_KEY, authtoken['cache'])
+        self.assertNotIn('memcached_servers', authtoken)
+        paste = configparser.RawConfigParser()
+        paste.read(os.path.join(self.data_dir, 'api-paste.ini'))
+        pipeline = paste['composite:api']['default'].split()
+        self.assertEqual(pipeline.index('authtoken') - 1,
+                         pipeline.index(token_cache.FILTER))
+        self.assertEqual('heat_store.dev.token_cache:filter_factory',
+                         paste['filter:token_cache']['paste.filter_factory'])
+
+    def test_heat_api_token_cache_in_memcached(self):
+        memcached = token_cache.Memcached(self.ks.dir)
+        memcached.port = 11999
+        self.ks.memcached = memcached
+        embedded.write_config(self.data_dir, port=8004, auth='keystone',
+                              keystone=self.ks.heat_options())
+        conf = configparser.RawConfigParser()
+        conf.read(os.path.join(self.data_dir, 'heat.conf'))
+        authtoken = conf['keystone_authtoken']
+        self.assertEqual('127.0.0.1:11999', authtoken['memcached_servers'])
+        self.assertEqual('True', authtoken['memcache_use_advanced_pool'])
+        self.assertNotIn('cache', authtoken)
+        paste = configparser.RawConfigParser()
+        paste.read(os.path.join(self.data_dir, 'api-paste.ini'))
+        self.assertNotIn(token_cache.FILTER,
+                         paste['composite:api']['default'].split())
+
+
+class TokenCacheTest(base.BaseTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.clock = [1000.0]
+        self.useFixture(fixtures.MockPatchObject(
+            token_cache, '_now', lambda: self.clock[0]))
+
+    def test_entries_expire_after_their_time(self):
+        cache = token_cache.TokenCache()
+        cache.set('tokens/a', {'token': 'a'}, time=300)
+        self.assertEqual({'token': 'a'}, cache.get('tokens/a'))
+        self.clock[0] += 299
+        self.assertEqual({'token': 'a'}, cache.get('tokens/a'))
+        self.clock[0] += 1
+        self.assertIsNone(cache.get('tokens/a'))
+        self.assertIsNone(cache.get('tokens/never-set'))
+
+    def test_least_recently_used_entries_go_first(self):
+        cache = token_cache.TokenCache(size=2)
+        cache.set('a', 1)
+        cache.set('b', 2)
+        cache.get('a')
+        cache.set('c', 3)
+        self.assertEqual((1, None, 3),
+                         (cache.get('a'), cache.get('b'), cache.get('c')))
+
+    def test_filter_hands_one_cache_to_every_request(self):
+        seen = []
+
+        def app(environ, start_response):
+            seen.append(environ[token_cache.ENVIRON_KEY])
+            return [b'']
+
+        middleware = token_cache.filter_factory({}, size='5')(app)
+        middleware({}, None)
+        middleware({}, None)
+        self.assertIsInstance(seen[0], token_cache.TokenCache)
+        self.assertIs(seen[0], seen[1])
