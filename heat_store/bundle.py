@@ -1214,18 +1214,36 @@ def interface(template_dict):
     return {'parameters': parameters, 'outputs': outputs}
 
 
+def given_values(environment):
+    """The values a bundle's environment gives its root's parameters.
+
+    As Heat builds the resource's nested stack: the environment's
+    ``parameter_defaults`` reach every template of the bundle, its
+    ``parameters`` the root and take precedence; both give a parameter a
+    value its users need not pass. A section that is not a mapping gives
+    nothing.
+    """
+    given = {}
+    for section in ('parameter_defaults', 'parameters'):
+        values = (environment or {}).get(section)
+        if isinstance(values, dict):
+            given.update(values)
+    return given
+
+
 def _type_family(param_type):
     """'CommaDelimitedList' and 'comma_delimited_list' are one type."""
     return str(param_type).lower().replace('_', '')
 
 
-def interface_breaks(old_interface, new_interface, parameter_defaults=None):
+def interface_breaks(old_interface, new_interface, given=None):
     """What a new interface breaks for users of the old one.
 
-    A key of the new environment's ``parameter_defaults`` counts as a
-    default. Returns human-readable breaks; empty means compatible.
+    A parameter in ``given`` (:func:`given_values` of the new version's
+    environment) counts as defaulted. Returns human-readable breaks;
+    empty means compatible.
     """
-    defaults = parameter_defaults or {}
+    defaults = given or {}
     old_params = old_interface.get('parameters') or {}
     new_params = new_interface.get('parameters') or {}
     breaks = []

@@ -48,6 +48,7 @@ from heat.engine import template as heat_template
 from heat.rpc import api as rpc_api
 from heat.rpc import client as rpc_client
 
+from heat_store import bundle
 from heat_store import conf  # noqa: F401 - registers [template_store]
 from heat_store.objects import consumer as consumer_obj
 from heat_store.objects import stored_template_version as version_obj
@@ -165,15 +166,10 @@ def outputs_read(parent_template, resource_name):
 def parameters_required(version):
     """Parameters ``version`` needs a value for: no default anywhere.
 
-    A default in the template, or a value in the stored environment's
-    ``parameter_defaults`` or ``parameters``, counts.
+    A default in the template, or a value the stored environment gives
+    (:func:`bundle.given_values`), counts.
     """
-    environment = version.environment or {}
-    given = set()
-    for section in ('parameter_defaults', 'parameters'):
-        values = environment.get(section)
-        if isinstance(values, dict):
-            given.update(values)
+    given = bundle.given_values(version.environment)
     parameters = (version.interface or {}).get('parameters') or {}
     return {name for name, schema in parameters.items()
             if 'default' not in (schema or {}) and name not in given}
