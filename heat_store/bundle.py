@@ -42,7 +42,6 @@ ROOT = 'root template'
 ENVIRONMENT = 'environment'
 DIGEST_ALGORITHM = references.DIGEST_ALGORITHM
 TEMPLATE_SUFFIXES = ('.yaml', '.yml', '.template', '.json')
-URL_PREFIXES = ('http://', 'https://', 'file://', 'ftp://')
 
 # Resources whose properties define further resources by type; Heat looks
 # these types up in ``files`` like any resource type.
@@ -467,10 +466,6 @@ def digest(template_dict, files, environment_dict):
 
 # Paths and references
 
-def _is_url(path):
-    return path.lower().startswith(URL_PREFIXES)
-
-
 def normalise_path(path):
     """Normalise a ``files`` key: a name inside the bundle.
 
@@ -686,7 +681,7 @@ def _find(files, base, referrer, ref, where):
         raise _invalid(_('%(file)s refers to a file at %(where)s with '
                          'something other than a path'),
                        file=referrer, where=where)
-    if _is_url(ref) or '://' in ref:
+    if references.is_url(ref):
         raise _invalid(_("%(file)s refers to the URL '%(ref)s' at "
                          "%(where)s; a bundle may only refer to its own "
                          "files"), file=referrer, ref=ref, where=where)
@@ -900,7 +895,7 @@ class TypeAnalysis(object):
 
     def _file(self, name, rtype):
         """The files key a type names, or None; never raises."""
-        if not _looks_like_template(rtype) or _is_url(rtype):
+        if not _looks_like_template(rtype) or references.is_url(rtype):
             return None
         try:
             return _find(self.files, self._base(name), name, rtype, '')
@@ -960,7 +955,7 @@ class TypeAnalysis(object):
 
     def _check_type(self, name, site, rtype):
         param = _param_ref(site.value)
-        if _is_url(rtype) or '://' in rtype:
+        if references.is_url(rtype):
             raise _invalid(_("%(file)s: the resource type at %(where)s can "
                              "be '%(type)s' (parameter '%(param)s'), a URL; "
                              "a bundle may only refer to its own files"),
@@ -974,7 +969,7 @@ class TypeAnalysis(object):
 
     def _check_function(self, name, site):
         for text in _strings_in(site.value):
-            if _is_url(text) or '://' in text:
+            if references.is_url(text):
                 raise _invalid(_("%(file)s: the resource type at %(where)s "
                                  "is computed from the URL '%(url)s'; a "
                                  "bundle may only refer to its own files"),
@@ -991,7 +986,7 @@ class TypeAnalysis(object):
                 keys.extend((key, 'resource_registry.resources.%s' %
                              resource) for key in entries)
         for key, where in keys:
-            if _is_url(key) or '://' in key:
+            if references.is_url(key):
                 raise _invalid(_("%(name)s: %(where)s maps the URL "
                                  "'%(key)s'; a bundle may only refer to its "
                                  "own files"), name=ENVIRONMENT,
@@ -1020,7 +1015,7 @@ class TypeAnalysis(object):
         return PLACEHOLDER_TYPE
 
     def _engine_type(self, name, rtype):
-        if not isinstance(rtype, str) or _is_url(rtype) or '://' in rtype:
+        if not isinstance(rtype, str) or references.is_url(rtype):
             return None
         if _looks_like_template(rtype):
             return self._file(name, rtype)
