@@ -57,10 +57,7 @@ from heat_store import versioning
 
 LOG = logging.getLogger(__name__)
 
-PINNED = 'PINNED'
-LATEST_MATCHING = 'LATEST_MATCHING'
-# The resource's own attributes; any other get_attr name is an output.
-OWN_ATTRIBUTES = ('outputs', 'resolved_version', 'template_id', 'digest')
+_RESOURCE = stored_template.StoredTemplate
 ACTIONS = ('added', 'updated', 'replaced', 'deleted')
 # What Heat's get_environment shows instead of a hidden parameter's value.
 HIDDEN = '******'
@@ -155,10 +152,11 @@ def outputs_read(parent_template, resource_name):
                 continue
             if args[0] != resource_name or not isinstance(args[1], str):
                 continue
-            if args[1] == 'outputs':
+            if args[1] == _RESOURCE.OUTPUTS:
                 if len(args) > 2 and isinstance(args[2], str):
                     read.add(args[2])
-            elif args[1] not in OWN_ATTRIBUTES:
+            elif args[1] not in _RESOURCE.ATTRIBUTES:
+                # NOTE: any other name is an output, as for a provider.
                 read.add(args[1])
     return read
 
@@ -182,7 +180,7 @@ def passed_names(parent_template, properties):
     of a map, ``map_merge``...): which names it passes is known only when
     the stack is updated.
     """
-    passed = properties.get('parameters', {})
+    passed = properties.get(_RESOURCE.PARAMETERS, {})
     if not isinstance(passed, dict):
         return None
     # NOTE: the parent is a template Heat runs: its version is known.
@@ -294,9 +292,10 @@ def preview_one(context, engine, template, version, row, stack_name,
             entry['error'] = _('resource %s is not in the template of its '
                                'stack') % row.resource_name
             return entry
-        policy = properties.get('upgrade_policy', PINNED)
+        policy = properties.get(_RESOURCE.UPGRADE_POLICY,
+                                _RESOURCE.PINNED_POLICY)
         entry['upgrade_policy'] = policy
-        entry['moves_on_update'] = (policy == LATEST_MATCHING and
+        entry['moves_on_update'] = (policy == _RESOURCE.LATEST_MATCHING and
                                     resolved == version.version)
         entry['breaks'] = breaks(parent, row.resource_name, properties,
                                  version)
