@@ -140,17 +140,6 @@ def find_version(context, template, version, with_bundle=False):
     return found
 
 
-def _enforce(req, action):
-    """A second policy of a request (as registered_policy_enforce does)."""
-    allowed = req.context.policy.enforce(
-        context=req.context, action=action,
-        scope=policy.VERSIONS,
-        target={'project_id': req.context.project_id},
-        is_registered_policy=True)
-    if not allowed:
-        raise webob.exc.HTTPForbidden()
-
-
 def serialize_unpublished(req, template, prepared, version):
     """A version as it would be published; it has no id yet."""
     values = prepared.for_template(template.visibility, version)
@@ -260,7 +249,7 @@ class VersionController(object):
                 'impact previews a version that is not published: it '
                 'needs "dry_run": true'))
         if with_impact:
-            _enforce(req, 'impact')
+            util.enforce(req, policy.IMPACT)
         found = template_obj.StoredTemplate.get_owned(req.context,
                                                       template)
         if with_impact:
