@@ -125,16 +125,8 @@ def texts_fields(texts):
 
 def find_version(context, template, version, with_bundle=False):
     """A version by its number, or the one ``latest`` resolves to."""
-    if version == versioning.LATEST:
-        found = version_obj.StoredTemplateVersion.resolve(
-            context, template.id,
-            versioning.parse_constraint(versioning.LATEST))
-        if found is not None and with_bundle:
-            found = version_obj.StoredTemplateVersion.get_by_id(
-                context, found.id, with_bundle=True)
-    else:
-        found = version_obj.StoredTemplateVersion.get(
-            context, template.id, version, with_bundle)
+    found = version_obj.StoredTemplateVersion.get(
+        context, template.id, version, with_bundle)
     if found is None:
         raise exception.VersionNotFound(template.name, version)
     return found

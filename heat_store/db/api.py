@@ -596,10 +596,25 @@ def version_resolve(context, template_id, constraint):
         presorted=True)
 
 
+def _latest(context, template_id):
+    """The template's version ``latest`` names (rows read newest first)."""
+    return versioning.latest(
+        _iter_versions(context, template_id, 'active'), presorted=True)
+
+
+def _version_where(context, template_id, version):
+    """The condition selecting a version by number, or ``latest``'s."""
+    V = models.StoredTemplateVersion
+    if version == versioning.LATEST:
+        latest = _latest(context, template_id)
+        return V.id == (latest.id if latest is not None else None)
+    return sa.and_(V.template_id == template_id,
+                   V.version == versioning.drop_v(version))
+
+
 def _get_version(context, template_id, version, with_bundle=False):
     V = models.StoredTemplateVersion
-    query = sa.select(V).where(V.template_id == template_id,
-                               V.version == versioning.drop_v(version))
+    query = sa.select(V).where(_version_where(context, template_id, version))
     if with_bundle:
         query = db_query.with_bundle(query)
     return context.session.scalars(query).first()
@@ -651,9 +666,7 @@ def _refresh_summary(context, template):
     template.version_count = context.session.scalar(
         sa.select(sa.func.count()).select_from(V).where(
             V.template_id == template.id))
-    latest = versioning.resolve(
-        versioning.parse_constraint(versioning.LATEST),
-        _iter_versions(context, template.id, 'active'), presorted=True)
+    latest = _latest(context, template.id)
     template.latest_version = latest.version if latest else None
     template.updated_at = timeutils.utcnow()
 
@@ -819,8 +832,7 @@ def _count_new_version(template, version):
     if template.latest_version is not None:
         candidates.append(types.SimpleNamespace(
             version=template.latest_version, status=versioning.ACTIVE))
-    latest = versioning.resolve(
-        versioning.parse_constraint(versioning.LATEST), candidates)
+    latest = versioning.latest(candidates)
     template.latest_version = latest.version if latest else None
     template.updated_at = timeutils.utcnow()
 
@@ -982,16 +994,8 @@ def version_template_body(context, ident, version):
     """
     template = _get_template(context, ident, with_tags=False)
     V = models.StoredTemplateVersion
-    if version == versioning.LATEST:
-        latest = versioning.resolve(
-            versioning.parse_constraint(versioning.LATEST),
-            _iter_versions(context, template.id, 'active'),
-            presorted=True)
-        where = V.id == (latest.id if latest is not None else None)
-    else:
-        where = sa.and_(V.template_id == template.id,
-                        V.version == versioning.drop_v(version))
-    body = context.session.scalar(sa.select(V.template).where(where))
+    body = context.session.scalar(sa.select(V.template).where(
+        _version_where(context, template.id, version)))
     if body is None:
         raise exception.VersionNotFound(template.name, version)
     return body

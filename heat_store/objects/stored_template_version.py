@@ -58,6 +58,7 @@ class StoredTemplateVersion(base.StoreObject):
 
     @classmethod
     def get(cls, context, template_id, version, with_bundle=False):
+        """A version by its number, or the one ``latest`` names; or None."""
         return cls._from_db_object(context, db_api.version_get(
             context, template_id, version, with_bundle))
 
