@@ -46,10 +46,10 @@ from heat.common.i18n import _
 from heat.common import identifier
 from heat.engine import template as heat_template
 from heat.rpc import api as rpc_api
-from heat.rpc import client as rpc_client
 
 from heat_store import bundle
 from heat_store import conf  # noqa: F401 - registers [template_store]
+from heat_store import engine as engine_client
 from heat_store.objects import consumer as consumer_obj
 from heat_store.objects import stored_template_version as version_obj
 from heat_store.resources import stored_template
@@ -61,27 +61,6 @@ _RESOURCE = stored_template.StoredTemplate
 ACTIONS = ('added', 'updated', 'replaced', 'deleted')
 # What Heat's get_environment shows instead of a hidden parameter's value.
 HIDDEN = '******'
-
-
-class _TimedEngine(rpc_client.EngineClient):
-    """Heat's engine client, each call bounded by the request's deadline.
-
-    The public methods (``get_template``, ``preview_update_stack``...) are
-    Heat's; only the RPC timeout of each call is what is left of the
-    budget, so that no thread outlives the request by more than a call.
-    """
-
-    def __init__(self, deadline):
-        super().__init__()
-        self.deadline = deadline
-
-    def call(self, ctxt, msg, version=None, timeout=None):
-        left = self.deadline - time.monotonic()
-        if left <= 0:
-            raise oslo_messaging.MessagingTimeout()
-        if timeout is not None:
-            left = min(left, timeout)
-        return super().call(ctxt, msg, version=version, timeout=left)
 
 
 # -- which consumers ------------------------------------------------------
@@ -465,7 +444,7 @@ def report(context, template, version, unpublished=None):
     own, others = candidates(context, template.id, version.version)
     budget = cfg.CONF.template_store.impact_timeout
     deadline = time.monotonic() + budget
-    engine = _TimedEngine(deadline)
+    engine = engine_client.TimedEngineClient(deadline)
     new = version.version if unpublished is not None else None
     resolved = {}
     for row, _name, current in own:
