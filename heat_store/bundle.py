@@ -43,6 +43,42 @@ ENVIRONMENT = 'environment'
 DIGEST_ALGORITHM = references.DIGEST_ALGORITHM
 TEMPLATE_SUFFIXES = ('.yaml', '.yml', '.template', '.json')
 
+# Heat's two template formats name a template's sections and a resource
+# definition's keys apart: HOT's name and CFN's.
+CFN_NAMES = {
+    'parameters': 'Parameters', 'resources': 'Resources',
+    'outputs': 'Outputs', 'type': 'Type', 'properties': 'Properties',
+    'default': 'Default', 'description': 'Description', 'label': 'Label',
+}
+_RESOURCE_KEYS = ('resources', 'type', 'properties')
+# (resources section, type key, properties key): HOT's, then CFN's.
+RESOURCE_FORMATS = (_RESOURCE_KEYS,
+                    tuple(CFN_NAMES[key] for key in _RESOURCE_KEYS))
+# A definition's properties key, by the type key it writes.
+_PROPERTIES_BESIDE = {type_key: props_key
+                      for _r, type_key, props_key in RESOURCE_FORMATS}
+
+
+def section(template, name):
+    """A template's section by its HOT name, else by its CFN one.
+
+    ``{}`` when absent or not a map.
+    """
+    found = template.get(name, template.get(CFN_NAMES[name])) or {}
+    return found if isinstance(found, dict) else {}
+
+
+def properties_key(definition):
+    """The properties key of a resource definition, in its own format.
+
+    CFN's (``Properties``) when the definition writes CFN's ``Type`` or
+    ``Properties``, else HOT's.
+    """
+    cfn = CFN_NAMES['properties']
+    return (cfn if cfn in definition or CFN_NAMES['type'] in definition
+            else 'properties')
+
+
 # Resources whose properties define further resources by type; Heat looks
 # these types up in ``files`` like any resource type.
 _NESTED_DEFINITIONS = {
@@ -592,14 +628,14 @@ def _definition_site(where, definition, type_key, props_key):
 def _sites(template):
     """The type sites of a template's resources, as trees."""
     sites = []
-    for section, type_key, props_key in (('resources', 'type', 'properties'),
-                                         ('Resources', 'Type', 'Properties')):
-        resources = template.get(section)
+    for resources_key, type_key, props_key in RESOURCE_FORMATS:
+        resources = template.get(resources_key)
         if not isinstance(resources, dict):
             continue
         for name, definition in resources.items():
             if isinstance(definition, dict):
-                sites.append(_definition_site('%s.%s' % (section, name),
+                sites.append(_definition_site('%s.%s' % (resources_key,
+                                                         name),
                                               definition, type_key,
                                               props_key))
     return sites
@@ -829,8 +865,7 @@ class TypeAnalysis(object):
         defaults = self.environment.get('parameter_defaults')
         defaults = defaults if isinstance(defaults, dict) else {}
         for name, tmpl in self.templates.items():
-            for param, schema in _section(tmpl, 'parameters',
-                                          'Parameters').items():
+            for param, schema in section(tmpl, 'parameters').items():
                 schema = schema if isinstance(schema, dict) else {}
                 given = []
                 if name == ROOT and param in env_params:
@@ -1182,27 +1217,21 @@ def engine_bundle(template, files, environment, children, analysis=None):
 
 # Interface
 
-def _section(template, hot_key, cfn_key):
-    section = template.get(hot_key, template.get(cfn_key)) or {}
-    return section if isinstance(section, dict) else {}
-
-
 def interface(template_dict):
     """The parameters and outputs a template offers to its users."""
     hot = 'heat_template_version' in template_dict
-    fields = (('type', 'default', 'description', 'label') if hot else
-              ('Type', 'Default', 'Description', 'Label'))
+    fields = ('type', 'default', 'description', 'label')
+    if not hot:
+        fields = tuple(CFN_NAMES[field] for field in fields)
     parameters = {}
-    for name, schema in _section(template_dict, 'parameters',
-                                 'Parameters').items():
+    for name, schema in section(template_dict, 'parameters').items():
         schema = schema if isinstance(schema, dict) else {}
         parameters[name] = {field.lower(): schema[field]
                             for field in fields if field in schema}
         parameters[name].setdefault('type', None)
     outputs = {}
-    description = 'description' if hot else 'Description'
-    for name, output in _section(template_dict, 'outputs',
-                                 'Outputs').items():
+    description = 'description' if hot else CFN_NAMES['description']
+    for name, output in section(template_dict, 'outputs').items():
         output = output if isinstance(output, dict) else {}
         outputs[name] = ({'description': output[description]}
                          if description in output else {})
@@ -1283,7 +1312,7 @@ def stored_template_references(template):
     for rtype, where, holder, key in _type_refs(template):
         if rtype != STORED_TEMPLATE_TYPE or not isinstance(holder, dict):
             continue
-        props_key = 'Properties' if key == 'Type' else 'properties'
+        props_key = _PROPERTIES_BESIDE.get(key, 'properties')
         props = holder.get(props_key)
         if isinstance(props, dict):
             yield props, where.rsplit('.', 1)[0]

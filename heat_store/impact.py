@@ -182,14 +182,11 @@ def breaks(parent_template, resource_name, properties, version):
 
 def _definition(parent_template, resource_name):
     """The resource's definition and its properties in the parent."""
-    resources = (parent_template.get('resources') or
-                 parent_template.get('Resources') or {})
-    definition = resources.get(resource_name)
+    definition = bundle.section(parent_template, 'resources').get(
+        resource_name)
     if not isinstance(definition, dict):
         return None, None
-    # NOTE: CFN names the section Properties (and the type Type).
-    key = ('Properties' if 'Properties' in definition or
-           'Type' in definition else 'properties')
+    key = bundle.properties_key(definition)
     properties = definition.get(key)
     if not isinstance(properties, dict):
         properties = {}
