@@ -22,10 +22,8 @@ replace them.
 
 import os
 import sys
-import warnings
 
 from oslo_config import cfg
-from sqlalchemy import exc as sqla_exc
 
 from heat.common import exception
 from heat.db import api as heat_db_api
@@ -96,11 +94,6 @@ class StoredTemplateTest(common.HeatTestCase):
     def setUp(self):
         _environment_dir()
         super().setUp()
-        # NOTE: Heat's WarningsFixture makes SQLAlchemy's deprecations
-        # errors in any module named heat*, heat_store's too; the store's
-        # db/api.py still uses noload(), deprecated in SQLAlchemy 2.1.
-        warnings.filterwarnings('ignore', message=r'The noload\(\) option',
-                                category=sqla_exc.SADeprecationWarning)
         store_models.BASE.metadata.create_all(heat_db_api.get_engine())
         resource._register_class('OS::Heat::StoredTemplate',
                                  stored_template.StoredTemplate)
