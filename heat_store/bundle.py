@@ -42,7 +42,42 @@ ROOT = 'root template'
 ENVIRONMENT = 'environment'
 DIGEST_ALGORITHM = references.DIGEST_ALGORITHM
 TEMPLATE_SUFFIXES = ('.yaml', '.yml', '.template', '.json')
-URL_PREFIXES = ('http://', 'https://', 'file://', 'ftp://')
+
+# Heat's two template formats name a template's sections and a resource
+# definition's keys apart: HOT's name and CFN's.
+CFN_NAMES = {
+    'parameters': 'Parameters', 'resources': 'Resources',
+    'outputs': 'Outputs', 'type': 'Type', 'properties': 'Properties',
+    'default': 'Default', 'description': 'Description', 'label': 'Label',
+}
+_RESOURCE_KEYS = ('resources', 'type', 'properties')
+# (resources section, type key, properties key): HOT's, then CFN's.
+RESOURCE_FORMATS = (_RESOURCE_KEYS,
+                    tuple(CFN_NAMES[key] for key in _RESOURCE_KEYS))
+# A definition's properties key, by the type key it writes.
+_PROPERTIES_BESIDE = {type_key: props_key
+                      for _r, type_key, props_key in RESOURCE_FORMATS}
+
+
+def section(template, name):
+    """A template's section by its HOT name, else by its CFN one.
+
+    ``{}`` when absent or not a map.
+    """
+    found = template.get(name, template.get(CFN_NAMES[name])) or {}
+    return found if isinstance(found, dict) else {}
+
+
+def properties_key(definition):
+    """The properties key of a resource definition, in its own format.
+
+    CFN's (``Properties``) when the definition writes CFN's ``Type`` or
+    ``Properties``, else HOT's.
+    """
+    cfn = CFN_NAMES['properties']
+    return (cfn if cfn in definition or CFN_NAMES['type'] in definition
+            else 'properties')
+
 
 # Resources whose properties define further resources by type; Heat looks
 # these types up in ``files`` like any resource type.
@@ -467,10 +502,6 @@ def digest(template_dict, files, environment_dict):
 
 # Paths and references
 
-def _is_url(path):
-    return path.lower().startswith(URL_PREFIXES)
-
-
 def normalise_path(path):
     """Normalise a ``files`` key: a name inside the bundle.
 
@@ -597,14 +628,14 @@ def _definition_site(where, definition, type_key, props_key):
 def _sites(template):
     """The type sites of a template's resources, as trees."""
     sites = []
-    for section, type_key, props_key in (('resources', 'type', 'properties'),
-                                         ('Resources', 'Type', 'Properties')):
-        resources = template.get(section)
+    for resources_key, type_key, props_key in RESOURCE_FORMATS:
+        resources = template.get(resources_key)
         if not isinstance(resources, dict):
             continue
         for name, definition in resources.items():
             if isinstance(definition, dict):
-                sites.append(_definition_site('%s.%s' % (section, name),
+                sites.append(_definition_site('%s.%s' % (resources_key,
+                                                         name),
                                               definition, type_key,
                                               props_key))
     return sites
@@ -686,7 +717,7 @@ def _find(files, base, referrer, ref, where):
         raise _invalid(_('%(file)s refers to a file at %(where)s with '
                          'something other than a path'),
                        file=referrer, where=where)
-    if _is_url(ref) or '://' in ref:
+    if references.is_url(ref):
         raise _invalid(_("%(file)s refers to the URL '%(ref)s' at "
                          "%(where)s; a bundle may only refer to its own "
                          "files"), file=referrer, ref=ref, where=where)
@@ -834,8 +865,7 @@ class TypeAnalysis(object):
         defaults = self.environment.get('parameter_defaults')
         defaults = defaults if isinstance(defaults, dict) else {}
         for name, tmpl in self.templates.items():
-            for param, schema in _section(tmpl, 'parameters',
-                                          'Parameters').items():
+            for param, schema in section(tmpl, 'parameters').items():
                 schema = schema if isinstance(schema, dict) else {}
                 given = []
                 if name == ROOT and param in env_params:
@@ -900,7 +930,7 @@ class TypeAnalysis(object):
 
     def _file(self, name, rtype):
         """The files key a type names, or None; never raises."""
-        if not _looks_like_template(rtype) or _is_url(rtype):
+        if not _looks_like_template(rtype) or references.is_url(rtype):
             return None
         try:
             return _find(self.files, self._base(name), name, rtype, '')
@@ -960,7 +990,7 @@ class TypeAnalysis(object):
 
     def _check_type(self, name, site, rtype):
         param = _param_ref(site.value)
-        if _is_url(rtype) or '://' in rtype:
+        if references.is_url(rtype):
             raise _invalid(_("%(file)s: the resource type at %(where)s can "
                              "be '%(type)s' (parameter '%(param)s'), a URL; "
                              "a bundle may only refer to its own files"),
@@ -974,7 +1004,7 @@ class TypeAnalysis(object):
 
     def _check_function(self, name, site):
         for text in _strings_in(site.value):
-            if _is_url(text) or '://' in text:
+            if references.is_url(text):
                 raise _invalid(_("%(file)s: the resource type at %(where)s "
                                  "is computed from the URL '%(url)s'; a "
                                  "bundle may only refer to its own files"),
@@ -991,7 +1021,7 @@ class TypeAnalysis(object):
                 keys.extend((key, 'resource_registry.resources.%s' %
                              resource) for key in entries)
         for key, where in keys:
-            if _is_url(key) or '://' in key:
+            if references.is_url(key):
                 raise _invalid(_("%(name)s: %(where)s maps the URL "
                                  "'%(key)s'; a bundle may only refer to its "
                                  "own files"), name=ENVIRONMENT,
@@ -1020,7 +1050,7 @@ class TypeAnalysis(object):
         return PLACEHOLDER_TYPE
 
     def _engine_type(self, name, rtype):
-        if not isinstance(rtype, str) or _is_url(rtype) or '://' in rtype:
+        if not isinstance(rtype, str) or references.is_url(rtype):
             return None
         if _looks_like_template(rtype):
             return self._file(name, rtype)
@@ -1187,31 +1217,42 @@ def engine_bundle(template, files, environment, children, analysis=None):
 
 # Interface
 
-def _section(template, hot_key, cfn_key):
-    section = template.get(hot_key, template.get(cfn_key)) or {}
-    return section if isinstance(section, dict) else {}
-
-
 def interface(template_dict):
     """The parameters and outputs a template offers to its users."""
     hot = 'heat_template_version' in template_dict
-    fields = (('type', 'default', 'description', 'label') if hot else
-              ('Type', 'Default', 'Description', 'Label'))
+    fields = ('type', 'default', 'description', 'label')
+    if not hot:
+        fields = tuple(CFN_NAMES[field] for field in fields)
     parameters = {}
-    for name, schema in _section(template_dict, 'parameters',
-                                 'Parameters').items():
+    for name, schema in section(template_dict, 'parameters').items():
         schema = schema if isinstance(schema, dict) else {}
         parameters[name] = {field.lower(): schema[field]
                             for field in fields if field in schema}
         parameters[name].setdefault('type', None)
     outputs = {}
-    description = 'description' if hot else 'Description'
-    for name, output in _section(template_dict, 'outputs',
-                                 'Outputs').items():
+    description = 'description' if hot else CFN_NAMES['description']
+    for name, output in section(template_dict, 'outputs').items():
         output = output if isinstance(output, dict) else {}
         outputs[name] = ({'description': output[description]}
                          if description in output else {})
     return {'parameters': parameters, 'outputs': outputs}
+
+
+def given_values(environment):
+    """The values a bundle's environment gives its root's parameters.
+
+    As Heat builds the resource's nested stack: the environment's
+    ``parameter_defaults`` reach every template of the bundle, its
+    ``parameters`` the root and take precedence; both give a parameter a
+    value its users need not pass. A section that is not a mapping gives
+    nothing.
+    """
+    given = {}
+    for section in ('parameter_defaults', 'parameters'):
+        values = (environment or {}).get(section)
+        if isinstance(values, dict):
+            given.update(values)
+    return given
 
 
 def _type_family(param_type):
@@ -1219,13 +1260,14 @@ def _type_family(param_type):
     return str(param_type).lower().replace('_', '')
 
 
-def interface_breaks(old_interface, new_interface, parameter_defaults=None):
+def interface_breaks(old_interface, new_interface, given=None):
     """What a new interface breaks for users of the old one.
 
-    A key of the new environment's ``parameter_defaults`` counts as a
-    default. Returns human-readable breaks; empty means compatible.
+    A parameter in ``given`` (:func:`given_values` of the new version's
+    environment) counts as defaulted. Returns human-readable breaks;
+    empty means compatible.
     """
-    defaults = parameter_defaults or {}
+    defaults = given or {}
     old_params = old_interface.get('parameters') or {}
     new_params = new_interface.get('parameters') or {}
     breaks = []
@@ -1270,7 +1312,7 @@ def stored_template_references(template):
     for rtype, where, holder, key in _type_refs(template):
         if rtype != STORED_TEMPLATE_TYPE or not isinstance(holder, dict):
             continue
-        props_key = 'Properties' if key == 'Type' else 'properties'
+        props_key = _PROPERTIES_BESIDE.get(key, 'properties')
         props = holder.get(props_key)
         if isinstance(props, dict):
             yield props, where.rsplit('.', 1)[0]

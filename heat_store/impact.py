@@ -46,9 +46,10 @@ from heat.common.i18n import _
 from heat.common import identifier
 from heat.engine import template as heat_template
 from heat.rpc import api as rpc_api
-from heat.rpc import client as rpc_client
 
+from heat_store import bundle
 from heat_store import conf  # noqa: F401 - registers [template_store]
+from heat_store import engine as engine_client
 from heat_store.objects import consumer as consumer_obj
 from heat_store.objects import stored_template_version as version_obj
 from heat_store.resources import stored_template
@@ -56,34 +57,10 @@ from heat_store import versioning
 
 LOG = logging.getLogger(__name__)
 
-PINNED = 'PINNED'
-LATEST_MATCHING = 'LATEST_MATCHING'
-# The resource's own attributes; any other get_attr name is an output.
-OWN_ATTRIBUTES = ('outputs', 'resolved_version', 'template_id', 'digest')
+_RESOURCE = stored_template.StoredTemplate
 ACTIONS = ('added', 'updated', 'replaced', 'deleted')
 # What Heat's get_environment shows instead of a hidden parameter's value.
 HIDDEN = '******'
-
-
-class _TimedEngine(rpc_client.EngineClient):
-    """Heat's engine client, each call bounded by the request's deadline.
-
-    The public methods (``get_template``, ``preview_update_stack``...) are
-    Heat's; only the RPC timeout of each call is what is left of the
-    budget, so that no thread outlives the request by more than a call.
-    """
-
-    def __init__(self, deadline):
-        super().__init__()
-        self.deadline = deadline
-
-    def call(self, ctxt, msg, version=None, timeout=None):
-        left = self.deadline - time.monotonic()
-        if left <= 0:
-            raise oslo_messaging.MessagingTimeout()
-        if timeout is not None:
-            left = min(left, timeout)
-        return super().call(ctxt, msg, version=version, timeout=left)
 
 
 # -- which consumers ------------------------------------------------------
@@ -154,10 +131,11 @@ def outputs_read(parent_template, resource_name):
                 continue
             if args[0] != resource_name or not isinstance(args[1], str):
                 continue
-            if args[1] == 'outputs':
+            if args[1] == _RESOURCE.OUTPUTS:
                 if len(args) > 2 and isinstance(args[2], str):
                     read.add(args[2])
-            elif args[1] not in OWN_ATTRIBUTES:
+            elif args[1] not in _RESOURCE.ATTRIBUTES:
+                # NOTE: any other name is an output, as for a provider.
                 read.add(args[1])
     return read
 
@@ -165,15 +143,10 @@ def outputs_read(parent_template, resource_name):
 def parameters_required(version):
     """Parameters ``version`` needs a value for: no default anywhere.
 
-    A default in the template, or a value in the stored environment's
-    ``parameter_defaults`` or ``parameters``, counts.
+    A default in the template, or a value the stored environment gives
+    (:func:`bundle.given_values`), counts.
     """
-    environment = version.environment or {}
-    given = set()
-    for section in ('parameter_defaults', 'parameters'):
-        values = environment.get(section)
-        if isinstance(values, dict):
-            given.update(values)
+    given = bundle.given_values(version.environment)
     parameters = (version.interface or {}).get('parameters') or {}
     return {name for name, schema in parameters.items()
             if 'default' not in (schema or {}) and name not in given}
@@ -186,7 +159,7 @@ def passed_names(parent_template, properties):
     of a map, ``map_merge``...): which names it passes is known only when
     the stack is updated.
     """
-    passed = properties.get('parameters', {})
+    passed = properties.get(_RESOURCE.PARAMETERS, {})
     if not isinstance(passed, dict):
         return None
     # NOTE: the parent is a template Heat runs: its version is known.
@@ -209,14 +182,11 @@ def breaks(parent_template, resource_name, properties, version):
 
 def _definition(parent_template, resource_name):
     """The resource's definition and its properties in the parent."""
-    resources = (parent_template.get('resources') or
-                 parent_template.get('Resources') or {})
-    definition = resources.get(resource_name)
+    definition = bundle.section(parent_template, 'resources').get(
+        resource_name)
     if not isinstance(definition, dict):
         return None, None
-    # NOTE: CFN names the section Properties (and the type Type).
-    key = ('Properties' if 'Properties' in definition or
-           'Type' in definition else 'properties')
+    key = bundle.properties_key(definition)
     properties = definition.get(key)
     if not isinstance(properties, dict):
         properties = {}
@@ -298,9 +268,10 @@ def preview_one(context, engine, template, version, row, stack_name,
             entry['error'] = _('resource %s is not in the template of its '
                                'stack') % row.resource_name
             return entry
-        policy = properties.get('upgrade_policy', PINNED)
+        policy = properties.get(_RESOURCE.UPGRADE_POLICY,
+                                _RESOURCE.PINNED_POLICY)
         entry['upgrade_policy'] = policy
-        entry['moves_on_update'] = (policy == LATEST_MATCHING and
+        entry['moves_on_update'] = (policy == _RESOURCE.LATEST_MATCHING and
                                     resolved == version.version)
         entry['breaks'] = breaks(parent, row.resource_name, properties,
                                  version)
@@ -470,7 +441,7 @@ def report(context, template, version, unpublished=None):
     own, others = candidates(context, template.id, version.version)
     budget = cfg.CONF.template_store.impact_timeout
     deadline = time.monotonic() + budget
-    engine = _TimedEngine(deadline)
+    engine = engine_client.TimedEngineClient(deadline)
     new = version.version if unpublished is not None else None
     resolved = {}
     for row, _name, current in own:

@@ -148,19 +148,14 @@ def create_template(context, values, tags, prepared=None):
     return template_obj.StoredTemplate.create(context, values, tags, first)
 
 
-def _parameter_defaults(environment):
-    defaults = (environment or {}).get('parameter_defaults')
-    return defaults if isinstance(defaults, dict) else {}
-
-
 def _effective_interface(interface, environment):
     """An interface as its users see it.
 
-    A parameter defaulted in the stored environment's
-    ``parameter_defaults`` has that default.
+    A parameter given a value by the stored environment
+    (:func:`bundle.given_values`) has that value as its default.
     """
     interface = dict(interface or {})
-    defaults = _parameter_defaults(environment)
+    defaults = bundle.given_values(environment)
     parameters = {}
     for name, schema in (interface.get('parameters') or {}).items():
         schema = dict(schema)
@@ -175,7 +170,7 @@ def _breaks(old, new):
     """What ``new`` breaks of ``old``'s interface (versions or bundles)."""
     return bundle.interface_breaks(
         _effective_interface(old.interface, old.environment),
-        new.interface, _parameter_defaults(new.environment))
+        new.interface, bundle.given_values(new.environment))
 
 
 def interface_check(prepared):

@@ -31,10 +31,10 @@ import oslo_messaging
 
 from heat.common import exception as heat_exc
 from heat.common.i18n import _
-from heat.rpc import client as rpc_client
 
 from heat_store import bundle
 from heat_store import conf  # noqa: F401 - registers [template_store]
+from heat_store import engine as engine_client
 from heat_store import exception
 
 LOG = logging.getLogger(__name__)
@@ -111,36 +111,10 @@ def _guarded(environment):
     return guarded
 
 
-class _Budget(rpc_client.EngineClient):
-    """Heat's engine client, all its calls sharing one time budget.
-
-    Each call gets what is left as its RPC timeout, so that a slow bundle
-    is refused within the budget with a message, not after Heat's
-    rpc_response_timeout with a 500. The methods called are Heat's own
-    (``preview_stack``, ``validate_template``).
-    """
-
-    def __init__(self, seconds):
-        super().__init__()
-        self.seconds = seconds
-        self.deadline = time.monotonic() + seconds
-
-    def exceeded(self):
-        return heat_exc.RequestLimitExceeded(message=_(
-            'validating the bundle took longer than the %(seconds)d '
-            'seconds allowed (validation_timeout)') % {
-            'seconds': self.seconds})
-
-    def call(self, ctxt, msg, version=None, timeout=None):
-        """An engine call with what is left as its timeout.
-
-        Raises MessagingTimeout when the answer comes too late; callers
-        turn it into :meth:`exceeded`.
-        """
-        left = self.deadline - time.monotonic()
-        if left <= 0:
-            raise oslo_messaging.MessagingTimeout()
-        return super().call(ctxt, msg, version=version, timeout=left)
+def _exceeded(seconds):
+    return heat_exc.RequestLimitExceeded(message=_(
+        'validating the bundle took longer than the %(seconds)d '
+        'seconds allowed (validation_timeout)') % {'seconds': seconds})
 
 
 # Heat's sentence for a resource type whose service this cloud lacks
@@ -318,7 +292,8 @@ def validate_bundle(context, prepared, strict=False):
                                    prepared.environment, prepared.children)
     run_time_warnings = analysis.check()
     analysis.check_costs()
-    engine = _Budget(cfg.CONF.template_store.validation_timeout)
+    seconds = cfg.CONF.template_store.validation_timeout
+    engine = engine_client.TimedEngineClient(time.monotonic() + seconds)
     root, files, environment, _children = bundle.engine_bundle(
         prepared.template, prepared.files, prepared.environment,
         prepared.children, analysis)
@@ -327,7 +302,7 @@ def validate_bundle(context, prepared, strict=False):
         error = judge(context, engine, root, files, _guarded(environment),
                       unavailable)
     except oslo_messaging.MessagingTimeout:
-        raise engine.exceeded()
+        raise _exceeded(seconds)
     warnings = [unavailable[name] for name in sorted(unavailable)]
     if warnings and strict:
         raise exception.InvalidBundle(

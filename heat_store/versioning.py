@@ -278,6 +278,15 @@ def resolve(constraint, candidates, presorted=False):
     return max(matching, key=lambda c: sort_key(c.version), default=None)
 
 
+def latest(candidates, presorted=False):
+    """The version ``latest`` names: what :func:`resolve` picks for it.
+
+    The highest active version that is not a prerelease; None when there
+    is none. ``presorted`` as for :func:`resolve`.
+    """
+    return resolve(parse_constraint(LATEST), candidates, presorted)
+
+
 def predecessor(new_version, existing_versions):
     """The highest existing version below new_version in the same major.
 

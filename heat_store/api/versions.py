@@ -38,24 +38,22 @@ CONF = cfg.CONF
 
 
 def _serialize_dependency(req, dependency, owner=True):
-    """One dependency of a version, as its reader may see it.
+    """One dependency (a ``Dependency``) of a version, as its reader sees it.
 
     The owner of the dependent version sees every entry whole; another
     project sees a dependency whose template it may not see by its id and
     version only, its name and digest withheld.
     """
-    if not owner and not dependency.get('visible', True):
-        dependency = dict(dependency, template_name=None, template=None,
-                          digest=None)
+    whole = owner or dependency.visible
     return {
-        'template_id': dependency['template_id'],
-        'template_name': dependency['template_name'],
-        'template': dependency['template'],
-        'constraint': dependency['constraint'],
-        'version': dependency['version'],
-        'digest': dependency['digest'],
-        'links': [{'href': util.version_url(req, dependency['template_id'],
-                                            dependency['version']),
+        'template_id': dependency.template_id,
+        'template_name': dependency.template_name if whole else None,
+        'template': dependency.template_ref if whole else None,
+        'constraint': dependency.constraint,
+        'version': dependency.version,
+        'digest': dependency.digest if whole else None,
+        'links': [{'href': util.version_url(req, dependency.template_id,
+                                            dependency.version),
                    'rel': 'self'}],
     }
 
@@ -69,10 +67,19 @@ def serialize_versions(req, template, versions):
 
 
 def serialize_version(req, template, version, dependencies=None):
+    """A version as the API shows it: a published one or an
+    :class:`_Unpublished` (no id, no times, no link of its own).
+    """
     if dependencies is None:
         dependencies = version_obj.StoredTemplateVersion.dependencies_of(
             req.context, [version.id])[version.id]
     interface = version.interface or {}
+    links = [{'href': util.template_url(req, template),
+              'rel': 'stored_template'}]
+    if version.id is not None:
+        links.insert(0, {'href': util.version_url(req, template.id,
+                                                  version.version),
+                         'rel': 'self'})
     body = {
         'id': version.id,
         'template_id': template.id,
@@ -96,12 +103,7 @@ def serialize_version(req, template, version, dependencies=None):
         'updated_time': util.isotime(version.updated_at),
         'created_by': {'user_id': version.created_by_user,
                        'project_id': version.created_by_project},
-        'links': [
-            {'href': util.version_url(req, template.id, version.version),
-             'rel': 'self'},
-            {'href': util.template_url(req, template),
-             'rel': 'stored_template'},
-        ],
+        'links': links,
     }
     if version.has_bundle:
         body['template'] = version.template
@@ -125,75 +127,38 @@ def texts_fields(texts):
 
 def find_version(context, template, version, with_bundle=False):
     """A version by its number, or the one ``latest`` resolves to."""
-    if version == versioning.LATEST:
-        found = version_obj.StoredTemplateVersion.resolve(
-            context, template.id,
-            versioning.parse_constraint(versioning.LATEST))
-        if found is not None and with_bundle:
-            found = version_obj.StoredTemplateVersion.get_by_id(
-                context, found.id, with_bundle=True)
-    else:
-        found = version_obj.StoredTemplateVersion.get(
-            context, template.id, version, with_bundle)
+    found = version_obj.StoredTemplateVersion.get(
+        context, template.id, version, with_bundle)
     if found is None:
         raise exception.VersionNotFound(template.name, version)
     return found
 
 
-def _enforce(req, action):
-    """A second policy of a request (as registered_policy_enforce does)."""
-    allowed = req.context.policy.enforce(
-        context=req.context, action=action,
-        scope=policy.VERSIONS,
-        target={'project_id': req.context.project_id},
-        is_registered_policy=True)
-    if not allowed:
-        raise webob.exc.HTTPForbidden()
-
-
-def serialize_unpublished(req, template, prepared, version):
-    """A version as it would be published; it has no id yet."""
-    values = prepared.for_template(template.visibility, version)
-    interface = prepared.interface or {}
-    source = prepared.source or {}
-    return {
-        'id': None,
-        'template_id': template.id,
-        'template_name': template.name,
-        'version': version,
-        'status': 'active',
-        'digest': prepared.digest,
-        'size': prepared.size,
-        'description': prepared.description,
-        'parameters': interface.get('parameters', {}),
-        'outputs': interface.get('outputs', {}),
-        'warnings': values['warnings'],
-        'dependencies': [_serialize_dependency(req, {
-            'template_id': used.id, 'template_name': used.name,
-            'template': dep['template_ref'],
-            'constraint': dep['version_constraint'],
-            'version': locked.version, 'digest': locked.digest})
-            for dep, used, locked in prepared.dependencies],
-        'source': ({'url': source.get('url'),
-                    'revision': source.get('revision')}
-                   if source.get('url') or source.get('revision')
-                   else None),
-        'creation_time': None,
-        'updated_time': None,
-        'created_by': {'user_id': req.context.user_id,
-                       'project_id': req.context.project_id},
-        'links': [{'href': util.template_url(req, template),
-                   'rel': 'stored_template'}],
-    }
-
-
 class _Unpublished(object):
-    """What impact reads of a version, for one not published."""
+    """A version a dry run would publish, read as a published one is.
 
-    def __init__(self, version, prepared):
+    It has no id and no times; it is created by the caller.
+    """
+
+    id = None
+    status = 'active'
+    created_at = None
+    updated_at = None
+    has_bundle = False
+
+    def __init__(self, req, template, prepared, version):
+        values = prepared.for_template(template.visibility, version)
         self.version = version
+        self.digest = prepared.digest
+        self.size = prepared.size
+        self.description = prepared.description
         self.interface = prepared.interface
         self.environment = prepared.environment
+        self.warnings = values['warnings']
+        self.source_url = values['source_url']
+        self.source_revision = values['source_revision']
+        self.created_by_user = req.context.user_id
+        self.created_by_project = req.context.project_id
 
 
 def _dry_run(req, template, prepared, with_impact):
@@ -204,14 +169,15 @@ def _dry_run(req, template, prepared, with_impact):
     the resource would build it.
     """
     version = publishing.dry_run(req.context, template, prepared)
-    answer = util.DryRun(stored_template_version=serialize_unpublished(
-        req, template, prepared, version))
+    unpublished = _Unpublished(req, template, prepared, version)
+    answer = util.DryRun(stored_template_version=serialize_version(
+        req, template, unpublished, prepared.shown_dependencies()))
     if with_impact:
         locks = {(dep['template_ref'], dep['version_constraint']):
                  (used.id, locked.version)
                  for dep, used, locked in prepared.dependencies}
         answer.update(impact_preview.report(
-            req.context, template, _Unpublished(version, prepared),
+            req.context, template, unpublished,
             unpublished=stored_template.engine_bundle(
                 prepared.template, prepared.files, prepared.environment,
                 locks)))
@@ -260,7 +226,7 @@ class VersionController(object):
                 'impact previews a version that is not published: it '
                 'needs "dry_run": true'))
         if with_impact:
-            _enforce(req, 'impact')
+            util.enforce(req, policy.IMPACT)
         found = template_obj.StoredTemplate.get_owned(req.context,
                                                       template)
         if with_impact:

@@ -164,7 +164,7 @@ def source_url(location):
     (``git@host:org/repo.git``) is written ``ssh://git@host/org/repo.git``;
     a password or token in the URL is never recorded.
     """
-    if '://' not in location:
+    if not references.is_url(location):
         match = _SCP.match(location)
         if not match or '::' in location:
             raise SyncError(_('%s is neither a local directory nor a '

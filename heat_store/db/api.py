@@ -101,12 +101,15 @@ def _tag_filter(query, tags, match_all, negate):
 
 def _get_template(context, ident, global_tenant=False, project_id=None,
                   with_tags=True):
-    """By id if visible, or by name in the project (the caller's)."""
+    """By id if visible, or by name in the project (the caller's).
+
+    Without ``with_tags`` the tags are not read (reading them raises).
+    """
     T = models.StoredTemplate
     project = project_id or context.project_id
     query = sa.select(T)
     if not with_tags:
-        query = query.options(orm.noload(T.tags))
+        query = query.options(orm.raiseload(T.tags))
     if names.is_id(ident):
         query = query.where(T.id == ident)
     else:
@@ -423,7 +426,7 @@ def version_dependencies(context, version_ids):
             V, V.id == D.depends_on_version_id).join(
             T, T.id == V.template_id).where(
             D.version_id.in_(version_ids)).options(
-            orm.noload(T.tags)).order_by(D.id)).all()
+            orm.raiseload(T.tags)).order_by(D.id)).all()
     for dep, template, version, seen in rows:
         found[dep.version_id].append((dep, template, version, bool(seen)))
     return found
@@ -441,7 +444,7 @@ def version_dependents(context, version_id):
     T = models.StoredTemplate
     query = sa.select(T, V).select_from(D).join(
         V, V.id == D.version_id).join(T, T.id == V.template_id).where(
-        D.depends_on_version_id == version_id).options(orm.noload(T.tags))
+        D.depends_on_version_id == version_id).options(orm.raiseload(T.tags))
     rows = context.session.execute(query.order_by(
         T.name, V.major.desc(), V.minor.desc(), V.patch.desc(), V.id)).all()
     visible_ids = set(context.session.scalars(
@@ -596,10 +599,25 @@ def version_resolve(context, template_id, constraint):
         presorted=True)
 
 
+def _latest(context, template_id):
+    """The template's version ``latest`` names (rows read newest first)."""
+    return versioning.latest(
+        _iter_versions(context, template_id, 'active'), presorted=True)
+
+
+def _version_where(context, template_id, version):
+    """The condition selecting a version by number, or ``latest``'s."""
+    V = models.StoredTemplateVersion
+    if version == versioning.LATEST:
+        latest = _latest(context, template_id)
+        return V.id == (latest.id if latest is not None else None)
+    return sa.and_(V.template_id == template_id,
+                   V.version == versioning.drop_v(version))
+
+
 def _get_version(context, template_id, version, with_bundle=False):
     V = models.StoredTemplateVersion
-    query = sa.select(V).where(V.template_id == template_id,
-                               V.version == versioning.drop_v(version))
+    query = sa.select(V).where(_version_where(context, template_id, version))
     if with_bundle:
         query = db_query.with_bundle(query)
     return context.session.scalars(query).first()
@@ -626,9 +644,9 @@ def reference_resolve(context, ident, constraint):
     ``(template, version)`` with the version's bundle loaded; version is
     None when no active version matches. Raises StoredTemplateNotFound
     when the project may not see the template. No other project's
-    catalog is ever searched.
+    catalog is ever searched. The template's tags are not loaded.
     """
-    template = _get_template(context, ident)
+    template = _get_template(context, ident, with_tags=False)
     version = versioning.resolve(
         constraint, _iter_versions(context, template.id, 'active',
                                    constraint),
@@ -651,9 +669,7 @@ def _refresh_summary(context, template):
     template.version_count = context.session.scalar(
         sa.select(sa.func.count()).select_from(V).where(
             V.template_id == template.id))
-    latest = versioning.resolve(
-        versioning.parse_constraint(versioning.LATEST),
-        _iter_versions(context, template.id, 'active'), presorted=True)
+    latest = _latest(context, template.id)
     template.latest_version = latest.version if latest else None
     template.updated_at = timeutils.utcnow()
 
@@ -716,7 +732,7 @@ def _version_create(context, template_id, project_id, values, check):
     _lock_project_row(context, project_id)
     template = context.session.scalars(
         sa.select(T).where(T.id == template_id)
-        .options(orm.noload(T.tags)).with_for_update()).first()
+        .options(orm.raiseload(T.tags)).with_for_update()).first()
     if template is None:
         raise exception.StoredTemplateNotFound(template_id)
     version = _new_version(context, template, values['version'], check)
@@ -819,8 +835,7 @@ def _count_new_version(template, version):
     if template.latest_version is not None:
         candidates.append(types.SimpleNamespace(
             version=template.latest_version, status=versioning.ACTIVE))
-    latest = versioning.resolve(
-        versioning.parse_constraint(versioning.LATEST), candidates)
+    latest = versioning.latest(candidates)
     template.latest_version = latest.version if latest else None
     template.updated_at = timeutils.utcnow()
 
@@ -957,7 +972,7 @@ def member_update(context, template_id, status):
             sa.select(T, M).join(M, M.template_id == T.id).where(
                 T.id == template_id, M.project_id == context.project_id,
                 _offered(context.project_id, models.MEMBER_STATUSES))
-            .options(orm.noload(T.tags))).first()
+            .options(orm.raiseload(T.tags))).first()
     if row is None:
         raise exception.StoredTemplateNotFound(template_id)
     template, member = row
@@ -982,16 +997,8 @@ def version_template_body(context, ident, version):
     """
     template = _get_template(context, ident, with_tags=False)
     V = models.StoredTemplateVersion
-    if version == versioning.LATEST:
-        latest = versioning.resolve(
-            versioning.parse_constraint(versioning.LATEST),
-            _iter_versions(context, template.id, 'active'),
-            presorted=True)
-        where = V.id == (latest.id if latest is not None else None)
-    else:
-        where = sa.and_(V.template_id == template.id,
-                        V.version == versioning.drop_v(version))
-    body = context.session.scalar(sa.select(V.template).where(where))
+    body = context.session.scalar(sa.select(V.template).where(
+        _version_where(context, template.id, version)))
     if body is None:
         raise exception.VersionNotFound(template.name, version)
     return body

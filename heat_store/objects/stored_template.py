@@ -36,6 +36,9 @@ class StoredTemplate(base.StoreObject):
         # in lists only).
         'member_status': fields.StringField(nullable=True),
     }
+    # A template read for its id and name only (a reference's, a
+    # dependency's) has no tags loaded.
+    LAZY_FIELDS = ('tags',)
 
     @staticmethod
     def _db_value(db_obj, field):

@@ -12,6 +12,8 @@
 
 """StoredTemplateVersion object: one immutable, validated bundle."""
 
+import dataclasses
+
 from oslo_versionedobjects import fields
 
 from heat.objects import fields as heat_fields
@@ -19,6 +21,25 @@ from heat.objects import fields as heat_fields
 from heat_store.db import api as db_api
 from heat_store.db import consumers as db_consumers
 from heat_store.objects import base
+from heat_store.objects import consumer as consumer_obj
+
+
+@dataclasses.dataclass(frozen=True)
+class Dependency(object):
+    """One dependency of a version.
+
+    The reference as the bundle writes it (``template_ref``,
+    ``constraint``), the template and version it is locked to, and whether
+    the caller may see that template.
+    """
+    template_ref: str
+    constraint: str
+    template_id: str
+    template_name: str
+    version: str
+    version_id: str
+    digest: str
+    visible: bool = True
 
 
 @base.StoreObjectRegistry.register
@@ -58,6 +79,7 @@ class StoredTemplateVersion(base.StoreObject):
 
     @classmethod
     def get(cls, context, template_id, version, with_bundle=False):
+        """A version by its number, or the one ``latest`` names; or None."""
         return cls._from_db_object(context, db_api.version_get(
             context, template_id, version, with_bundle))
 
@@ -150,13 +172,7 @@ class StoredTemplateVersion(base.StoreObject):
 
     @classmethod
     def dependencies_of(cls, context, version_ids):
-        """``{version_id: [dependency, ...]}`` for these versions.
-
-        Each dependency is ``{"template_id", "template_name", "template",
-        "constraint", "version", "version_id", "digest", "visible"}``: the
-        reference as the bundle writes it, the version it is locked to,
-        and whether the caller may see that template.
-        """
+        """``{version_id: [Dependency, ...]}`` for these versions."""
         found = db_api.version_dependencies(context, version_ids)
         return {version_id: [
             cls.dependency(dep.template_ref, dep.version_constraint,
@@ -167,15 +183,16 @@ class StoredTemplateVersion(base.StoreObject):
     @staticmethod
     def dependency(template_ref, constraint, template, version,
                    visible=True):
-        """One dependency as :meth:`dependencies_of` gives it.
+        """One :class:`Dependency` of a template and version it is locked to.
 
         ``visible`` says whether the caller may see the dependency's
         template (a publisher always sees what it just resolved).
         """
-        return {'template_id': template.id, 'template_name': template.name,
-                'template': template_ref, 'constraint': constraint,
-                'version': version.version, 'version_id': version.id,
-                'digest': version.digest, 'visible': visible}
+        return Dependency(
+            template_ref=template_ref, constraint=constraint,
+            template_id=template.id, template_name=template.name,
+            version=version.version, version_id=version.id,
+            digest=version.digest, visible=visible)
 
     @classmethod
     def dependents(cls, context, version_id):
@@ -191,7 +208,8 @@ class StoredTemplateVersion(base.StoreObject):
     def consumers(cls, context, version_id):
         """The caller's stacks built from this version.
 
-        ``[(consumer row, stack name)]``; the API layer formats them.
+        ``[(StoredTemplateConsumer, stack name)]``.
         """
         own, _others = db_api.version_consumers(context, version_id)
-        return own
+        return [(consumer_obj.StoredTemplateConsumer._from_db_object(
+            context, row), name) for row, name in own]

@@ -25,6 +25,7 @@ MEMBERS = ROOT + ':members'
 # Actions checked inside handlers, beyond the one per handler.
 PUBLICIZE = ROOT + ':publicize'
 GLOBAL_INDEX = ROOT + ':global_index'
+IMPACT = VERSIONS + ':impact'
 
 _BASE = '/v1/{tenant_id}/stored_templates'
 _ONE = _BASE + '/{template}'
@@ -81,7 +82,7 @@ version_rules = [
           'List the versions whose bundles depend on a version.', 'GET',
           _VERSION + '/dependents'),
     # A member's action, as Heat's own update preview is.
-    _rule(VERSIONS + ':impact', base.PROJECT_MEMBER,
+    _rule(IMPACT, base.PROJECT_MEMBER,
           'Preview what a version would do to the stacks of the project '
           'that would move to it (also checked for a dry run with '
           '"impact").', 'GET', _VERSION + '/impact'),

@@ -76,8 +76,8 @@ def _locks_of(context, version_id):
     if locks is None:
         deps = version_obj.StoredTemplateVersion.dependencies_of(
             context, [version_id])
-        locks = {(dep['template'], dep['constraint']):
-                 (dep['template_id'], dep['version'])
+        locks = {(dep.template_ref, dep.constraint):
+                 (dep.template_id, dep.version)
                  for dep in deps[version_id]}
         if len(_LOCKS) >= LOCKS_CACHED:
             _LOCKS.clear()

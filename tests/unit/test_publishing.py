@@ -18,6 +18,7 @@ from oslo_config import cfg
 from oslo_config import fixture as config_fixture
 
 from heat_store import exception
+from heat_store import impact
 from heat_store import publishing
 from tests import base
 
@@ -47,6 +48,13 @@ class EffectiveInterfaceTest(base.TestCase):
             {'parameter_defaults': {'a': 'env', 'b': 'env'}})
         self.assertEqual({'a': {'type': 'string', 'default': 'env'},
                           'b': {'type': 'string', 'default': 'x'}},
+                         interface['parameters'])
+
+    def test_environment_parameters_win_over_parameter_defaults(self):
+        interface = publishing._effective_interface(
+            {'parameters': {'a': {'type': 'string'}}},
+            {'parameter_defaults': {'a': 'd'}, 'parameters': {'a': 'p'}})
+        self.assertEqual({'a': {'type': 'string', 'default': 'p'}},
                          interface['parameters'])
 
     def test_a_malformed_environment_adds_nothing(self):
@@ -81,6 +89,25 @@ class InterfaceCheckTest(base.TestCase):
             environment={'parameter_defaults': {'p': 'x'}}))
         check('1.1.0', _version('1.0.0', parameters={
             'p': {'type': 'string', 'default': 'y'}}), None)
+
+    def test_check_and_impact_agree_on_a_value(self):
+        # The environment's parameters give the root's parameter a value
+        # (the resource's nested stack gets it unless the resource passes
+        # one): publishing once called it a parameter without a default
+        # while impact did not require it.
+        environment = {'parameters': {'p': 'x'}}
+        prepared = _prepared(parameters={'p': {'type': 'string'}},
+                             environment=environment)
+        publishing.interface_check(prepared)(
+            '1.1.0', _version('1.0.0'), None)
+        self.assertEqual(set(), impact.parameters_required(prepared))
+        check = publishing.interface_check(_prepared(
+            parameters={'p': {'type': 'string'}}))
+        error = self.assertRaises(exception.InterfaceBreak, check,
+                                  '1.1.0', _version('1.0.0'), None)
+        self.assertIn("new parameter 'p' has no default", str(error))
+        self.assertEqual({'p'}, impact.parameters_required(_version(
+            '1.1.0', parameters={'p': {'type': 'string'}})))
 
     def test_first_of_its_major_checks_nothing(self):
         publishing.interface_check(_prepared())('1.1.0', None, None)

@@ -22,10 +22,8 @@ replace them.
 
 import os
 import sys
-import warnings
 
 from oslo_config import cfg
-from sqlalchemy import exc as sqla_exc
 
 from heat.common import exception
 from heat.db import api as heat_db_api
@@ -38,10 +36,12 @@ from heat.tests import utils
 
 from heat_store import bundle
 from heat_store.db import models as store_models
+from heat_store.dev import statements
 from heat_store.objects import consumer as consumer_obj
 from heat_store.objects import stored_template as template_obj
 from heat_store.objects import stored_template_version as version_obj
 from heat_store.resources import stored_template
+from heat_store import versioning
 
 # The project of heat.tests.utils.dummy_context().
 PROJECT = 'test_tenant_id'
@@ -96,11 +96,6 @@ class StoredTemplateTest(common.HeatTestCase):
     def setUp(self):
         _environment_dir()
         super().setUp()
-        # NOTE: Heat's WarningsFixture makes SQLAlchemy's deprecations
-        # errors in any module named heat*, heat_store's too; the store's
-        # db/api.py still uses noload(), deprecated in SQLAlchemy 2.1.
-        warnings.filterwarnings('ignore', message=r'The noload\(\) option',
-                                category=sqla_exc.SADeprecationWarning)
         store_models.BASE.metadata.create_all(heat_db_api.get_engine())
         resource._register_class('OS::Heat::StoredTemplate',
                                  stored_template.StoredTemplate)
@@ -163,6 +158,15 @@ class StoredTemplateTest(common.HeatTestCase):
         self.assertEqual(self.template.id, rsrc.FnGetAtt('template_id'))
         self.assertEqual(bundle.digest(child(12), {}, {}),
                          rsrc.FnGetAtt('digest'))
+
+    def test_a_reference_resolves_without_reading_tags(self):
+        with statements.counting(this_thread=True) as counter:
+            found, version = (
+                version_obj.StoredTemplateVersion.resolve_reference(
+                    self.ctx, 'lib', versioning.parse_constraint('^1')))
+        self.assertEqual(('lib', '1.0.0'), (found.name, version.version))
+        self.assertEqual([], [s for s in counter.statements
+                              if 'stored_template_tag' in s])
 
     def test_a_check_is_one_check_of_the_nested_stack(self):
         # Heat's scheduler does the waiting: a check that finds the nested
