@@ -460,9 +460,20 @@ def canonical_bytes(template_dict, files, environment_dict):
 digest_of = references.digest_of
 
 
-def digest(template_dict, files, environment_dict):
-    """Digest of a bundle's canonical form."""
-    return digest_of(canonical_bytes(template_dict, files, environment_dict))
+def digest(template_dict, files, environment_dict, trees=None):
+    """A bundle's digest, by :func:`heat_store.references.bundle_digest`.
+
+    ``trees`` is what :func:`check_files` gave for ``files``, when known.
+    """
+    files = files or {}
+    if trees is None:
+        trees = check_files(files)
+    try:
+        return references.bundle_digest(template_dict, files,
+                                        environment_dict, trees.get)
+    except (TypeError, ValueError) as error:
+        raise _invalid(_('%(name)s cannot be stored as JSON: %(error)s'),
+                       name=_('bundle'), error=error)
 
 
 # Paths and references
