@@ -352,22 +352,6 @@ def absolute_keys_made_relative(body):
 
 # The texts as they were sent
 
-def _resolved(tree, files, base):
-    """A template with each reference that names a file as its key."""
-    return references.rewrite(
-        json.loads(json.dumps(tree)),
-        lambda value: references.find(files, base, value))
-
-
-def _resolved_environment(environment, files):
-    environment = json.loads(json.dumps(environment))
-    for entry in references.registry_entries(environment):
-        for name, value in entry.items():
-            if isinstance(value, str):
-                entry[name] = references.find(files, '', value) or value
-    return environment
-
-
 def _same(one, other):
     return references.canonical_text(one) == references.canonical_text(other)
 
@@ -396,17 +380,18 @@ def kept_texts(body, template, files, environment):
         texts['template'] = sent
     elif body.get('template_text') is not None:
         text = body['template_text']
-        if _same(_resolved(parse_template(text, 'template_text'), files, ''),
-                 _resolved(template, files, '')):
+        if _same(references.resolved(
+                parse_template(text, 'template_text'), files, ''),
+                references.resolved(template, files, '')):
             texts['template'] = text
     sent = body.get('environment')
     if isinstance(sent, str):
         texts['environment'] = sent
     elif body.get('environment_text') is not None:
         text = body['environment_text']
-        if _same(_resolved_environment(
+        if _same(references.resolved_environment(
                 parse_environment(text, 'environment_text'), files),
-                _resolved_environment(environment, files)):
+                references.resolved_environment(environment, files)):
             texts['environment'] = text
     kept = {}
     for path, text in sorted((body.get('files_text') or {}).items()):
@@ -417,8 +402,8 @@ def kept_texts(body, template, files, environment):
         stored_child = parse_file(stored, path)
         base = posixpath.dirname(path)
         if (isinstance(child, dict) and isinstance(stored_child, dict) and
-                _same(_resolved(child, files, base),
-                      _resolved(stored_child, files, base))):
+                _same(references.resolved(child, files, base),
+                      references.resolved(stored_child, files, base))):
             kept[path] = text
     if kept:
         texts['files'] = kept

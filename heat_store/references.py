@@ -110,10 +110,22 @@ def template_keys(template, files, environment, parse):
     return found
 
 
-def _resolved(tree, files, base):
+def resolved(tree, files, base):
     """A copy of ``tree`` whose references that name files are keys."""
     return rewrite(copy.deepcopy(tree),
                    lambda value: find(files, base, value))
+
+
+def resolved_environment(environment, files):
+    """A copy of ``environment`` whose registry targets that name files
+    are keys.
+    """
+    environment = copy.deepcopy(environment or {})
+    for entry in registry_entries(environment):
+        for name, value in entry.items():
+            if isinstance(value, str):
+                entry[name] = find(files, '', value) or value
+    return environment
 
 
 def digest_document(template, files, environment, parse):
@@ -129,14 +141,9 @@ def digest_document(template, files, environment, parse):
     for key, tree in template_keys(template, files, environment,
                                    parse).items():
         digested[key] = canonical_text(
-            _resolved(tree, files, posixpath.dirname(key)))
-    environment = copy.deepcopy(environment or {})
-    for entry in registry_entries(environment):
-        for name, value in entry.items():
-            if isinstance(value, str):
-                entry[name] = find(files, '', value) or value
-    return bundle_document(_resolved(template, files, ''), digested,
-                           environment)
+            resolved(tree, files, posixpath.dirname(key)))
+    return bundle_document(resolved(template, files, ''), digested,
+                           resolved_environment(environment, files))
 
 
 def bundle_digest(template, files, environment, parse):
