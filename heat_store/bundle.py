@@ -387,22 +387,6 @@ def absolute_keys_made_relative(body):
 
 # The texts as they were sent
 
-def _resolved(tree, files, base):
-    """A template with each reference that names a file as its key."""
-    return references.rewrite(
-        json.loads(json.dumps(tree)),
-        lambda value: references.find(files, base, value))
-
-
-def _resolved_environment(environment, files):
-    environment = json.loads(json.dumps(environment))
-    for entry in references.registry_entries(environment):
-        for name, value in entry.items():
-            if isinstance(value, str):
-                entry[name] = references.find(files, '', value) or value
-    return environment
-
-
 def _same(one, other):
     return references.canonical_text(one) == references.canonical_text(other)
 
@@ -431,17 +415,18 @@ def kept_texts(body, template, files, environment):
         texts['template'] = sent
     elif body.get('template_text') is not None:
         text = body['template_text']
-        if _same(_resolved(parse_template(text, 'template_text'), files, ''),
-                 _resolved(template, files, '')):
+        if _same(references.resolved(
+                parse_template(text, 'template_text'), files, ''),
+                references.resolved(template, files, '')):
             texts['template'] = text
     sent = body.get('environment')
     if isinstance(sent, str):
         texts['environment'] = sent
     elif body.get('environment_text') is not None:
         text = body['environment_text']
-        if _same(_resolved_environment(
+        if _same(references.resolved_environment(
                 parse_environment(text, 'environment_text'), files),
-                _resolved_environment(environment, files)):
+                references.resolved_environment(environment, files)):
             texts['environment'] = text
     kept = {}
     for path, text in sorted((body.get('files_text') or {}).items()):
@@ -452,8 +437,8 @@ def kept_texts(body, template, files, environment):
         stored_child = parse_file(stored, path)
         base = posixpath.dirname(path)
         if (isinstance(child, dict) and isinstance(stored_child, dict) and
-                _same(_resolved(child, files, base),
-                      _resolved(stored_child, files, base))):
+                _same(references.resolved(child, files, base),
+                      references.resolved(stored_child, files, base))):
             kept[path] = text
     if kept:
         texts['files'] = kept
@@ -495,9 +480,20 @@ def canonical_bytes(template_dict, files, environment_dict):
 digest_of = references.digest_of
 
 
-def digest(template_dict, files, environment_dict):
-    """Digest of a bundle's canonical form."""
-    return digest_of(canonical_bytes(template_dict, files, environment_dict))
+def digest(template_dict, files, environment_dict, trees=None):
+    """A bundle's digest, by :func:`heat_store.references.bundle_digest`.
+
+    ``trees`` is what :func:`check_files` gave for ``files``, when known.
+    """
+    files = files or {}
+    if trees is None:
+        trees = check_files(files)
+    try:
+        return references.bundle_digest(template_dict, files,
+                                        environment_dict, trees.get)
+    except (TypeError, ValueError) as error:
+        raise _invalid(_('%(name)s cannot be stored as JSON: %(error)s'),
+                       name=_('bundle'), error=error)
 
 
 # Paths and references

@@ -115,7 +115,7 @@ def prepare(context, body):
     _check_file_sizes(files)
     # The texts kept beside the children: as large as a file may be.
     _check_file_sizes(body.get('files_text') or {})
-    bundle.check_files(files)
+    trees = bundle.check_files(files)
     environment = bundle.parse_environment(body.get('environment'))
     children = bundle.check_references(template, files, environment)
     data = bundle.canonical_bytes(template, files, environment)
@@ -131,7 +131,8 @@ def prepare(context, body):
         force=bool(body.get('force')),
         texts=bundle.kept_texts(body, template, files, environment),
         interface=bundle.interface(template), warnings=[],
-        digest=bundle.digest_of(data), size=len(data))
+        digest=bundle.digest(template, files, environment, trees),
+        size=len(data))
     prepared.dependencies = dependencies.resolve(context, template, children)
     prepared.warnings = validation.validate_bundle(
         context, prepared, strict=bool(body.get('strict')))

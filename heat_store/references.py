@@ -74,14 +74,86 @@ def digest_of(data):
     return '%s:%s' % (DIGEST_ALGORITHM, hashlib.sha256(data).hexdigest())
 
 
-def bundle_digest(template, files, environment):
+def template_keys(template, files, environment, parse):
+    """The keys of ``files`` the bundle uses as templates.
+
+    Found from the bundle's own references: the root template's and, in
+    turn, each such child's ``type:`` references, and the environment's
+    resource registry targets, each resolved by :func:`find`. ``parse(key)``
+    gives a file's template (a map), or None when it is not one. Any other
+    file (``get_file`` data, a cloud-config that happens to be YAML) is
+    data, digested and stored as its exact text.
+
+    :returns: ``{key: template}``
+    """
+    found = {}
+    pending = []
+
+    def visit(base, ref):
+        key = find(files, base, ref)
+        if key is not None and key not in found:
+            tree = parse(key)
+            if isinstance(tree, dict):
+                found[key] = tree
+                pending.append(key)
+    for entry in registry_entries(environment):
+        for value in entry.values():
+            if isinstance(value, str):
+                visit('', value)
+    rewrite(copy.deepcopy(template), lambda value: visit('', value),
+            keys=('type',))
+    while pending:
+        key = pending.pop()
+        base = posixpath.dirname(key)
+        rewrite(copy.deepcopy(found[key]),
+                lambda value, base=base: visit(base, value), keys=('type',))
+    return found
+
+
+def resolved(tree, files, base):
+    """A copy of ``tree`` whose references that name files are keys."""
+    return rewrite(copy.deepcopy(tree),
+                   lambda value: find(files, base, value))
+
+
+def resolved_environment(environment, files):
+    """A copy of ``environment`` whose registry targets that name files
+    are keys.
+    """
+    environment = copy.deepcopy(environment or {})
+    for entry in registry_entries(environment):
+        for name, value in entry.items():
+            if isinstance(value, str):
+                entry[name] = find(files, '', value) or value
+    return environment
+
+
+def digest_document(template, files, environment, parse):
+    """What a bundle's digest is computed over, on client and server.
+
+    The canonical form of the root template, of the environment and of
+    every file :func:`template_keys` finds (parsed, each reference as the
+    key it names), so that neither formatting, comments nor the way a
+    reference is spelt changes it; the exact text of every other file.
+    """
+    files = dict(files or {})
+    digested = dict(files)
+    for key, tree in template_keys(template, files, environment,
+                                   parse).items():
+        digested[key] = canonical_text(
+            resolved(tree, files, posixpath.dirname(key)))
+    return bundle_document(resolved(template, files, ''), digested,
+                           resolved_environment(environment, files))
+
+
+def bundle_digest(template, files, environment, parse):
     """The digest the server gives a bundle, computed anywhere.
 
-    ``template`` and ``environment`` are maps as parsed; the server parses
-    a map by taking it as it is, so a client that sends these maps gets
-    this digest back.
+    ``template`` and ``environment`` are maps as parsed, ``parse`` as for
+    :func:`template_keys`; see :func:`digest_document`.
     """
-    text = canonical_text(bundle_document(template, files, environment))
+    text = canonical_text(digest_document(template, files, environment,
+                                          parse))
     return digest_of(text.encode('utf-8'))
 
 
@@ -266,9 +338,11 @@ def rebase(template, files, environment, parse_template, root_url=None,
         :func:`rebase_base`
     :param origins: a map to fill, when given, with the URL of each file
         (by its new key) whose stored text is another than it had
-    :returns: ``(template, files, environment)``; every file that is a
-        template is stored as :func:`canonical_text` with its references
-        rewritten, so the same tree gives the same bundle from anywhere
+    :returns: ``(template, files, environment)``; every file the bundle
+        uses as a template (:func:`template_keys`) is stored as
+        :func:`canonical_text` with its references rewritten, so the same
+        tree gives the same bundle from anywhere; any other file keeps
+        its exact text, unless it names files by their URLs
     :raises: BadBundle, BadKey
     """
     if root_url is None:
@@ -286,12 +360,20 @@ def rebase(template, files, environment, parse_template, root_url=None,
                 return reference(keys[value], directory, texts)
         return replace
 
+    def parse(url):
+        try:
+            return parse_template(files[url])
+        except (ValueError, TypeError):
+            return None
+    templates = {keys[url] for url in template_keys(template, files,
+                                                    environment, parse)}
     result = {}
     for key, text in texts.items():
-        try:
-            child = parse_template(text)
-        except (ValueError, TypeError):
-            child = None
+        child = parse(urls[key]) if key in templates else None
+        if child is None and any(url in text for url in keys):
+            # Data that names files (heatclient rewrote it): made
+            # relative too, or it would keep the publisher's paths.
+            child = parse(urls[key])
         if isinstance(child, dict):
             stored = canonical_text(
                 rewrite(child, converter(posixpath.dirname(key))))

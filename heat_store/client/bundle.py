@@ -82,8 +82,9 @@ class Bundle(object):
         what is sent is computable here, by the server's own rule
         (:func:`heat_store.references.bundle_digest`).
         """
-        return references.bundle_digest(self.template, self.files,
-                                        self.environment)
+        return references.bundle_digest(
+            self.template, self.files, self.environment,
+            lambda key: _template(self.files[key], key))
 
     def version_fields(self, version=None, description=None,
                        source_url=None, source_revision=None, strict=False,

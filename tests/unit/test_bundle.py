@@ -22,6 +22,7 @@ from oslo_config import fixture as config_fixture
 from heat_store import bundle
 from heat_store.client import bundle as client_bundle
 from heat_store import exception
+from heat_store import references
 from tests import base
 
 ROOT_YAML = """
@@ -276,6 +277,54 @@ class DigestTest(base.BaseTestCase):
                           bundle.normalise_files(sent['files']),
                           bundle.parse_environment(sent['environment'])),
             loaded.digest())
+
+    def test_templates_by_their_form_other_files_by_their_bytes(self):
+        root = {'heat_template_version': '2018-08-31', 'resources': {
+            'a': {'type': 'tiers/a.yaml'}, 'm': {'type': 'My::M'}}}
+        env = {'resource_registry': {'My::M': 'm.yaml'}}
+        child = ('heat_template_version: 2018-08-31\n# a comment\n'
+                 'resources:\n  n: {type: n.yaml}\n'
+                 '  d: {type: OS::Heat::Value, properties: '
+                 '{value: {get_file: data.yaml}}}\n')
+        files = {'tiers/a.yaml': child,
+                 'tiers/n.yaml': 'heat_template_version: 2018-08-31\n',
+                 'm.yaml': 'heat_template_version: 2018-08-31\n',
+                 'tiers/data.yaml': '#cloud-config\npackages: [a]\n'}
+        self.assertEqual(
+            {'tiers/a.yaml', 'tiers/n.yaml', 'm.yaml'},
+            set(references.template_keys(
+                root, files, env,
+                lambda key: bundle.parse_file(files[key], key))))
+        digest = bundle.digest(root, files, env)
+        # Comments, flow maps, JSON and the spelling of a reference: one
+        # digest (n.yaml named by its key, relative to nothing).
+        same = dict(files, **{
+            'tiers/a.yaml': json.dumps(references.rewrite(
+                bundle.parse_file(child, 'a'),
+                lambda v: {'n.yaml': 'tiers/n.yaml',
+                           'data.yaml': 'tiers/data.yaml'}.get(v)),
+                indent=2),
+            'm.yaml': '{"heat_template_version": "2018-08-31"}'})
+        self.assertEqual(digest, bundle.digest(root, same, env))
+        # The data file's bytes count, though it parses as YAML.
+        data = dict(files, **{'tiers/data.yaml': '{"packages": ["a"]}'})
+        self.assertNotEqual(digest, bundle.digest(root, data, env))
+
+    def test_rebase_keeps_a_data_file_that_parses_as_yaml(self):
+        text = '#cloud-config\npackages: [a]\n'
+        root = {'heat_template_version': '2018-08-31', 'resources': {
+            'c': {'type': 'file:///src/c.yaml'},
+            'd': {'type': 'OS::Heat::Value',
+                  'properties': {'value': {'get_file':
+                                           'file:///src/data.yaml'}}}}}
+        files = {'file:///src/c.yaml': 'heat_template_version: 2018-08-31'
+                                       '\n# a comment\n',
+                 'file:///src/data.yaml': text}
+        _root, stored, _env = references.rebase(
+            root, files, {}, lambda t: bundle.parse_file(t, 'f'))
+        self.assertEqual(text, stored['data.yaml'])
+        self.assertEqual('{"heat_template_version":"2018-08-31"}',
+                         stored['c.yaml'])
 
     def test_files_stay_text(self):
         files = {'a.yaml': 'b: 1\n'}
