@@ -40,6 +40,8 @@ NOT_IMPORTABLE = ('heat_store.db.migrations.env',)
 # Django (Horizon's settings) to import; the static scan reads them, and
 # tests/functional/test_dashboard.py runs them inside Horizon.
 NEEDS_HORIZON = ('heat_store.dashboard.api',
+                 'heat_store.dashboard.names',
+                 'heat_store.dashboard.stacks.',
                  'heat_store.dashboard.template_store.')
 # A few of the modules the walk must find, so that a broken walk cannot
 # pass by importing nothing.

@@ -141,6 +141,8 @@ class TemplateForm(stack_forms.TemplateForm):
         except Exception as error:
             # Broad on purpose, as heat-dashboard's own form: Heat's
             # verdict, whatever the client raised, goes on the form.
+            LOG.info('Heat refused the launch template of %s %s: %s',
+                     version.template_name, version.version, error)
             raise forms.ValidationError(str(error))
         validated['files'] = {}
         validated['template'] = template
