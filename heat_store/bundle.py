@@ -32,7 +32,6 @@ from heat.common import template_format
 from heat_store import exception
 from heat_store import parsing
 from heat_store import references
-from heat_store import versioning
 
 cfg.CONF.import_opt('max_template_size', 'heat.common.config')
 cfg.CONF.import_opt('max_nested_stack_depth', 'heat.common.config')
@@ -55,8 +54,8 @@ _RESOURCE_KEYS = ('resources', 'type', 'properties')
 RESOURCE_FORMATS = (_RESOURCE_KEYS,
                     tuple(CFN_NAMES[key] for key in _RESOURCE_KEYS))
 # A definition's properties key, by the type key it writes.
-_PROPERTIES_BESIDE = {type_key: props_key
-                      for _r, type_key, props_key in RESOURCE_FORMATS}
+PROPERTIES_BESIDE = {type_key: props_key
+                     for _r, type_key, props_key in RESOURCE_FORMATS}
 
 
 def section(template, name):
@@ -646,7 +645,7 @@ def _walk(sites):
         pending.extend(reversed(site.members))
 
 
-def _type_refs(template):
+def type_refs(template):
     """Yield (type, location, holder, key) for every resource type.
 
     Group members and chain entries are included, at any depth.
@@ -659,13 +658,13 @@ def _type_refs(template):
 
 
 def _template_type_refs(template):
-    return [(rtype, where) for rtype, where, _h, _k in _type_refs(template)
+    return [(rtype, where) for rtype, where, _h, _k in type_refs(template)
             if _looks_like_template(rtype)]
 
 
 def resource_types(template_dict):
     """The resource types a template uses that are not template files."""
-    return sorted({rtype for rtype, _w, _h, _k in _type_refs(template_dict)
+    return sorted({rtype for rtype, _w, _h, _k in type_refs(template_dict)
                    if isinstance(rtype, str) and
                    not _looks_like_template(rtype)})
 
@@ -1290,55 +1289,3 @@ def interface_breaks(old_interface, new_interface, given=None):
                        set(new_outputs)):
         breaks.append(_("output '%s' was removed") % name)
     return breaks
-
-
-# Stored templates inside the bundle
-
-STORED_TEMPLATE_TYPE = 'OS::Heat::StoredTemplate'
-STORED_TEMPLATE_PROPERTIES = ('template', 'version')
-
-
-def stored_template_references(template):
-    """Yield (properties, location) for each OS::Heat::StoredTemplate.
-
-    Resources of the template and the resource definitions of its groups
-    count; ``properties`` is the dict the reference is written in, so that
-    callers can rewrite it in place.
-    """
-    for rtype, where, holder, key in _type_refs(template):
-        if rtype != STORED_TEMPLATE_TYPE or not isinstance(holder, dict):
-            continue
-        props_key = _PROPERTIES_BESIDE.get(key, 'properties')
-        props = holder.get(props_key)
-        if isinstance(props, dict):
-            yield props, where.rsplit('.', 1)[0]
-
-
-def literal_reference(props):
-    """``(template, constraint)`` when both are written as plain strings.
-
-    A reference computed by a function (``get_param``...) is None: it is
-    only known when a stack is built, in that stack's project.
-    """
-    template = props.get('template')
-    constraint = props.get('version')
-    if constraint is None:
-        constraint = versioning.LATEST
-    if isinstance(template, str) and isinstance(constraint, str):
-        return template, constraint
-    return None
-
-
-def lock_references(template, locks):
-    """Rewrite literal references to the exact versions they are locked to.
-
-    ``locks`` maps ``(template, constraint)`` as written to ``(template
-    id, version)``. Returns True when anything was rewritten.
-    """
-    changed = False
-    for props, _where in stored_template_references(template):
-        lock = locks.get(literal_reference(props))
-        if lock is not None:
-            props['template'], props['version'] = lock
-            changed = True
-    return changed

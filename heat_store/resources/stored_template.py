@@ -27,6 +27,7 @@ from heat.engine import support
 from heat.rpc import api as rpc_api
 
 from heat_store import bundle
+from heat_store import dependencies
 from heat_store import exception as store_exception
 from heat_store import names
 from heat_store.objects import consumer as consumer_obj
@@ -57,9 +58,9 @@ def engine_bundle(template, files, environment, locks):
     root, files, env, children = bundle.engine_bundle(template, files, env,
                                                       children)
     if locks:
-        bundle.lock_references(root, locks)
+        dependencies.lock_references(root, locks)
         for path, child in children.items():
-            if bundle.lock_references(child, locks):
+            if dependencies.lock_references(child, locks):
                 files[path] = json.dumps(child)
     return root, files, env, children
 
