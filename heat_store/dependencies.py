@@ -22,7 +22,8 @@ other reference resolves in the catalog of the project that owns the stack.
 
 from heat.common.i18n import _
 
-from heat_store import bundle
+from heat_store.bundle import file_references as bundle_file_references
+from heat_store.bundle import formats as bundle_formats
 from heat_store import exception
 from heat_store.objects import stored_template_version as version_obj
 from heat_store import versioning
@@ -38,10 +39,11 @@ def stored_template_references(template):
     count; ``properties`` is the dict the reference is written in, so that
     callers can rewrite it in place.
     """
-    for rtype, where, holder, key in bundle.type_refs(template):
+    for rtype, where, holder, key in bundle_file_references.type_refs(
+            template):
         if rtype != STORED_TEMPLATE_TYPE or not isinstance(holder, dict):
             continue
-        props_key = bundle.PROPERTIES_BESIDE.get(key, 'properties')
+        props_key = bundle_formats.PROPERTIES_BESIDE.get(key, 'properties')
         props = holder.get(props_key)
         if isinstance(props, dict):
             yield props, where.rsplit('.', 1)[0]
@@ -80,7 +82,8 @@ def lock_references(template, locks):
 def literal_references(template, children):
     """Yield ``(template_ref, constraint, file, location)``, each once."""
     seen = set()
-    for name, tmpl in [(bundle.ROOT, template)] + list(children.items()):
+    for name, tmpl in [(bundle_formats.ROOT,
+                        template)] + list(children.items()):
         for props, where in stored_template_references(tmpl):
             ref = literal_reference(props)
             if ref is not None and ref not in seen:
