@@ -22,18 +22,70 @@ other reference resolves in the catalog of the project that owns the stack.
 
 from heat.common.i18n import _
 
-from heat_store import bundle
+from heat_store.bundle import file_references as bundle_file_references
+from heat_store.bundle import formats as bundle_formats
 from heat_store import exception
 from heat_store.objects import stored_template_version as version_obj
 from heat_store import versioning
 
 
+STORED_TEMPLATE_TYPE = 'OS::Heat::StoredTemplate'
+
+
+def stored_template_references(template):
+    """Yield (properties, location) for each OS::Heat::StoredTemplate.
+
+    Resources of the template and the resource definitions of its groups
+    count; ``properties`` is the dict the reference is written in, so that
+    callers can rewrite it in place.
+    """
+    for rtype, where, holder, key in bundle_file_references.type_refs(
+            template):
+        if rtype != STORED_TEMPLATE_TYPE or not isinstance(holder, dict):
+            continue
+        props_key = bundle_formats.PROPERTIES_BESIDE.get(key, 'properties')
+        props = holder.get(props_key)
+        if isinstance(props, dict):
+            yield props, where.rsplit('.', 1)[0]
+
+
+def literal_reference(props):
+    """``(template, constraint)`` when both are written as plain strings.
+
+    A reference computed by a function (``get_param``...) is None: it is
+    only known when a stack is built, in that stack's project.
+    """
+    template = props.get('template')
+    constraint = props.get('version')
+    if constraint is None:
+        constraint = versioning.LATEST
+    if isinstance(template, str) and isinstance(constraint, str):
+        return template, constraint
+    return None
+
+
+def lock_references(template, locks):
+    """Rewrite literal references to the exact versions they are locked to.
+
+    ``locks`` maps ``(template, constraint)`` as written to ``(template
+    id, version)``. Returns True when anything was rewritten.
+    """
+    changed = False
+    for props, _where in stored_template_references(template):
+        lock = locks.get(literal_reference(props))
+        if lock is not None:
+            props['template'], props['version'] = lock
+            changed = True
+    return changed
+
+
 def literal_references(template, children):
     """Yield ``(template_ref, constraint, file, location)``, each once."""
     seen = set()
-    for name, tmpl in [(bundle.ROOT, template)] + list(children.items()):
-        for props, where in bundle.stored_template_references(tmpl):
-            ref = bundle.literal_reference(props)
+    for name, tmpl in [(bundle_formats.ROOT,
+                        template)] + list(children.items()):
+        for props, where in stored_template_references(tmpl):
+            ref = literal_reference(props)
             if ref is not None and ref not in seen:
                 seen.add(ref)
                 yield ref[0], ref[1], name, where

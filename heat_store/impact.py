@@ -47,7 +47,8 @@ from heat.common import identifier
 from heat.engine import template as heat_template
 from heat.rpc import api as rpc_api
 
-from heat_store import bundle
+from heat_store.bundle import formats as bundle_formats
+from heat_store.bundle import interface as bundle_interface
 from heat_store import conf  # noqa: F401 - registers [template_store]
 from heat_store import engine as engine_client
 from heat_store.objects import consumer as consumer_obj
@@ -144,9 +145,9 @@ def parameters_required(version):
     """Parameters ``version`` needs a value for: no default anywhere.
 
     A default in the template, or a value the stored environment gives
-    (:func:`bundle.given_values`), counts.
+    (:func:`bundle_interface.given_values`), counts.
     """
-    given = bundle.given_values(version.environment)
+    given = bundle_interface.given_values(version.environment)
     parameters = (version.interface or {}).get('parameters') or {}
     return {name for name, schema in parameters.items()
             if 'default' not in (schema or {}) and name not in given}
@@ -182,11 +183,11 @@ def breaks(parent_template, resource_name, properties, version):
 
 def _definition(parent_template, resource_name):
     """The resource's definition and its properties in the parent."""
-    definition = bundle.section(parent_template, 'resources').get(
+    definition = bundle_formats.section(parent_template, 'resources').get(
         resource_name)
     if not isinstance(definition, dict):
         return None, None
-    key = bundle.properties_key(definition)
+    key = bundle_formats.properties_key(definition)
     properties = definition.get(key)
     if not isinstance(properties, dict):
         properties = {}

@@ -25,7 +25,13 @@ from oslo_config import cfg
 
 from heat.common.i18n import _
 
-from heat_store import bundle
+from heat_store.bundle import canonical as bundle_canonical
+from heat_store.bundle import client_body as bundle_client_body
+from heat_store.bundle import engine as bundle_engine
+from heat_store.bundle import file_references as bundle_file_references
+from heat_store.bundle import interface as bundle_interface
+from heat_store.bundle import parse as bundle_parse
+from heat_store.bundle import texts as bundle_texts
 from heat_store import dependencies
 from heat_store import exception
 from heat_store.objects import stored_template as template_obj
@@ -47,7 +53,8 @@ class PreparedVersion(object):
     description: str
     source: dict
     force: bool
-    # The texts as sent, where kept (bundle.kept_texts); not in the digest.
+    # The texts as sent, where kept (bundle.texts.kept_texts); not in the
+    # digest.
     texts: dict
     interface: dict
     warnings: list
@@ -64,7 +71,7 @@ class PreparedVersion(object):
             'files': self.files,
             'environment': self.environment,
             'texts': self.texts,
-            'text_size': bundle.texts_size(self.texts),
+            'text_size': bundle_texts.texts_size(self.texts),
             'description': self.description,
             'source_url': source.get('url'),
             'source_revision': source.get('revision'),
@@ -109,16 +116,17 @@ def prepare(context, body):
     version = body.get('version')
     if version is not None:
         version = str(versioning.parse_version(version))
-    body = bundle.absolute_keys_made_relative(bundle.relative_body(body))
-    template = bundle.parse_template(body['template'], 'template')
-    files = bundle.normalise_files(body.get('files'))
+    body = bundle_client_body.absolute_keys_made_relative(
+        bundle_client_body.relative_body(body))
+    template = bundle_parse.parse_template(body['template'], 'template')
+    files = bundle_file_references.normalise_files(body.get('files'))
     _check_file_sizes(files)
     # The texts kept beside the children: as large as a file may be.
     _check_file_sizes(body.get('files_text') or {})
-    trees = bundle.check_files(files)
-    environment = bundle.parse_environment(body.get('environment'))
-    children = bundle.check_references(template, files, environment)
-    data = bundle.canonical_bytes(template, files, environment)
+    trees = bundle_parse.check_files(files)
+    environment = bundle_parse.parse_environment(body.get('environment'))
+    children = bundle_engine.check_references(template, files, environment)
+    data = bundle_canonical.canonical_bytes(template, files, environment)
     if len(data) > CONF.max_json_body_size:
         raise exception.InvalidBundle(
             reason=_('the bundle is %(size)d bytes; at most %(limit)d are '
@@ -129,9 +137,9 @@ def prepare(context, body):
         environment=environment, children=children,
         description=body.get('description'), source=body.get('source'),
         force=bool(body.get('force')),
-        texts=bundle.kept_texts(body, template, files, environment),
-        interface=bundle.interface(template), warnings=[],
-        digest=bundle.digest(template, files, environment, trees),
+        texts=bundle_texts.kept_texts(body, template, files, environment),
+        interface=bundle_interface.interface(template), warnings=[],
+        digest=bundle_canonical.digest(template, files, environment, trees),
         size=len(data))
     prepared.dependencies = dependencies.resolve(context, template, children)
     prepared.warnings = validation.validate_bundle(
@@ -153,10 +161,10 @@ def _effective_interface(interface, environment):
     """An interface as its users see it.
 
     A parameter given a value by the stored environment
-    (:func:`bundle.given_values`) has that value as its default.
+    (:func:`bundle_interface.given_values`) has that value as its default.
     """
     interface = dict(interface or {})
-    defaults = bundle.given_values(environment)
+    defaults = bundle_interface.given_values(environment)
     parameters = {}
     for name, schema in (interface.get('parameters') or {}).items():
         schema = dict(schema)
@@ -169,9 +177,9 @@ def _effective_interface(interface, environment):
 
 def _breaks(old, new):
     """What ``new`` breaks of ``old``'s interface (versions or bundles)."""
-    return bundle.interface_breaks(
+    return bundle_interface.interface_breaks(
         _effective_interface(old.interface, old.environment),
-        new.interface, bundle.given_values(new.environment))
+        new.interface, bundle_interface.given_values(new.environment))
 
 
 def interface_check(prepared):

@@ -32,7 +32,9 @@ import oslo_messaging
 from heat.common import exception as heat_exc
 from heat.common.i18n import _
 
-from heat_store import bundle
+from heat_store.bundle import engine as bundle_engine
+from heat_store.bundle import formats as bundle_formats
+from heat_store.bundle import type_analysis as bundle_type_analysis
 from heat_store import conf  # noqa: F401 - registers [template_store]
 from heat_store import engine as engine_client
 from heat_store import exception
@@ -100,7 +102,8 @@ def _url_guard():
     """
     prefixes = (''.join(letters) for letters in
                 itertools.product('hH', 'tT', 'tT', 'pP'))
-    return {prefix + '*': bundle.PLACEHOLDER_TYPE for prefix in prefixes}
+    return {prefix + '*': bundle_formats.PLACEHOLDER_TYPE
+            for prefix in prefixes}
 
 
 def _guarded(environment):
@@ -146,7 +149,7 @@ def masked(environment, types):
     if not types:
         return environment
     registry = dict(environment.get('resource_registry') or {})
-    registry.update((name, bundle.PLACEHOLDER_TYPE) for name in types)
+    registry.update((name, bundle_formats.PLACEHOLDER_TYPE) for name in types)
     return dict(environment, resource_registry=registry)
 
 
@@ -288,13 +291,14 @@ def validate_bundle(context, prepared, strict=False):
     (:func:`judge`); a refusal names the file Heat's path points into.
     """
     check_shapes(prepared)
-    analysis = bundle.TypeAnalysis(prepared.template, prepared.files,
-                                   prepared.environment, prepared.children)
+    analysis = bundle_type_analysis.TypeAnalysis(
+        prepared.template, prepared.files, prepared.environment,
+        prepared.children)
     run_time_warnings = analysis.check()
     analysis.check_costs()
     seconds = cfg.CONF.template_store.validation_timeout
     engine = engine_client.TimedEngineClient(time.monotonic() + seconds)
-    root, files, environment, _children = bundle.engine_bundle(
+    root, files, environment, _children = bundle_engine.engine_bundle(
         prepared.template, prepared.files, prepared.environment,
         prepared.children, analysis)
     unavailable = {}

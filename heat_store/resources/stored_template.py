@@ -26,7 +26,8 @@ from heat.engine.resources import stack_resource
 from heat.engine import support
 from heat.rpc import api as rpc_api
 
-from heat_store import bundle
+from heat_store.bundle import engine as bundle_engine
+from heat_store import dependencies
 from heat_store import exception as store_exception
 from heat_store import names
 from heat_store.objects import consumer as consumer_obj
@@ -53,13 +54,13 @@ def engine_bundle(template, files, environment, locks):
     """
     files = files or {}
     env = environment or {}
-    children = bundle.check_references(template, files, env)
-    root, files, env, children = bundle.engine_bundle(template, files, env,
-                                                      children)
+    children = bundle_engine.check_references(template, files, env)
+    root, files, env, children = bundle_engine.engine_bundle(
+        template, files, env, children)
     if locks:
-        bundle.lock_references(root, locks)
+        dependencies.lock_references(root, locks)
         for path, child in children.items():
-            if bundle.lock_references(child, locks):
+            if dependencies.lock_references(child, locks):
                 files[path] = json.dumps(child)
     return root, files, env, children
 

@@ -35,7 +35,7 @@ import sqlalchemy as sa
 from heat.common import context as heat_context
 from heat.db import api as heat_db_api
 
-from heat_store import bundle
+from heat_store.bundle import canonical as bundle_canonical
 from tests import base
 from tests.functional import test_impact
 from tests.functional import test_trust_boundary as tb
@@ -103,7 +103,8 @@ class DryRunImpactTest(OwnerLibraryTestCase):
         self.assertEqual((None, '1.1.0', self.template_id, ['x']),
                          (shown['id'], shown['version'],
                           shown['template_id'], sorted(shown['outputs'])))
-        self.assertEqual(bundle.digest(lib('ac', 'x', a_length=8), {}, {}),
+        self.assertEqual(bundle_canonical.digest(lib('ac', 'x', a_length=8),
+                                                 {}, {}),
                          shown['digest'])
         self.assertEqual(0, answer['other_consumers'])
         self.assertEqual([caret['id']],
@@ -283,7 +284,8 @@ class CandidateAttackTest(OwnerLibraryTestCase):
         new = template or self.new
         manifest = {'project_id': self.owner.id,
                     'template_id': self.template_id, 'version': version,
-                    'digest': bundle.digest(new, {}, {}), 'locks': [],
+                    'digest': bundle_canonical.digest(new, {},
+                                                      {}), 'locks': [],
                     'expires': 2 ** 40, 'signature': '0' * 64}
         return {RESERVED + 'manifest': json.dumps(manifest),
                 RESERVED + 'template': json.dumps(new),
@@ -398,7 +400,7 @@ class CandidateAttackTest(OwnerLibraryTestCase):
             # The report (the dry run's answer also shows the version).
             text = json.dumps([answer['impact'], answer['other_consumers']])
             for secret in (RESERVED, 'signature', 'expires', 'digest',
-                           bundle.digest(self.new, {}, {})):
+                           bundle_canonical.digest(self.new, {}, {})):
                 self.assertNotIn(secret, text)
             entry, = answer['impact']
             self.assertEqual((created['stack']['id'], None),

@@ -19,7 +19,11 @@ import os
 import fixtures
 from oslo_config import fixture as config_fixture
 
-from heat_store import bundle
+from heat_store.bundle import canonical as bundle_canonical
+from heat_store.bundle import engine as bundle_engine
+from heat_store.bundle import file_references as bundle_file_references
+from heat_store.bundle import interface as bundle_interface
+from heat_store.bundle import parse as bundle_parse
 from heat_store.client import bundle as client_bundle
 from heat_store import exception
 from heat_store import references
@@ -100,16 +104,18 @@ class ExpansionTest(base.BaseTestCase):
         # Heat's parser (which would expand it) is never reached.
         heat_parse = self.useFixture(fixtures.MockPatch(
             'heat.common.template_format.parse')).mock
-        error = self.assertRaises(exception.InvalidBundle,
-                                  bundle.parse_template, bomb, 'bomb.yaml')
+        error = self.assertRaises(
+            exception.InvalidBundle,
+            bundle_parse.parse_template, bomb, 'bomb.yaml')
         heat_parse.assert_not_called()
         self.assertIn('bomb.yaml expands its YAML aliases to more than '
                       '524288 characters', str(error))
 
     def test_alias_bomb_in_environment_refused(self):
         bomb = _alias_bomb('parameter_defaults:\n  x:\n', '    ')
-        error = self.assertRaises(exception.InvalidBundle,
-                                  bundle.parse_environment, bomb, 'env.yaml')
+        error = self.assertRaises(
+            exception.InvalidBundle,
+            bundle_parse.parse_environment, bomb, 'env.yaml')
         self.assertIn('env.yaml expands its YAML aliases', str(error))
 
     def test_harmless_anchor_accepted(self):
@@ -121,7 +127,7 @@ class ExpansionTest(base.BaseTestCase):
             '  b:\n'
             '    type: OS::Heat::None\n'
             '    properties: *props\n')
-        template = bundle.parse_template(text, 't.yaml')
+        template = bundle_parse.parse_template(text, 't.yaml')
         self.assertEqual(template['resources']['a']['properties'],
                          template['resources']['b']['properties'])
 
@@ -129,10 +135,10 @@ class ExpansionTest(base.BaseTestCase):
         conf = self.useFixture(config_fixture.Config())
         text = HOT + 'a: &a [%s]\nb: [*a, *a, *a, *a]\n' % ','.join(
             ['1'] * 100)
-        bundle.parse_template(text, 't.yaml')
+        bundle_parse.parse_template(text, 't.yaml')
         conf.config(max_template_size=400)
         error = self.assertRaises(exception.InvalidBundle,
-                                  bundle.parse_template, text,
+                                  bundle_parse.parse_template, text,
                                   't.yaml')
         self.assertIn('more than 400 characters', str(error))
 
@@ -143,76 +149,79 @@ class ExpansionTest(base.BaseTestCase):
             'x' * 1000, ', '.join(['*a'] * 20))
         self.assertLess(len(text), 10000)
         error = self.assertRaises(exception.InvalidBundle,
-                                  bundle.parse_template, text,
+                                  bundle_parse.parse_template, text,
                                   't.yaml')
         self.assertIn('more than 10000 characters', str(error))
 
     def test_recursive_alias_refused(self):
         error = self.assertRaises(exception.InvalidBundle,
-                                  bundle.parse_template,
+                                  bundle_parse.parse_template,
                                   HOT + 'a: &a [1, *a]\n', 'loop.yaml')
         self.assertIn('loop.yaml', str(error))
         self.assertIn('recursive', str(error))
 
     def test_syntax_error_names_file_and_position(self):
         error = self.assertRaises(exception.InvalidBundle,
-                                  bundle.parse_template,
+                                  bundle_parse.parse_template,
                                   HOT + 'resources: [a, b\n', 'bad.yaml')
         self.assertIn('bad.yaml', str(error))
         self.assertIn('line 3, column 1', str(error))
 
     def test_json_passes(self):
         text = json.dumps(ROOT_DICT, indent='\t')
-        self.assertEqual(ROOT_DICT, bundle.parse_template(text, 'r.json'))
+        self.assertEqual(ROOT_DICT, bundle_parse.parse_template(text,
+                                                                'r.json'))
 
 
 class ParseTest(base.BaseTestCase):
 
     def test_yaml(self):
         self.assertEqual(ROOT_DICT,
-                         bundle.parse_template(ROOT_YAML, 'root.yaml'))
+                         bundle_parse.parse_template(ROOT_YAML, 'root.yaml'))
 
     def test_dict_taken_as_is(self):
-        self.assertIs(ROOT_DICT, bundle.parse_template(ROOT_DICT, 'root'))
+        self.assertIs(ROOT_DICT, bundle_parse.parse_template(ROOT_DICT,
+                                                             'root'))
 
     def test_heat_errors_name_the_file(self):
         for text, message in (
                 ('resources: {}\n', 'Template format version not found'),
                 ('[1, 2]\n', 'not a JSON object or YAML mapping')):
             error = self.assertRaises(exception.InvalidBundle,
-                                      bundle.parse_template, text,
+                                      bundle_parse.parse_template, text,
                                       'nested/a.yaml')
             self.assertIn('nested/a.yaml', str(error))
             self.assertIn(message, str(error))
 
     def test_not_text(self):
         self.assertRaises(exception.InvalidBundle,
-                          bundle.parse_template, ['x'], 'x.yaml')
+                          bundle_parse.parse_template, ['x'], 'x.yaml')
 
     def test_size_limit(self):
         self.useFixture(config_fixture.Config()).config(
             max_template_size=100)
         error = self.assertRaises(exception.InvalidBundle,
-                                  bundle.parse_template, ROOT_YAML,
+                                  bundle_parse.parse_template, ROOT_YAML,
                                   'root.yaml')
         self.assertIn('root.yaml', str(error))
         self.assertIn('exceeds maximum allowed size', str(error))
-        error = self.assertRaises(exception.InvalidBundle,
-                                  bundle.parse_template, ROOT_DICT, 'root')
+        error = self.assertRaises(
+            exception.InvalidBundle,
+            bundle_parse.parse_template, ROOT_DICT, 'root')
         self.assertIn('more than the 100 bytes allowed', str(error))
 
     def test_environment(self):
-        self.assertEqual({}, bundle.parse_environment(None))
+        self.assertEqual({}, bundle_parse.parse_environment(None))
         env = {'parameter_defaults': {'image': 'cirros'}}
-        self.assertEqual(env, bundle.parse_environment(
+        self.assertEqual(env, bundle_parse.parse_environment(
             'parameter_defaults:\n  image: cirros\n'))
-        self.assertEqual(env, bundle.parse_environment(env))
+        self.assertEqual(env, bundle_parse.parse_environment(env))
 
     def test_environment_errors(self):
         for env in ('wrong_section: {}\n', {'wrong_section': {}},
                     'parameters: [1\n', '[1]\n', 42):
             error = self.assertRaises(exception.InvalidBundle,
-                                      bundle.parse_environment, env,
+                                      bundle_parse.parse_environment, env,
                                       'my-env.yaml')
             self.assertIn('my-env.yaml', str(error))
 
@@ -223,37 +232,41 @@ class DigestTest(base.BaseTestCase):
     env = {'parameter_defaults': {'image': 'cirros'}}
 
     def test_dict_and_yaml_forms_agree(self):
-        parsed = bundle.parse_template(ROOT_YAML, 'root.yaml')
-        env = bundle.parse_environment('parameter_defaults: {image: cirros}')
-        self.assertEqual(bundle.digest(ROOT_DICT, self.files, self.env),
-                         bundle.digest(parsed, self.files, env))
+        parsed = bundle_parse.parse_template(ROOT_YAML, 'root.yaml')
+        env = bundle_parse.parse_environment(
+            'parameter_defaults: {image: cirros}')
+        self.assertEqual(bundle_canonical.digest(ROOT_DICT, self.files,
+                                                 self.env),
+                         bundle_canonical.digest(parsed, self.files, env))
 
     def test_key_order_does_not_matter(self):
         reordered = json.loads(json.dumps(ROOT_DICT, sort_keys=True))
         reordered = dict(reversed(list(reordered.items())))
         self.assertEqual(
-            bundle.canonical_bytes(ROOT_DICT, self.files, self.env),
-            bundle.canonical_bytes(reordered, dict(self.files), self.env))
+            bundle_canonical.canonical_bytes(ROOT_DICT, self.files, self.env),
+            bundle_canonical.canonical_bytes(reordered, dict(self.files),
+                                             self.env))
 
     def test_format(self):
-        data = bundle.canonical_bytes({'b': 1, 'a': '\u00e9'}, {}, None)
+        data = bundle_canonical.canonical_bytes({'b': 1, 'a': '\u00e9'}, {},
+                                                None)
         self.assertEqual(
             '{"environment":{},"files":{},"template":{"a":"\u00e9","b":1}}'
             .encode('utf-8'), data)
-        value = bundle.digest({'b': 1, 'a': '\u00e9'}, {}, None)
+        value = bundle_canonical.digest({'b': 1, 'a': '\u00e9'}, {}, None)
         self.assertEqual('sha256:' + hashlib.sha256(data).hexdigest(), value)
-        self.assertEqual(value, bundle.digest_of(data))
+        self.assertEqual(value, bundle_canonical.digest_of(data))
 
     def test_any_change_changes_the_digest(self):
-        base_digest = bundle.digest(ROOT_DICT, self.files, self.env)
+        base_digest = bundle_canonical.digest(ROOT_DICT, self.files, self.env)
         changed_file = {'scripts/boot.sh': 'echo bye\n'}
         changed_env = {'parameter_defaults': {'image': 'fedora'}}
         changed_template = dict(ROOT_DICT, description='other')
         digests = {
-            bundle.digest(changed_template, self.files, self.env),
-            bundle.digest(ROOT_DICT, changed_file, self.env),
-            bundle.digest(ROOT_DICT, self.files, changed_env),
-            bundle.digest(ROOT_DICT, self.files, None),
+            bundle_canonical.digest(changed_template, self.files, self.env),
+            bundle_canonical.digest(ROOT_DICT, changed_file, self.env),
+            bundle_canonical.digest(ROOT_DICT, self.files, changed_env),
+            bundle_canonical.digest(ROOT_DICT, self.files, None),
         }
         self.assertEqual(4, len(digests))
         self.assertNotIn(base_digest, digests)
@@ -273,9 +286,10 @@ class DigestTest(base.BaseTestCase):
                                     [os.path.join(top, 'env.yaml')])
         sent = json.loads(json.dumps(loaded.fields()))
         self.assertEqual(
-            bundle.digest(bundle.parse_template(sent['template'], 't'),
-                          bundle.normalise_files(sent['files']),
-                          bundle.parse_environment(sent['environment'])),
+            bundle_canonical.digest(
+                bundle_parse.parse_template(sent['template'], 't'),
+                bundle_file_references.normalise_files(sent['files']),
+                bundle_parse.parse_environment(sent['environment'])),
             loaded.digest())
 
     def test_templates_by_their_form_other_files_by_their_bytes(self):
@@ -294,21 +308,21 @@ class DigestTest(base.BaseTestCase):
             {'tiers/a.yaml', 'tiers/n.yaml', 'm.yaml'},
             set(references.template_keys(
                 root, files, env,
-                lambda key: bundle.parse_file(files[key], key))))
-        digest = bundle.digest(root, files, env)
+                lambda key: bundle_parse.parse_file(files[key], key))))
+        digest = bundle_canonical.digest(root, files, env)
         # Comments, flow maps, JSON and the spelling of a reference: one
         # digest (n.yaml named by its key, relative to nothing).
         same = dict(files, **{
             'tiers/a.yaml': json.dumps(references.rewrite(
-                bundle.parse_file(child, 'a'),
+                bundle_parse.parse_file(child, 'a'),
                 lambda v: {'n.yaml': 'tiers/n.yaml',
                            'data.yaml': 'tiers/data.yaml'}.get(v)),
                 indent=2),
             'm.yaml': '{"heat_template_version": "2018-08-31"}'})
-        self.assertEqual(digest, bundle.digest(root, same, env))
+        self.assertEqual(digest, bundle_canonical.digest(root, same, env))
         # The data file's bytes count, though it parses as YAML.
         data = dict(files, **{'tiers/data.yaml': '{"packages": ["a"]}'})
-        self.assertNotEqual(digest, bundle.digest(root, data, env))
+        self.assertNotEqual(digest, bundle_canonical.digest(root, data, env))
 
     def test_rebase_keeps_a_data_file_that_parses_as_yaml(self):
         text = '#cloud-config\npackages: [a]\n'
@@ -321,55 +335,67 @@ class DigestTest(base.BaseTestCase):
                                        '\n# a comment\n',
                  'file:///src/data.yaml': text}
         _root, stored, _env = references.rebase(
-            root, files, {}, lambda t: bundle.parse_file(t, 'f'))
+            root, files, {}, lambda t: bundle_parse.parse_file(t, 'f'))
         self.assertEqual(text, stored['data.yaml'])
         self.assertEqual('{"heat_template_version":"2018-08-31"}',
                          stored['c.yaml'])
 
     def test_files_stay_text(self):
         files = {'a.yaml': 'b: 1\n'}
-        data = json.loads(bundle.canonical_bytes({}, files, {}))
+        data = json.loads(bundle_canonical.canonical_bytes({}, files, {}))
         self.assertEqual(files, data['files'])
 
     def test_unserialisable(self):
         self.assertRaises(exception.InvalidBundle,
-                          bundle.canonical_bytes, {'a': {1, 2}}, {}, {})
+                          bundle_canonical.canonical_bytes, {'a': {1,
+                                                                   2}}, {}, {})
 
 
 class PathTest(base.BaseTestCase):
 
     def test_normalise(self):
-        self.assertEqual('a/b.yaml', bundle.normalise_path('./a/b.yaml'))
-        self.assertEqual('b.yaml', bundle.normalise_path('a/../b.yaml'))
-        self.assertEqual('a/b.yaml', bundle.normalise_path('a//b.yaml'))
-        self.assertEqual('a.yaml', bundle.normalise_path('a.yaml'))
+        self.assertEqual('a/b.yaml',
+                         bundle_file_references.normalise_path('./a/b.yaml'))
+        self.assertEqual('b.yaml',
+                         bundle_file_references.normalise_path('a/../b.yaml'))
+        self.assertEqual('a/b.yaml',
+                         bundle_file_references.normalise_path('a//b.yaml'))
+        self.assertEqual('a.yaml',
+                         bundle_file_references.normalise_path('a.yaml'))
 
     def test_keys_may_climb(self):
-        self.assertEqual('../a.yaml', bundle.normalise_path('../a.yaml'))
-        self.assertEqual('../b.yaml', bundle.normalise_path('a/../../b.yaml'))
-        self.assertEqual('../../c/f.yaml',
-                         bundle.normalise_path('../x/../../c/./f.yaml'))
+        self.assertEqual('../a.yaml',
+                         bundle_file_references.normalise_path('../a.yaml'))
+        self.assertEqual(
+            '../b.yaml',
+            bundle_file_references.normalise_path('a/../../b.yaml'))
+        self.assertEqual(
+            '../../c/f.yaml',
+            bundle_file_references.normalise_path('../x/../../c/./f.yaml'))
 
     def test_refused(self):
         for path in ('', '/etc/passwd', 'file:///etc/passwd',
                      'http://example.com/a.yaml', '..', '../..',
                      'a/../..', 'a\\b.yaml', '.', 'a/..',
                      'x' * 256, 'a\nb', None):
-            error = self.assertRaises(exception.InvalidBundle,
-                                      bundle.normalise_path, path)
+            error = self.assertRaises(
+                exception.InvalidBundle,
+                bundle_file_references.normalise_path, path)
             self.assertIn(str(path)[:20], str(error))
 
     def test_longest(self):
-        self.assertEqual('x' * 255, bundle.normalise_path('x' * 255))
+        self.assertEqual('x' * 255,
+                         bundle_file_references.normalise_path('x' * 255))
 
     def test_normalise_files(self):
-        self.assertEqual({'a/b.yaml': 'x'},
-                         bundle.normalise_files({'./a/b.yaml': 'x'}))
-        self.assertEqual({}, bundle.normalise_files(None))
+        self.assertEqual(
+            {'a/b.yaml': 'x'},
+            bundle_file_references.normalise_files({'./a/b.yaml': 'x'}))
+        self.assertEqual({}, bundle_file_references.normalise_files(None))
         for files in ({'a.yaml': 'x', './a.yaml': 'y'}, {'a.yaml': 1},
                       ['a.yaml']):
             self.assertRaises(exception.InvalidBundle,
-                              bundle.normalise_files, files)
+                              bundle_file_references.normalise_files, files)
 
 
 class ReferencesTest(base.BaseTestCase):
@@ -400,7 +426,7 @@ class ReferencesTest(base.BaseTestCase):
                 },
             },
         }
-        get_files, types = bundle.template_references(template)
+        get_files, types = bundle_file_references.template_references(template)
         self.assertEqual(['boot.sh', 'a.txt'], get_files)
         self.assertEqual(['lib/net.yaml', 'volume.template', 'member.yml',
                           'c1.yaml'], types)
@@ -415,7 +441,7 @@ class ReferencesTest(base.BaseTestCase):
             },
         }
         self.assertEqual((['d.txt'], ['nested.json']),
-                         bundle.template_references(template))
+                         bundle_file_references.template_references(template))
 
     def test_environment_references(self):
         env = {'resource_registry': {
@@ -425,9 +451,10 @@ class ReferencesTest(base.BaseTestCase):
                                  'hooks': 'pre-create'}},
         }}
         self.assertEqual(['lib/server.yaml', 'db.yaml'],
-                         bundle.environment_references(env))
-        self.assertEqual([], bundle.environment_references({}))
-        self.assertEqual([], bundle.environment_references(None))
+                         bundle_file_references.environment_references(env))
+        self.assertEqual([], bundle_file_references.environment_references({}))
+        self.assertEqual([],
+                         bundle_file_references.environment_references(None))
 
     def test_check_references_follows_children(self):
         root = {
@@ -457,7 +484,7 @@ class ReferencesTest(base.BaseTestCase):
         env = {'resource_registry': {'My::Thing': 'thing.yaml'}}
         self.assertEqual(
             ['thing.yaml', 'nested/a.yaml', 'nested/b.yaml', 'c.yaml'],
-            list(bundle.check_references(root, files, env)))
+            list(bundle_engine.check_references(root, files, env)))
 
     def test_exact_key_accepted(self):
         files = {'nested/a.yaml': HOT + (
@@ -468,12 +495,13 @@ class ReferencesTest(base.BaseTestCase):
             'script.sh': ''}
         root = dict(HOT_ROOT, resources={'a': {'type': 'nested/a.yaml'}})
         self.assertEqual(['nested/a.yaml'],
-                         list(bundle.check_references(root, files)))
+                         list(bundle_engine.check_references(root, files)))
 
     def test_missing_file(self):
-        root = bundle.parse_template(ROOT_YAML, 'root.yaml')
-        error = self.assertRaises(exception.InvalidBundle,
-                                  bundle.check_references, root, {}, None)
+        root = bundle_parse.parse_template(ROOT_YAML, 'root.yaml')
+        error = self.assertRaises(
+            exception.InvalidBundle,
+            bundle_engine.check_references, root, {}, None)
         self.assertIn("root template refers to 'scripts/boot.sh' at "
                       "resources.server.properties.user_data, which is not "
                       "in files", str(error))
@@ -488,14 +516,15 @@ class ReferencesTest(base.BaseTestCase):
             '      config: {get_file: script.sh}\n'),
             'scripts.sh': ''}
         error = self.assertRaises(exception.InvalidBundle,
-                                  bundle.check_references, root, files)
+                                  bundle_engine.check_references, root, files)
         self.assertIn("nested/a.yaml refers to 'script.sh' at "
                       "resources.s.properties.config", str(error))
 
     def test_missing_registry_target(self):
         env = {'resource_registry': {'My::X': 'x.yaml'}}
-        error = self.assertRaises(exception.InvalidBundle,
-                                  bundle.check_references, HOT_ROOT, {}, env)
+        error = self.assertRaises(
+            exception.InvalidBundle,
+            bundle_engine.check_references, HOT_ROOT, {}, env)
         self.assertIn("environment refers to 'x.yaml' at "
                       "resource_registry.My::X", str(error))
 
@@ -503,12 +532,12 @@ class ReferencesTest(base.BaseTestCase):
         for ref in ('http://example.com/a.yaml', 'file:///etc/passwd'):
             root = dict(HOT_ROOT, resources={'a': {'type': ref}})
             error = self.assertRaises(exception.InvalidBundle,
-                                      bundle.check_references, root,
+                                      bundle_engine.check_references, root,
                                       {ref: HOT})
             self.assertIn('URL', str(error))
             root = dict(HOT_ROOT, outputs={'o': {'value': {'get_file': ref}}})
             error = self.assertRaises(exception.InvalidBundle,
-                                      bundle.check_references, root, {})
+                                      bundle_engine.check_references, root, {})
             self.assertIn("the URL '%s' at outputs.o.value" % ref,
                           str(error))
 
@@ -520,12 +549,12 @@ class ReferencesTest(base.BaseTestCase):
         files = {'../lib/a.yaml': json.dumps(child),
                  '../../scripts/s.sh': 'echo\n'}
         self.assertEqual(['../lib/a.yaml'],
-                         list(bundle.check_references(root, files)))
+                         list(bundle_engine.check_references(root, files)))
 
     def test_climbing_to_a_missing_file_refused(self):
         root = dict(HOT_ROOT, resources={'a': {'type': '../a.yaml'}})
         error = self.assertRaises(exception.InvalidBundle,
-                                  bundle.check_references, root,
+                                  bundle_engine.check_references, root,
                                   {'a.yaml': HOT})
         self.assertIn("root template refers to '../a.yaml' at "
                       "resources.a.type, which is not in files", str(error))
@@ -533,7 +562,7 @@ class ReferencesTest(base.BaseTestCase):
     def test_bad_child_named(self):
         root = dict(HOT_ROOT, resources={'a': {'type': 'a.yaml'}})
         error = self.assertRaises(exception.InvalidBundle,
-                                  bundle.check_references, root,
+                                  bundle_engine.check_references, root,
                                   {'a.yaml': _alias_bomb()})
         self.assertIn('a.yaml', str(error))
 
@@ -552,7 +581,7 @@ class InterfaceTest(base.BaseTestCase):
                 'image': {'type': 'string'},
             },
             'outputs': {'ip': {'description': 'The address'}},
-        }, bundle.interface(ROOT_DICT))
+        }, bundle_interface.interface(ROOT_DICT))
 
     def test_cfn(self):
         template = {
@@ -568,11 +597,11 @@ class InterfaceTest(base.BaseTestCase):
                                        'description': 'A key'},
                            'Size': {'type': 'Number', 'default': 1}},
             'outputs': {'Ip': {'description': 'The IP'}, 'Id': {}},
-        }, bundle.interface(template))
+        }, bundle_interface.interface(template))
 
     def test_empty(self):
         self.assertEqual({'parameters': {}, 'outputs': {}},
-                         bundle.interface(HOT_ROOT))
+                         bundle_interface.interface(HOT_ROOT))
 
 
 class InterfaceBreaksTest(base.BaseTestCase):
@@ -591,12 +620,13 @@ class InterfaceBreaksTest(base.BaseTestCase):
         return new
 
     def test_compatible(self):
-        self.assertEqual([], bundle.interface_breaks(self.old, self.old))
+        self.assertEqual([], bundle_interface.interface_breaks(self.old,
+                                                               self.old))
         new = self._new(parameters=dict(
             self.old['parameters'], extra={'type': 'string', 'default': ''}),
             outputs=dict(self.old['outputs'], more={}))
         new['parameters']['image']['description'] = 'changed'
-        self.assertEqual([], bundle.interface_breaks(self.old, new))
+        self.assertEqual([], bundle_interface.interface_breaks(self.old, new))
 
     def test_all_breaks(self):
         new = self._new(
@@ -610,7 +640,7 @@ class InterfaceBreaksTest(base.BaseTestCase):
             "parameter 'image' changed type from 'string' to 'json'",
             "new parameter 'key' has no default",
             "output 'id' was removed",
-        ], bundle.interface_breaks(self.old, new))
+        ], bundle_interface.interface_breaks(self.old, new))
 
     def test_parameter_defaults_count_as_default(self):
         new = self._new(parameters=dict(
@@ -619,8 +649,8 @@ class InterfaceBreaksTest(base.BaseTestCase):
         self.assertEqual(
             ["parameter 'count' no longer has a default",
              "new parameter 'key' has no default"],
-            bundle.interface_breaks(self.old, new))
-        self.assertEqual([], bundle.interface_breaks(
+            bundle_interface.interface_breaks(self.old, new))
+        self.assertEqual([], bundle_interface.interface_breaks(
             self.old, new, {'key': 'k', 'count': 2}))
 
     def test_cfn_and_hot_type_names_agree(self):
@@ -628,17 +658,18 @@ class InterfaceBreaksTest(base.BaseTestCase):
                               's': {'type': 'String'}}}
         new = {'parameters': {'l': {'type': 'comma_delimited_list'},
                               's': {'type': 'string'}}}
-        self.assertEqual([], bundle.interface_breaks(old, new))
+        self.assertEqual([], bundle_interface.interface_breaks(old, new))
 
     def test_from_templates(self):
-        old = bundle.interface(ROOT_DICT)
+        old = bundle_interface.interface(ROOT_DICT)
         new_template = json.loads(json.dumps(ROOT_DICT))
         del new_template['outputs']['ip']
         new_template['parameters']['network'] = {'type': 'string'}
         self.assertEqual(
             ["new parameter 'network' has no default",
              "output 'ip' was removed"],
-            bundle.interface_breaks(old, bundle.interface(new_template)))
+            bundle_interface.interface_breaks(
+                old, bundle_interface.interface(new_template)))
 
 
 class EngineBundleTest(base.BaseTestCase):
@@ -656,8 +687,8 @@ class EngineBundleTest(base.BaseTestCase):
             'nested/script.sh': 'echo hi',
         }
         root = dict(HOT_ROOT, resources={'a': {'type': 'nested/a.yaml'}})
-        children = bundle.check_references(root, files)
-        tmpl, engine_files, env, engine_children = bundle.engine_bundle(
+        children = bundle_engine.check_references(root, files)
+        tmpl, engine_files, env, engine_children = bundle_engine.engine_bundle(
             root, files, {}, children)
         self.assertEqual('nested/a.yaml', tmpl['resources']['a']['type'])
         child = json.loads(engine_files['nested/a.yaml'])
@@ -672,9 +703,9 @@ class EngineBundleTest(base.BaseTestCase):
     def test_registry_targets_become_keys(self):
         files = {'lib/thing.yaml': HOT}
         env = {'resource_registry': {'My::Thing': './lib/thing.yaml'}}
-        children = bundle.check_references(HOT_ROOT, files, env)
-        _t, _f, engine_env, _c = bundle.engine_bundle(HOT_ROOT, files, env,
-                                                      children)
+        children = bundle_engine.check_references(HOT_ROOT, files, env)
+        _t, _f, engine_env, _c = bundle_engine.engine_bundle(
+            HOT_ROOT, files, env, children)
         self.assertEqual('lib/thing.yaml',
                          engine_env['resource_registry']['My::Thing'])
 
@@ -684,4 +715,4 @@ class EngineBundleTest(base.BaseTestCase):
             'r': {'type': 'OS::Heat::RandomString'},
             's': {'type': 'OS::Nova::Server'}})
         self.assertEqual(['OS::Heat::RandomString', 'OS::Nova::Server'],
-                         bundle.resource_types(root))
+                         bundle_file_references.resource_types(root))

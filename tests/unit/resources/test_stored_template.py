@@ -34,7 +34,7 @@ from heat.engine.resources import stack_resource
 from heat.tests import common
 from heat.tests import utils
 
-from heat_store import bundle
+from heat_store.bundle import canonical as bundle_canonical
 from heat_store.db import models as store_models
 from heat_store.dev import statements
 from heat_store.objects import consumer as consumer_obj
@@ -78,7 +78,8 @@ def child(length):
 def version_values(version, length):
     template = child(length)
     return {'version': version, 'template': template, 'files': {},
-            'environment': {}, 'digest': bundle.digest(template, {}, {}),
+            'environment': {}, 'digest': bundle_canonical.digest(template, {},
+                                                                 {}),
             'size': 100, 'interface': {'parameters': {},
                                        'outputs': {'value': {}}}}
 
@@ -156,7 +157,7 @@ class StoredTemplateTest(common.HeatTestCase):
         self.assertEqual([(consumer_obj.PINNED, '1.1.0')], self.pins(rsrc))
         self.assertEqual('1.1.0', rsrc.FnGetAtt('resolved_version'))
         self.assertEqual(self.template.id, rsrc.FnGetAtt('template_id'))
-        self.assertEqual(bundle.digest(child(12), {}, {}),
+        self.assertEqual(bundle_canonical.digest(child(12), {}, {}),
                          rsrc.FnGetAtt('digest'))
 
     def test_a_reference_resolves_without_reading_tags(self):
