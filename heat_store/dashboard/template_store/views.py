@@ -160,13 +160,37 @@ class CreateView(forms.ModalFormView):
                        args=(handled.id,))
 
 
-class UpdateView(_TemplateMixin, forms.ModalFormView):
+class _TemplateFormView(_TemplateMixin, forms.ModalFormView):
+    """A modal form about one stored template.
+
+    ``url_name`` is the form's own route (it posts back to it with the
+    template's id) and ``title`` the page title, formatted with the
+    template's name.
+    """
+    url_name = None
+    title = None
+
+    def get_initial(self):
+        return {'template_id': self.kwargs['template_id']}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['submit_url'] = reverse(
+            'horizon:project:template_store:%s' % self.url_name,
+            args=(self.kwargs['template_id'],))
+        context['page_title'] = self.title % self.get_stored_template().name
+        return context
+
+
+class UpdateView(_TemplateFormView):
     form_class = store_forms.UpdateTemplateForm
     form_id = 'update_stored_template_form'
     modal_id = 'update_stored_template_modal'
     template_name = 'project/template_store/create.html'
     submit_label = _('Save')
     page_title = _('Edit Template')
+    url_name = 'update'
+    title = _('Edit %s')
 
     def get_initial(self):
         template = self.get_stored_template()
@@ -175,63 +199,35 @@ class UpdateView(_TemplateMixin, forms.ModalFormView):
                 'tags': ','.join(template.tags or []),
                 'visibility': template.visibility}
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context['submit_url'] = reverse(
-            'horizon:project:template_store:update',
-            args=(self.kwargs['template_id'],))
-        context['page_title'] = _('Edit %s') % self.get_stored_template().name
-        return context
-
     def get_success_url_from_handled(self, handled):
         return reverse('horizon:project:template_store:detail',
                        args=(handled.id,))
 
 
-class PublishView(_TemplateMixin, forms.ModalFormView):
+class PublishView(_TemplateFormView):
     form_class = store_forms.PublishVersionForm
     form_id = 'publish_version_form'
     modal_id = 'publish_version_modal'
     template_name = 'project/template_store/create.html'
     submit_label = _('Publish')
     page_title = _('Publish Version')
-
-    def get_initial(self):
-        return {'template_id': self.kwargs['template_id']}
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context['submit_url'] = reverse(
-            'horizon:project:template_store:publish',
-            args=(self.kwargs['template_id'],))
-        template = self.get_stored_template()
-        context['page_title'] = _('Publish a Version of %s') % template.name
-        return context
+    url_name = 'publish'
+    title = _('Publish a Version of %s')
 
     def get_success_url_from_handled(self, handled):
         return reverse('horizon:project:template_store:version',
                        args=(handled.template_id, handled.version))
 
 
-class AddMemberView(_TemplateMixin, forms.ModalFormView):
+class AddMemberView(_TemplateFormView):
     form_class = members.AddMemberForm
     form_id = 'add_member_form'
     modal_id = 'add_member_modal'
     template_name = 'project/template_store/add_member.html'
     submit_label = _('Offer')
     page_title = _('Add Member Project')
-
-    def get_initial(self):
-        return {'template_id': self.kwargs['template_id']}
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context['submit_url'] = reverse(
-            'horizon:project:template_store:add_member',
-            args=(self.kwargs['template_id'],))
-        template = self.get_stored_template()
-        context['page_title'] = _('Offer %s to a Project') % template.name
-        return context
+    url_name = 'add_member'
+    title = _('Offer %s to a Project')
 
     def get_success_url(self):
         return '%s?tab=stored_template__members' % reverse(
