@@ -2,10 +2,11 @@
 # Set up the virtualenvs and run the whole test suite: on the current
 # openstack-heat release (.venv), then on the previous one
 # (.venv-heat-previous), since the resource type leans on StackResource
-# internals. The tests that start servers of their own (listed once, in
-# tests/functional/servers.txt) run on the current release only: every
-# test runs at least once. Ends with one line "N passed, N failed,
-# N skipped" over both.
+# internals. Two lists name the tests that run on the current release
+# only: tests/functional/servers.txt (they start servers of their own)
+# and tests/functional/release_independent.txt (in process, but what they
+# judge is the store's own code). Every test runs at least once. Ends
+# with one line "N passed, N failed, N skipped" over both.
 #
 #   tools/test.sh              # both Heat releases
 #   tools/test.sh --current    # the current release only (quicker)
@@ -13,12 +14,13 @@
 #
 # HEAT_STORE_REQUIRE_SERVICES=1 (set by .ci/run) makes the tests that need
 # PostgreSQL, MariaDB or RabbitMQ fail instead of skipping when a service
-# is missing.
+# is missing. TEST_CONCURRENCY sets stestr's workers (default below).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 PREVIOUS_HEAT=${PREVIOUS_HEAT:-'openstack-heat>=26.0.0,<27.0.0'}
-SERVER_TESTS=tests/functional/servers.txt
+ONE_RELEASE_LISTS=(tests/functional/servers.txt
+                   tests/functional/release_independent.txt)
 
 releases=(current previous)
 if [[ ${1:-} == --current ]]; then
@@ -43,12 +45,15 @@ for release in "${releases[@]}"; do
     "$venv/bin/stestr" init >/dev/null 2>&1
     only=()
     if [[ $release == previous ]]; then
-        only=(--exclude-list "$SERVER_TESTS")
-        # A subset made only of tests that start servers: nothing to run
+        one_release=$(mktemp)
+        trap 'rm -f "$one_release"' EXIT
+        cat "${ONE_RELEASE_LISTS[@]}" > "$one_release"
+        only=(--exclude-list "$one_release")
+        # A subset made only of tests of those lists: nothing to run
         # here. (If listing fails, the run below reports why.)
         if (($#)) && listed=$("$venv/bin/stestr" list "${only[@]}" "$@" 2>/dev/null) &&
                 [[ -z $listed ]]; then
-            echo "openstack-heat $heat_version: no test selected (the tests that start servers run on the current release only)"
+            echo "openstack-heat $heat_version: no test selected (those run on the current release only)"
             continue
         fi
     fi

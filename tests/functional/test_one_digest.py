@@ -26,6 +26,9 @@ import json
 import os
 import shutil
 
+# Registers Heat's options (max_template_size) that template_format.parse
+# reads: without it the module failed when run alone.
+from heat.common import config  # noqa: F401
 from heat.common import environment_format
 from heat.common import template_format
 from heatclient.common import template_utils
