@@ -27,6 +27,7 @@ from heat.tests import utils
 
 from heat_store.bundle import engine as bundle_engine
 from heat_store.bundle import formats as bundle_formats
+from heat_store.bundle import parse as bundle_parse
 from heat_store.db import models as store_models
 from heat_store import dependencies
 from heat_store import exception
@@ -106,6 +107,24 @@ class ReferencesTest(base.TestCase):
             found(hot(a=stored('lib', '^1'), b=stored('lib', '^1'),
                       c=stored('lib', '^2')), children))
 
+    def test_unquoted_integers_and_booleans_are_their_text(self):
+        # Heat reads a string property written as a YAML integer or
+        # boolean as str(value): `version: 2` is the constraint '2'. A
+        # float is no text to Heat (the stack fails), so no reference.
+        template = bundle_parse.parse_template(
+            'heat_template_version: %s\n'
+            'resources:\n'
+            '  a: {type: OS::Heat::StoredTemplate,\n'
+            '      properties: {template: lib, version: 2}}\n'
+            '  b: {type: OS::Heat::StoredTemplate,\n'
+            '      properties: {template: 42, version: true}}\n'
+            '  c: {type: OS::Heat::StoredTemplate,\n'
+            '      properties: {template: lib, version: 2.5}}\n' % HOT,
+            'template')
+        self.assertEqual([('lib', '2', ROOT, 'resources.a'),
+                          ('42', 'True', ROOT, 'resources.b')],
+                         found(template))
+
     def test_computed_references_are_seen_but_not_literal(self):
         # Known only when a stack is built, in that stack's project.
         template = hot(
@@ -168,6 +187,14 @@ class LockTest(base.TestCase):
             {'template': 'tid', 'version': '1.4.0'},
             template['resources']['g']['properties']['resource_def'][
                 'properties'])
+
+    def test_an_unquoted_integer_is_locked_as_its_text(self):
+        template = hot(a=stored('lib', 1), b=stored('lib', '1'))
+        dependencies.lock_references(template, {('lib', '1'): ('tid',
+                                                               '1.4.0')})
+        self.assertEqual(
+            [stored('tid', '1.4.0')] * 2,
+            [template['resources'][name] for name in ('a', 'b')])
 
     def test_nothing_to_lock_is_no_change(self):
         template = hot(c=stored('lib', '^2'))
@@ -256,6 +283,10 @@ class ResolveTest(common.HeatTestCase):
              'depends_on_template_id': self.lib.id,
              'depends_on_version_id': version.id}, values)
         self.assertEqual(('lib', '1.2.0'), (used.name, version.version))
+
+    def test_an_unquoted_major_resolves_as_the_quoted_one(self):
+        self.assertEqual([('lib', '2.1.0', '2')],
+                         self.resolved(hot(r=stored('lib', 2))))
 
     def test_a_child_files_reference_resolves_too(self):
         self.assertEqual(
