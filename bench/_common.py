@@ -418,18 +418,9 @@ class ScratchDatabase(object):
         self.name = 'heat_store_bench_%s' % uuid.uuid4().hex[:8]
         with self.engine.connect() as conn:
             conn.execute(sa.text('CREATE DATABASE %s' % self.name))
-            self.server = self._server_version(conn)
         self.url = self.engine.url.set(database=self.name).render_as_string(
             hide_password=False)
         self.dropped = False
-
-    def _server_version(self, conn):
-        import sqlalchemy as sa
-        version = conn.execute(sa.text('SELECT VERSION()')).scalar()
-        if self.engine.dialect.name == 'postgresql':
-            # "PostgreSQL 15.20 (Debian ...) on x86_64...": name and number.
-            return ' '.join(version.split()[:2])
-        return 'MySQL/MariaDB %s' % version
 
     def drop(self):
         import sqlalchemy as sa
@@ -443,6 +434,16 @@ class ScratchDatabase(object):
         with self.engine.connect() as conn:
             conn.execute(sa.text('DROP DATABASE %s%s' % (self.name, force)))
         self.engine.dispose()
+
+
+def describe_database(engine):
+    """``sqlite 3.40.1``, ``postgresql 15.20``, ``mariadb 10.11.19``."""
+    version = '.'.join(str(n) for n in
+                       engine.dialect.server_version_info or ())
+    name = engine.dialect.name
+    if name == 'mysql' and engine.dialect.is_mariadb:
+        name = 'mariadb'
+    return '%s %s' % (name, version)
 
 
 def read_status(pid, key):

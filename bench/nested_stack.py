@@ -427,7 +427,7 @@ def count_statements(sizes, child_name_tag, database=None):
         cfg.CONF.set_override('rpc_response_timeout', 900)
         heat.sync_database()
         engine = heat_db_api.get_engine()
-        print('database: %s' % describe_database(engine))
+        print('database: %s' % _common.describe_database(engine))
         if engine.dialect.name == 'sqlite':
             # NOTE: SQLite serialises writers; on a busy machine a group
             # of 200 needs more than the driver's 5 s wait for the write
@@ -466,15 +466,6 @@ def count_statements(sizes, child_name_tag, database=None):
             # Its pooled connections would keep a throwaway database.
             engine.dispose()
     return counts
-
-
-def describe_database(engine):
-    """``sqlite 3.40.1``, ``postgresql 15.20``, ``mysql 10.11.19``."""
-    version = '.'.join(str(n) for n in
-                       engine.dialect.server_version_info or ())
-    if engine.dialect.name == 'mysql' and engine.dialect.is_mariadb:
-        return 'mariadb %s' % version
-    return '%s %s' % (engine.dialect.name, version)
 
 
 def fanout(args, client, tag, child_name):

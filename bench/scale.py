@@ -245,11 +245,11 @@ def main():
     heat = embedded.EmbeddedHeat(
         data_dir, port=1, leaf_sleep=False,
         database=scratch.url if scratch else None)
-    print('database: %s' % (scratch.server if scratch else 'sqlite'))
     try:
         heat.configure()
         heat.sync_database()
         engine = heat_db_api.get_engine()
+        print('database: %s' % _common.describe_database(engine))
         catalog = Catalog(engine, models)
         started = time.monotonic()
         catalog.setup()
