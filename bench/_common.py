@@ -23,6 +23,7 @@ heat-engine processes, MariaDB, RabbitMQ), the one running there or one
 started for the run and stopped at its end.
 """
 
+import argparse
 import datetime
 import http.client
 import json
@@ -35,6 +36,7 @@ import sys
 import threading
 import time
 import urllib.parse
+import uuid
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if REPO not in sys.path:
@@ -369,6 +371,79 @@ def begin(script, args, extra_args=(), leaf_sleep=False):
     watchdog(args.budget, target.stop)
     print_machine(script)
     return target
+
+
+# SQLAlchemy backends a throwaway database is made on; SQLite is the
+# scripts' default, in a temporary directory.
+SERVER_BACKENDS = ('postgresql', 'mysql')
+
+
+def database_url(value):
+    """An argparse type: the URL of a PostgreSQL or MySQL/MariaDB server."""
+    import sqlalchemy as sa
+    try:
+        url = sa.engine.make_url(value)
+    except sa.exc.ArgumentError:
+        raise argparse.ArgumentTypeError('not a SQLAlchemy URL: %r' % value)
+    if url.get_backend_name() not in SERVER_BACKENDS:
+        raise argparse.ArgumentTypeError(
+            '%s: a throwaway database is made on %s only (SQLite is the '
+            'default)' % (url.get_backend_name(), ' or '.join(
+                SERVER_BACKENDS)))
+    return value
+
+
+def add_database_option(parser, help_prefix=''):
+    """``--database URL``: Heat's database on a server, not SQLite."""
+    parser.add_argument(
+        '--database', metavar='URL', type=database_url, default=None,
+        help=(help_prefix + 'SQLAlchemy URL of a PostgreSQL or MySQL/MariaDB '
+              'server (e.g. postgresql+psycopg2://openstack_citest:'
+              'openstack_citest@127.0.0.1/openstack_citest): the run uses '
+              'a throwaway database made there and dropped at its end '
+              '(default: SQLite in a temporary directory)'))
+
+
+class ScratchDatabase(object):
+    """A throwaway database of its own on the server ``url`` names.
+
+    Created at once; :meth:`drop` removes it (safe to call twice, and from
+    the watchdog while the run still holds connections).
+    """
+
+    def __init__(self, url):
+        import sqlalchemy as sa
+        self.engine = sa.create_engine(url, isolation_level='AUTOCOMMIT',
+                                       poolclass=sa.pool.NullPool)
+        self.name = 'heat_store_bench_%s' % uuid.uuid4().hex[:8]
+        with self.engine.connect() as conn:
+            conn.execute(sa.text('CREATE DATABASE %s' % self.name))
+        self.url = self.engine.url.set(database=self.name).render_as_string(
+            hide_password=False)
+        self.dropped = False
+
+    def drop(self):
+        import sqlalchemy as sa
+        if self.dropped:
+            return
+        self.dropped = True
+        # NOTE: PostgreSQL refuses to drop a database with connections
+        # open; a run stopped by the watchdog may still hold some.
+        force = (' WITH (FORCE)' if self.engine.dialect.name == 'postgresql'
+                 else '')
+        with self.engine.connect() as conn:
+            conn.execute(sa.text('DROP DATABASE %s%s' % (self.name, force)))
+        self.engine.dispose()
+
+
+def describe_database(engine):
+    """``sqlite 3.40.1``, ``postgresql 15.20``, ``mariadb 10.11.19``."""
+    version = '.'.join(str(n) for n in
+                       engine.dialect.server_version_info or ())
+    name = engine.dialect.name
+    if name == 'mysql' and engine.dialect.is_mariadb:
+        name = 'mariadb'
+    return '%s %s' % (name, version)
 
 
 def read_status(pid, key):

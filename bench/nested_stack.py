@@ -46,10 +46,13 @@ during the runs is printed:
   of ``--sizes`` (10, 50, 200), on the same targets as ``single``.
   Target: stored/provider <= 1.10 at every N.
 - ``statements``: one stored group of each size, Heat (API and engine)
-  in this process on SQLite, where a ``before_cursor_execute`` listener
-  counts every SQL statement on the store's tables (``stored_template*``)
-  during its create and its delete; printed per member and per added
-  member, it must not grow with N.
+  in this process on SQLite, or with ``--database URL`` on that
+  PostgreSQL or MariaDB server (in a throwaway database made there and
+  dropped at the end), where a ``before_cursor_execute`` listener on
+  SQLAlchemy's ``Engine`` class (every engine, every thread) counts every
+  SQL statement on the store's tables (``stored_template*``) during its
+  create and its delete; printed per member and per added member, it
+  must not grow with N.
 - ``concurrent``: ``--stacks`` (50) stacks created at once, then deleted
   at once, each with one stored template or one provider template;
   timed until the last is done. Target: stored/provider <= 1.10 and no
@@ -57,7 +60,7 @@ during the runs is printed:
 
     .venv/bin/python bench/nested_stack.py [--runs 12] [--deployment DIR]
     .venv/bin/python bench/nested_stack.py --mode fanout [--sizes 10,50,200]
-    .venv/bin/python bench/nested_stack.py --mode statements
+    .venv/bin/python bench/nested_stack.py --mode statements [--database URL]
     .venv/bin/python bench/nested_stack.py --mode concurrent --deployment DIR
 """
 
@@ -326,13 +329,23 @@ def concurrent(args, target, client, tag, child_name):
 
 
 class StoreStatements(object):
-    """SQL statements on the store's tables, from every thread."""
+    """SQL statements on the store's tables, from every engine and thread.
 
-    def __init__(self, engine):
+    Listening on SQLAlchemy's ``Engine`` class, not on Heat's engine:
+    whatever engine a thread of Heat or of the store opens is counted.
+    """
+
+    def __init__(self):
         import sqlalchemy as sa
         self.count = 0
         self.lock = threading.Lock()
-        sa.event.listen(engine, 'before_cursor_execute', self._seen)
+        sa.event.listen(sa.engine.Engine, 'before_cursor_execute',
+                        self._seen)
+
+    def stop(self):
+        import sqlalchemy as sa
+        sa.event.remove(sa.engine.Engine, 'before_cursor_execute',
+                        self._seen)
 
     def _seen(self, conn, cursor, statement, params, context, many):
         if STORE_TABLES in statement:
@@ -377,12 +390,13 @@ class InProcessClient(object):
         return payload, location
 
 
-def count_statements(sizes, child_name_tag):
+def count_statements(sizes, child_name_tag, database=None):
     """Store statements of one stored group of each size, in this process.
 
     ``{N: (create, delete)}``. Heat (API and engine) runs here on SQLite,
-    without its leaf sleep (which changes no statement), so that a
-    ``before_cursor_execute`` listener sees every statement.
+    or on the ``database`` URL, without its leaf sleep (which changes no
+    statement), so that a ``before_cursor_execute`` listener sees every
+    statement.
     """
     from heat_store.dev import embedded  # first: it selects the backend
 
@@ -396,8 +410,9 @@ def count_statements(sizes, child_name_tag):
     # NOTE: at exit: Heat's log handler writes there until then.
     atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
     heat = embedded.EmbeddedHeat(data_dir, port=1, auth='headers',
-                                 leaf_sleep=False)
+                                 leaf_sleep=False, database=database)
     counts = {}
+    counter = engine = None
     try:
         heat.configure()
         # NOTE: oslo.log's excepthook would send a failure to heat.log.
@@ -412,14 +427,18 @@ def count_statements(sizes, child_name_tag):
         cfg.CONF.set_override('rpc_response_timeout', 900)
         heat.sync_database()
         engine = heat_db_api.get_engine()
-        # NOTE: SQLite serialises writers; on a busy machine a group of
-        # 200 needs more than the driver's 5 s wait for the write lock.
-        sa.event.listen(engine, 'connect', lambda conn, _record: conn.execute(
-            'PRAGMA busy_timeout = 120000'))
-        engine.dispose()
+        print('database: %s' % _common.describe_database(engine))
+        if engine.dialect.name == 'sqlite':
+            # NOTE: SQLite serialises writers; on a busy machine a group
+            # of 200 needs more than the driver's 5 s wait for the write
+            # lock.
+            sa.event.listen(engine, 'connect',
+                            lambda conn, _record: conn.execute(
+                                'PRAGMA busy_timeout = 120000'))
+            engine.dispose()
         heat.start_engine()
         heat.load_app()
-        counter = StoreStatements(engine)
+        counter = StoreStatements()
         client = InProcessClient(heat.app, uuid.uuid4().hex)
         child_name = publish_child(client, child_name_tag)
         for size in sizes:
@@ -440,7 +459,12 @@ def count_statements(sizes, child_name_tag):
                 (size,) + counts[size]))
             sys.stdout.flush()
     finally:
+        if counter is not None:
+            counter.stop()
         heat.stop()
+        if engine is not None:
+            # Its pooled connections would keep a throwaway database.
+            engine.dispose()
     return counts
 
 
@@ -479,9 +503,23 @@ def fanout(args, client, tag, child_name):
 
 def statements(args):
     sizes = [int(n) for n in args.sizes.split(',')]
+    scratch = []
+    _common.watchdog(args.budget,
+                     lambda: [database.drop() for database in scratch])
+    _common.print_machine('nested_stack statements')
     print('mode: statements; one stored ResourceGroup of each size %s, '
-          'Heat in this process (SQLite, leaf sleep dropped)' % sizes)
-    counts = count_statements(sizes, _common.run_tag())
+          'Heat in this process (%s, leaf sleep dropped)' % (
+              sizes, 'a throwaway database on --database' if args.database
+              else 'SQLite'))
+    if args.database:
+        scratch.append(_common.ScratchDatabase(args.database))
+    try:
+        counts = count_statements(
+            sizes, _common.run_tag(),
+            scratch[0].url if scratch else None)
+    finally:
+        for database in scratch:
+            database.drop()
     for size in sizes:
         on_create, on_delete = counts[size]
         print('N=%d store statements per member: create %.2f, delete %.2f'
@@ -514,14 +552,17 @@ def parse_args(argv=None):
                              'between leaf resources (default: Heat as '
                              'released)')
     _common.add_run_options(parser, budget=3600)
-    return parser.parse_args(argv)
+    _common.add_database_option(parser, 'statements: ')
+    args = parser.parse_args(argv)
+    if args.database and args.mode != 'statements':
+        parser.error('--database is for --mode statements (the other modes '
+                     'measure a heat-store-dev or a --deployment)')
+    return args
 
 
 def main():
     args = parse_args()
     if args.mode == 'statements':
-        _common.watchdog(args.budget)
-        _common.print_machine('nested_stack statements')
         statements(args)
         return
     target = _common.begin('nested_stack %s' % args.mode, args,

@@ -37,8 +37,8 @@ in major 1 and half in major 2, so that ``^1`` must pass over the newer
 
 With ``--database URL`` (e.g. the CI's
 ``postgresql+psycopg2://openstack_citest:openstack_citest@127.0.0.1/openstack_citest``)
-the same runs on that server instead of SQLite, in a scratch database the
-script creates beside the one named and drops at the end; there the
+the same runs on that server instead of SQLite, in a throwaway database
+the script creates there and drops at the end; there the
 tables are ANALYZEd after each resize, as autovacuum would.
 
     .venv/bin/python bench/scale.py [--requests 100] [--rounds 4]
@@ -176,25 +176,6 @@ class Catalog(object):
                 self.models.StoredTemplate))
 
 
-class ScratchDatabase(object):
-    """A database of its own on the server ``url`` names."""
-
-    def __init__(self, url):
-        import sqlalchemy as sa
-        self.engine = sa.create_engine(url, isolation_level='AUTOCOMMIT')
-        self.name = 'heat_store_bench_%s' % uuid.uuid4().hex[:8]
-        with self.engine.connect() as conn:
-            conn.execute(sa.text('CREATE DATABASE %s' % self.name))
-        self.url = self.engine.url.set(database=self.name).render_as_string(
-            hide_password=False)
-
-    def drop(self):
-        import sqlalchemy as sa
-        with self.engine.connect() as conn:
-            conn.execute(sa.text('DROP DATABASE %s' % self.name))
-        self.engine.dispose()
-
-
 def call(app, path):
     import webob
     req = webob.Request.blank(path, headers={'Accept': 'application/json'})
@@ -227,20 +208,21 @@ def measure(app, engine, requests, warmup=10):
     return times, counts, results
 
 
-def main():
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--requests', type=int, default=100,
                         help='timed requests of each kind per phase '
                              '(default 100)')
     parser.add_argument('--rounds', type=int, default=4,
                         help='small/large rounds (default 4)')
-    parser.add_argument('--database', default=None,
-                        help='SQLAlchemy URL of a PostgreSQL or MySQL '
-                             'server database; a scratch database is '
-                             'created beside it (default: SQLite)')
+    _common.add_database_option(parser)
     parser.add_argument('--budget', type=int, default=900,
                         help='give up after this many seconds')
-    args = parser.parse_args()
+    return parser.parse_args(argv)
+
+
+def main():
+    args = parse_args()
 
     data_dir = tempfile.mkdtemp(prefix='heat-store-bench-scale-')
     _common.watchdog(args.budget,
@@ -259,16 +241,15 @@ def main():
 
     scratch = None
     if args.database:
-        scratch = ScratchDatabase(args.database)
+        scratch = _common.ScratchDatabase(args.database)
     heat = embedded.EmbeddedHeat(
         data_dir, port=1, leaf_sleep=False,
         database=scratch.url if scratch else None)
-    print('database: %s' % (scratch.engine.dialect.name if scratch
-                            else 'sqlite'))
     try:
         heat.configure()
         heat.sync_database()
         engine = heat_db_api.get_engine()
+        print('database: %s' % _common.describe_database(engine))
         catalog = Catalog(engine, models)
         started = time.monotonic()
         catalog.setup()

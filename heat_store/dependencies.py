@@ -13,7 +13,8 @@
 """Stored templates inside stored templates: recorded and locked.
 
 At publish, every ``OS::Heat::StoredTemplate`` a bundle writes with a
-literal ``template`` and ``version`` is resolved as the publisher sees it
+literal ``template`` and ``version`` (text, or an integer or boolean that
+Heat reads as its text) is resolved as the publisher sees it
 then, and recorded with the new version. A stack built from the version
 builds each such reference from exactly the recorded version (see
 ``engine_bundle`` in heat_store/resources/stored_template.py); every
@@ -49,16 +50,30 @@ def stored_template_references(template):
             yield props, where.rsplit('.', 1)[0]
 
 
-def literal_reference(props):
-    """``(template, constraint)`` when both are written as plain strings.
+def _as_heat_reads(value):
+    """A string property's value as Heat reads it.
 
-    A reference computed by a function (``get_param``...) is None: it is
-    only known when a stack is built, in that stack's project.
+    Heat takes an integer or a boolean (YAML's unquoted ``2`` or ``true``)
+    as its text, ``str(value)``; anything else that is not a string is
+    not text to Heat.
     """
-    template = props.get('template')
+    if isinstance(value, (bool, int)):
+        return str(value)
+    return value
+
+
+def literal_reference(props):
+    """``(template, constraint)`` when both are written as plain values.
+
+    Read as Heat reads them, so that ``version: 2`` is the constraint
+    ``'2'``. A reference computed by a function (``get_param``...) is
+    None: it is only known when a stack is built, in that stack's project.
+    """
+    template = _as_heat_reads(props.get('template'))
     constraint = props.get('version')
     if constraint is None:
         constraint = versioning.LATEST
+    constraint = _as_heat_reads(constraint)
     if isinstance(template, str) and isinstance(constraint, str):
         return template, constraint
     return None

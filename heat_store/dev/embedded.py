@@ -20,7 +20,9 @@ What a single-process Heat 27 needs is written down in
 ``doc/source/contributor/heat-internals.rst`` ("The embedded Heat").
 """
 
+import ast
 import configparser
+import functools
 import os
 import re
 import secrets
@@ -288,6 +290,40 @@ def wake_fake_transport():
     impl_fake.FakeExchange.deliver_message = deliver_and_wake
 
 
+# NOTE: reentrant: a finalizer run by a collection during a parse may parse
+# too, in the same thread.
+_LITERAL_EVAL_LOCK = threading.RLock()
+
+
+def serialise_literal_eval():
+    """Let one thread at a time run ``ast.literal_eval``.
+
+    CPython 3.11 (seen with 3.11.7) keeps the AST constructor's recursion
+    depth in state that all the threads of the interpreter share: when a
+    garbage collection runs a finalizer while one thread builds a tree,
+    another thread can parse in between, and one of them fails with
+    ``SystemError: AST constructor recursion depth mismatch``. Heat's sync
+    points (``heat.engine.sync_point``) and oslo.policy's generic checks
+    call ``ast.literal_eval``; the embedded Heat runs them from many engine
+    and API threads of one process. A deployment's heat-api and
+    heat-engine processes are not changed. What is parsed is a short
+    literal (a key of a sync point, a policy rule's value), so threads
+    wait on each other for microseconds.
+    Idempotent.
+    """
+    if getattr(ast.literal_eval, 'serialised', False):
+        return
+    literal_eval = ast.literal_eval
+
+    @functools.wraps(literal_eval)
+    def serialised_literal_eval(node_or_string):
+        with _LITERAL_EVAL_LOCK:
+            return literal_eval(node_or_string)
+
+    serialised_literal_eval.serialised = True
+    ast.literal_eval = serialised_literal_eval
+
+
 class EmbeddedHeat(object):
     """Heat's API and engine in this process, with the store wired in."""
 
@@ -324,6 +360,7 @@ class EmbeddedHeat(object):
              default_config_files=[], default_config_dirs=[])
         logging.setup(CONF, 'heat')
         heat_config.set_config_defaults()
+        serialise_literal_eval()
         if not self.leaf_sleep:
             drop_leaf_sleep()
 

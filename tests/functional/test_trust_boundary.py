@@ -36,6 +36,7 @@ import time
 import uuid
 
 import sqlalchemy as sa
+import yaml
 
 from tests import base
 from tests.functional import test_isolation as iso
@@ -689,6 +690,31 @@ class DependencyLockTest(base.TestCase):
                       payload['error']['message'])
         self.assertNotIn('bwrap', payload['error']['message'])
         self.assertNotIn(b.id, payload['error']['message'])
+
+    def test_an_unquoted_integer_version_is_locked_as_its_text(self):
+        # Heat reads `version: 2` (a YAML integer, a JSON number) as the
+        # text '2': recorded, locked and protected as `version: '2'` is.
+        self.a.publish(self.base_name, '2.0.0',
+                       secret_template('base-2.0.0'))
+        template, files = literal_wrapper(self.base_name, 2)
+        files = {path: yaml.safe_dump(json.loads(text))
+                 for path, text in files.items()}
+        self.assertIn('version: 2\n', files['lib/child.yaml'])
+        wrapper = self.a.create_template('intwrap', template,
+                                         visibility='public', files=files)
+        [dep] = self.version(self.a, 'intwrap', '1.0.0')['dependencies']
+        self.assertEqual(('2', '2.0.0'), (dep['constraint'], dep['version']))
+        status, payload = self.a.call(
+            'DELETE', '/stored_templates/%s/versions/2.0.0' % self.base_name)
+        self.assertEqual(409, status, payload)
+        self.assertIn('intwrap 1.0.0', payload['error']['message'])
+        self.a.publish(self.base_name, '2.1.0',
+                       secret_template('base-2.1.0'))
+        stack = self.b.create_stack(stored(wrapper['id'], '^1'))
+        self.assertEqual('CREATE_COMPLETE', stack['stack_status'],
+                         stack['stack_status_reason'])
+        self.assertEqual(('base-2.0.0', ['base-2.0.0'], 'base-2.0.0'),
+                         self.markers(stack))
 
     def test_literal_reference_that_does_not_resolve_is_400(self):
         template, files = literal_wrapper('no-such-template')

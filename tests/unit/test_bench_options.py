@@ -10,7 +10,8 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""The benchmarks' ``--deployment DIR`` option, without timing anything.
+"""The benchmarks' ``--deployment DIR`` and ``--database URL`` options,
+without timing anything.
 
 The scripts in bench/ are not a package: they are imported from their
 folder, as they import ``_common`` when run.
@@ -109,3 +110,58 @@ class DeploymentOptionTest(base.TestCase):
                          (client.host, client.port, client.prefix))
         self.assertRaises(ValueError, self.common.Client.for_endpoint,
                           'http://10.0.0.5:8004/v2/6f1c')
+
+
+class DatabaseOptionTest(base.TestCase):
+
+    PG = ('postgresql+psycopg2://openstack_citest:openstack_citest@'
+          '127.0.0.1/openstack_citest')
+    MARIADB = ('mysql+pymysql://openstack_citest:openstack_citest@'
+               '127.0.0.1/openstack_citest')
+
+    def setUp(self):
+        super().setUp()
+        self.nested_stack = bench_module('nested_stack')
+        self.scale = bench_module('scale')
+
+    def refused(self, parse, argv):
+        """argparse's exit status and message for ``argv``."""
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            exit_ = self.assertRaises(SystemExit, parse, argv)
+        return exit_.code, err.getvalue()
+
+    def test_statements_default_to_sqlite(self):
+        args = self.nested_stack.parse_args(['--mode', 'statements'])
+        self.assertIsNone(args.database)
+        self.assertIsNone(self.scale.parse_args([]).database)
+
+    def test_statements_take_a_server_url(self):
+        for url in (self.PG, self.MARIADB):
+            args = self.nested_stack.parse_args(
+                ['--mode', 'statements', '--database', url])
+            self.assertEqual(url, args.database)
+            self.assertEqual(url, self.scale.parse_args(
+                ['--database', url]).database)
+
+    def test_other_modes_refuse_a_database(self):
+        for mode in ('single', 'fanout', 'concurrent'):
+            code, message = self.refused(
+                self.nested_stack.parse_args,
+                ['--mode', mode, '--database', self.PG])
+            self.assertEqual(2, code, mode)
+            self.assertIn('--database is for --mode statements', message)
+
+    def test_only_server_databases(self):
+        for parse, argv in ((self.nested_stack.parse_args,
+                             ['--mode', 'statements']),
+                            (self.scale.parse_args, [])):
+            code, message = self.refused(
+                parse, argv + ['--database', 'sqlite:////tmp/heat.db'])
+            self.assertEqual(2, code)
+            self.assertIn('sqlite: a throwaway database is made on '
+                          'postgresql or mysql only', message)
+            code, message = self.refused(
+                parse, argv + ['--database', '127.0.0.1/heat'])
+            self.assertEqual(2, code)
+            self.assertIn("not a SQLAlchemy URL: '127.0.0.1/heat'", message)
