@@ -792,8 +792,11 @@ def _neighbours(context, template_id, version, existing):
     ``existing`` are the version strings of its major. Both are read, with
     their bundles, in one SELECT.
     """
-    wanted = (versioning.predecessor(version, existing),
-              versioning.successor(version, existing))
+    # Each version text parsed once, for both.
+    texts = {versioning.parse_version(text): text for text in existing}
+    wanted = tuple(texts.get(found) for found in (
+        versioning.predecessor(version, list(texts)),
+        versioning.successor(version, list(texts))))
     found = {}
     if any(wanted):
         V = models.StoredTemplateVersion
