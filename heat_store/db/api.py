@@ -702,7 +702,7 @@ def version_create(context, template_id, values, check=None,
     A ``values['version']`` of None is the next patch (npm's ``inc
     patch``) of the highest version. ``check(version, predecessor,
     successor)``, given the versions next to the new one in its major
-    (rows with their bundles, or None), may refuse it: no concurrent
+    (rows with their environments, or None), may refuse it: no concurrent
     publish can come between what it read and the insert.
 
     ``project_id`` is the template's project, when the caller has read
@@ -789,8 +789,9 @@ def _new_version(context, template, version, check):
 def _neighbours(context, template_id, version, existing):
     """The versions next to ``version`` among ``existing``: below, above.
 
-    ``existing`` are the version strings of its major. Both are read, with
-    their bundles, in one SELECT.
+    ``existing`` are the version strings of its major. Both are read in
+    one SELECT, with what the interface check compares (the interface and
+    the environment), not the rest of their bundles.
     """
     # Each version text parsed once, for both.
     texts = {versioning.parse_version(text): text for text in existing}
@@ -800,9 +801,9 @@ def _neighbours(context, template_id, version, existing):
     found = {}
     if any(wanted):
         V = models.StoredTemplateVersion
-        query = db_query.with_bundle(sa.select(V).where(
+        query = sa.select(V).options(orm.undefer(V.environment)).where(
             V.template_id == template_id,
-            V.version.in_([name for name in wanted if name is not None])))
+            V.version.in_([name for name in wanted if name is not None]))
         found = {row.version: row
                  for row in context.session.scalars(query)}
     return tuple(found.get(name) for name in wanted)
