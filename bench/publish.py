@@ -344,21 +344,28 @@ def validation_share(args):
                 call('POST', path, body())
         spent.update(validate=0.0, prepare=0.0)
         times = {kind: [] for kind in KINDS}
+        # CPU seconds of this process (API and engine threads): what each
+        # request computes, less moved by other work on the machine.
+        cpu = {kind: [] for kind in KINDS}
         counts = []
         kinds = {}
         for i, order in enumerate(rotations(args.validations)):
             for kind in order:
                 if kind != 'publish':
                     path, body = HEAT_REQUESTS[kind]
-                    started = time.perf_counter()
+                    started, cpu_started = (time.perf_counter(),
+                                            time.process_time())
                     call('POST', path, body())
                     times[kind].append(time.perf_counter() - started)
+                    cpu[kind].append(time.process_time() - cpu_started)
                     continue
                 with statements.counting() as counter:
-                    started = time.perf_counter()
+                    started, cpu_started = (time.perf_counter(),
+                                            time.process_time())
                     call('POST', '/stored_templates/bench-share/versions',
                          bundle(i, '1.1.%d' % i))
                     times[kind].append(time.perf_counter() - started)
+                    cpu[kind].append(time.process_time() - cpu_started)
                 counts.append(counter.count)
                 for statement, number in counter.by_kind().items():
                     kinds[statement] = kinds.get(statement, 0) + number
@@ -366,6 +373,14 @@ def validation_share(args):
         total = sum(times['publish'])
         print('in-process publishes: %d' % n)
         print_comparison('in-process', times)
+        cpu_medians = {kind: _common.summary(cpu[kind])['median']
+                       for kind in KINDS}
+        print('in-process cpu median (ms): publish %.1f, heat preview %.1f, '
+              'heat validate %.1f' % tuple(cpu_medians[kind] * 1000
+                                           for kind in KINDS))
+        _common.print_ratio('ratio in-process cpu heat preview / publish '
+                            '(median, informational)',
+                            cpu_medians['preview'] / cpu_medians['publish'])
         print('SQL statements per publish: %s (max %d; %s)' % (
             '%.1f' % (sum(counts) / n), max(counts), ', '.join(
                 '%s %.1f' % (statement, number / n)
