@@ -125,7 +125,10 @@ def prepare(context, body):
     _check_file_sizes(body.get('files_text') or {})
     trees = bundle_parse.check_files(files)
     environment = bundle_parse.parse_environment(body.get('environment'))
-    children = bundle_engine.check_references(template, files, environment)
+    # Each file is parsed once, here: the children and the digest are
+    # taken from these trees.
+    children = bundle_engine.check_references(template, files, environment,
+                                              trees)
     data = bundle_canonical.canonical_bytes(template, files, environment)
     if len(data) > CONF.max_json_body_size:
         raise exception.InvalidBundle(

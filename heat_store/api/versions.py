@@ -227,8 +227,9 @@ class VersionController(object):
                 'needs "dry_run": true'))
         if with_impact:
             util.enforce(req, policy.IMPACT)
-        found = template_obj.StoredTemplate.get_owned(req.context,
-                                                      template)
+        # A version shows its template's id and name, never its tags.
+        found = template_obj.StoredTemplate.get_owned(
+            req.context, template, with_tags=False)
         if with_impact:
             with throttle.impact_slot():
                 return _dry_run(req, found,

@@ -23,7 +23,7 @@ Callers import the module that holds what they use:
   the limits read from Heat's options, the bundle's refusals.
 - ``parse``: every text of a bundle through the gate
   (:mod:`heat_store.parsing`): ``parse_template``, ``parse_environment``,
-  ``parse_file``, ``check_files``.
+  ``parse_file``, ``check_files``, ``child_template``.
 - ``client_body``: publish bodies as Heat's clients send them
   (``relative_body``, ``absolute_keys_made_relative``).
 - ``texts``: the texts kept beside the stored form (``kept_texts``,

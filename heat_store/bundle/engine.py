@@ -23,13 +23,15 @@ from heat_store.bundle import parse
 from heat_store.bundle import type_analysis
 
 
-def check_references(root_template, files, environment=None):
+def check_references(root_template, files, environment=None, trees=None):
     """Check every file reference resolves to a key of ``files``.
 
     References are followed from the root template, the environment's
     resource registry and, recursively, every file used as a template.
     Returns those child templates, parsed, as an ordered ``{path:
-    template}``, so that each can be validated by the engine.
+    template}``, so that each can be validated by the engine. ``trees``
+    (:func:`heat_store.bundle.parse.check_files` of ``files``), when
+    given, spares parsing each child again.
     """
     files = files or {}
     children = {}
@@ -45,7 +47,7 @@ def check_references(root_template, files, environment=None):
         for ref, where in type_refs + computed:
             child = file_references.find(files, base, referrer, ref, where)
             if child not in children:
-                children[child] = parse.parse_template(files[child], child)
+                children[child] = parse.child_template(files, child, trees)
                 queue.append((posixpath.dirname(child), child, [],
                               children[child]))
         if not queue:
@@ -54,7 +56,7 @@ def check_references(root_template, files, environment=None):
                                                   environment,
                                                   children)
             for child in analysis.template_files():
-                children[child] = parse.parse_template(files[child], child)
+                children[child] = parse.child_template(files, child, trees)
                 queue.append((posixpath.dirname(child), child, [],
                               children[child]))
     return children

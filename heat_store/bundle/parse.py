@@ -123,6 +123,21 @@ def check_files(files):
             for key, text in sorted(files.items())}
 
 
+def child_template(files, path, trees=None):
+    """The file ``path`` as a template, refused as :func:`parse_template`
+    refuses one.
+
+    ``trees`` is what :func:`check_files` gave for ``files``, when known:
+    a file it found to be a template is not parsed again, only checked
+    for a JSON form (its size was checked with every file's).
+    """
+    tree = trees.get(path) if trees is not None else None
+    if not isinstance(tree, dict):
+        return parse_template(files[path], path)
+    formats.json_text(tree, path)
+    return tree
+
+
 @contextlib.contextmanager
 def _heat_errors_named(name):
     """Heat's parse and validation errors as InvalidBundle naming ``name``."""

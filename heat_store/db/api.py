@@ -127,14 +127,17 @@ def template_get(context, ident, global_tenant=False):
 
 
 @context_manager.reader
-def template_get_owned(context, ident):
+def template_get_owned(context, ident, with_tags=True):
     """A template the caller may change (see :func:`_get_owned`)."""
-    return _get_owned(context, ident)
+    return _get_owned(context, ident, with_tags)
 
 
-def _get_owned(context, ident):
-    """A template the caller may change: visible and of its own project."""
-    template = _get_template(context, ident)
+def _get_owned(context, ident, with_tags=True):
+    """A template the caller may change: visible and of its own project.
+
+    Without ``with_tags`` the tags are not read (see :func:`_get_template`).
+    """
+    template = _get_template(context, ident, with_tags=with_tags)
     if template.project_id != context.project_id:
         # NOTE: it is visible (shared or public), so "not found" would be
         # a lie; only the owner changes a template.
@@ -699,7 +702,7 @@ def version_create(context, template_id, values, check=None,
     A ``values['version']`` of None is the next patch (npm's ``inc
     patch``) of the highest version. ``check(version, predecessor,
     successor)``, given the versions next to the new one in its major
-    (rows with their bundles, or None), may refuse it: no concurrent
+    (rows with their environments, or None), may refuse it: no concurrent
     publish can come between what it read and the insert.
 
     ``project_id`` is the template's project, when the caller has read
@@ -786,13 +789,24 @@ def _new_version(context, template, version, check):
 def _neighbours(context, template_id, version, existing):
     """The versions next to ``version`` among ``existing``: below, above.
 
-    ``existing`` are the version strings of its major.
+    ``existing`` are the version strings of its major. Both are read in
+    one SELECT, with what the interface check compares (the interface and
+    the environment), not the rest of their bundles.
     """
-    return tuple(
-        None if found is None else
-        _get_version(context, template_id, found, with_bundle=True)
-        for found in (versioning.predecessor(version, existing),
-                      versioning.successor(version, existing)))
+    # Each version text parsed once, for both.
+    texts = {versioning.parse_version(text): text for text in existing}
+    wanted = tuple(texts.get(found) for found in (
+        versioning.predecessor(version, list(texts)),
+        versioning.successor(version, list(texts))))
+    found = {}
+    if any(wanted):
+        V = models.StoredTemplateVersion
+        query = sa.select(V).options(orm.undefer(V.environment)).where(
+            V.template_id == template_id,
+            V.version.in_([name for name in wanted if name is not None]))
+        found = {row.version: row
+                 for row in context.session.scalars(query)}
+    return tuple(found.get(name) for name in wanted)
 
 
 def _insert_version(context, template, values):

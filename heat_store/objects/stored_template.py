@@ -55,10 +55,13 @@ class StoredTemplate(base.StoreObject):
             context, db_api.template_get(context, ident, global_tenant))
 
     @classmethod
-    def get_owned(cls, context, ident):
-        """One the caller may change: 403 for another project's."""
+    def get_owned(cls, context, ident, with_tags=True):
+        """One the caller may change: 403 for another project's.
+
+        Without ``with_tags``, its tags are not read (nor set).
+        """
         return cls._from_db_object(
-            context, db_api.template_get_owned(context, ident))
+            context, db_api.template_get_owned(context, ident, with_tags))
 
     @classmethod
     def get_all(cls, context, **kwargs):

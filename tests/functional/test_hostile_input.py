@@ -334,6 +334,10 @@ CASES = [
     Case('yaml_nan_default', 'POST', VERSIONS,
          publish_template(VALID + '  q: {value: .nan}\n'),
          message='template cannot be stored as JSON'),
+    # The child is parsed once, by the gate, and still refused by name.
+    Case('yaml_child_nan', 'POST', VERSIONS,
+         child_bundle(HOT + 'outputs: {o: {value: [.nan, -.inf]}}\n'),
+         message='child.yaml cannot be stored as JSON'),
     Case('yaml_inf_in_environment', 'POST', VERSIONS,
          publish(environment='parameter_defaults: {x: -.inf}\n'),
          message='environment cannot be stored as JSON'),

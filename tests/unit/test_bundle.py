@@ -566,6 +566,37 @@ class ReferencesTest(base.BaseTestCase):
                                   {'a.yaml': _alias_bomb()})
         self.assertIn('a.yaml', str(error))
 
+    def test_children_from_the_trees_are_not_parsed_again(self):
+        files = {'a.yaml': HOT + 'resources:\n  b: {type: b.yaml}\n',
+                 'b.yaml': HOT, 'lib/t.yaml': HOT, 'notes.txt': 'hello'}
+        root = dict(HOT_ROOT, resources={'a': {'type': 'a.yaml'}})
+        env = {'resource_registry': {'My::T': 'lib/t.yaml'}}
+        trees = bundle_parse.check_files(files)
+        parsed = self.useFixture(fixtures.MockPatchObject(
+            bundle_parse.parsing, 'load', side_effect=(
+                bundle_parse.parsing.load)))
+        children = bundle_engine.check_references(root, files, env, trees)
+        self.assertFalse(parsed.mock.called)
+        self.assertEqual(bundle_engine.check_references(root, files, env),
+                         children)
+        self.assertTrue(parsed.mock.called)
+
+    def test_a_child_from_the_trees_is_refused_as_a_parsed_one(self):
+        root = dict(HOT_ROOT, resources={'a': {'type': 'a.yaml'}})
+        for child, message in (
+                # No JSON form: .nan and .inf pass the gate, not the store.
+                (HOT + 'outputs: {o: {value: [.nan, -.inf]}}\n',
+                 'a.yaml cannot be stored as JSON'),
+                # Not a template: check_files keeps it as no tree.
+                ('resources: {}\n', 'Template format version not found'),
+                ('a: [b\n', 'a.yaml is not valid YAML at line 2')):
+            for how in ({'trees': bundle_parse.check_files({'a.yaml':
+                                                            child})}, {}):
+                error = self.assertRaises(
+                    exception.InvalidBundle, bundle_engine.check_references,
+                    root, {'a.yaml': child}, None, **how)
+                self.assertIn(message, str(error))
+
 
 HOT_ROOT = {'heat_template_version': '2018-08-31'}
 

@@ -103,6 +103,68 @@ class GateTest(base.BaseTestCase):
                       str(error))
 
 
+class TreeSizeTest(base.BaseTestCase):
+    """A text without aliases is measured by the plain walk, the same."""
+
+    TREES = (
+        HOT + 'description: 2013-05-23\nx: [yes, no, on, 0755, 1e3, ~]\n',
+        HOT + 'resources:\n  r:\n    type: OS::Heat::None\n'
+        '    properties: {value: {get_param: [a, b]}}\n'
+        'outputs: {o: {value: ""}}\n',
+        HOT + 'multi: |\n  line one\n  line two\nempty: []\nnone: {}\n',
+        HOT + 'd: ' + '[' * 99 + 'x' + ']' * 99 + '\n',
+        # Keys with no values: two nodes for two characters.
+        '?\n' * 50,
+        HOT + 'anchored: &a {b: 1}\n',
+    )
+
+    @staticmethod
+    def root(text):
+        loader = parsing._Loader(text)
+        try:
+            return loader.get_single_node()
+        finally:
+            loader.dispose()
+
+    def test_tree_size_agrees_with_the_expanded_size(self):
+        for text in self.TREES:
+            root = self.root(text)
+            self.assertEqual(parsing.expanded_size(root, 10 ** 6),
+                             parsing.tree_size(root, 10 ** 6), text)
+            whole, _depth = parsing.tree_size(root, 10 ** 6)
+            # Past a smaller limit both stop, over it.
+            self.assertGreater(parsing.tree_size(root, whole - 1)[0],
+                               whole - 1, text)
+            self.assertGreater(parsing.expanded_size(root, whole - 1)[0],
+                               whole - 1, text)
+
+    def test_text_without_an_alias_skips_the_expanded_size(self):
+        expanded = self.useFixture(fixtures.MockPatchObject(
+            parsing, 'expanded_size', side_effect=parsing.expanded_size))
+        parsing.load_template(self.TREES[1], 't.yaml')
+        self.assertFalse(expanded.mock.called)
+        # A '*' anywhere, even in a string, takes the full measure.
+        parsing.load_template(HOT + 'description: "a * b"\n', 't.yaml')
+        self.assertTrue(expanded.mock.called)
+
+    def test_limits_hold_without_aliases(self):
+        # More nodes than characters: refused at the text's own length.
+        text = '?\n' * 50
+        error = self.assertRaises(parsing.Refused, parsing.load, text,
+                                  'keys.yaml', len(text), parsing.ENVIRONMENT)
+        self.assertIn('keys.yaml expands its YAML aliases to more than 100',
+                      str(error))
+        deep = HOT + 'd: ' + '[' * 100 + ']' * 100 + '\n'
+        error = self.assertRaises(parsing.Refused, parsing.load_template,
+                                  deep, 'deep.yaml')
+        self.assertIn('nested more than 100', str(error))
+
+    def test_an_alias_still_takes_the_full_measure(self):
+        for text in (bomb(9), HOT + 'a: &a [1, *a]\n'):
+            self.assertRaises(parsing.Refused, parsing.load_template, text,
+                              'b.yaml', 524288)
+
+
 class HeatSemanticsTest(base.BaseTestCase):
     """The gate reads every text as Heat's own parsers do."""
 
