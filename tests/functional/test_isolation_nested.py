@@ -60,12 +60,26 @@ What B reads:
   such stack, at the same step as for a template that does not exist.
 
 Each build is made once per process (a fresh project B for each
-visibility, role and path), and both cells of it read that build.
+visibility, role and path), and both cells of it read that build. The
+builds of one visibility (its 12 trials, with the ghosts of the refused
+ones) are made together when a cell of that visibility first needs one,
+as Heat's scheduler mostly sleeps while nested stacks build (it polls
+them each second): B and its share are made for every trial first, then
+every create is sent, then each is waited for. Running together, the
+builds are told apart by project: a pin belongs to the trial whose B
+owns the pin's stack (every stack B's create builds, nested ones
+included, is in B's project). Each cell checks its batch: every row of
+T from before is still there unchanged, and every new row of T is a pin
+of one of the batch's trials; and its trial: an allowed build's pins of
+T are all on the locked version, a refused one has none.
+``.stestr.conf`` keeps the module in one worker, so that each batch is
+built once per run.
 
-Mutation-checked: resolving computed references in every project's
-catalog, honouring any lock a visible version records (or any recorded
-dependency, whoever asks), and not rewriting literal references each fail
-24 cells.
+Mutation-checked: resolving computed references by id in every
+project's catalog, and honouring a lock whatever version the asking
+stack was built from (any recorded dependency, whoever asks), each fail
+48 cells (computed_id and group, on the four visibilities B may not
+see); not rewriting literal references fails the 36 literal cells.
 """
 
 import collections
@@ -325,14 +339,24 @@ HOPS = {'computed_id': ('top', 'built'), 'computed_name': ('top', 'built'),
 
 
 class Build(object):
-    """B's stack reaching ``ref`` through ``path``, and what B sees of it."""
+    """B's stack reaching ``ref`` through ``path``, and what B sees of it.
+
+    Made in two steps so that many build at once: the create is sent
+    here, and ``finish`` waits for the stack.
+    """
 
     def __init__(self, world, cell, b, ref):
-        self.b, self.ref = b, ref
+        self.b, self.ref, self.path = b, ref, cell.path
         top, params = request(world, cell.visibility, cell.path, ref)
-        self.status, self.answer = b.try_create_stack(top, params)
-        self.stack = self.answer if self.status == 201 else None
-        self.hops = self.follow(HOPS[cell.path])
+        self.status, self.answer = b.start_create_stack(top, params)
+        self.stack, self.hops = None, None
+
+    def finish(self):
+        if self.status == 201:
+            self.answer = self.b.wait(self.answer['stack_name'],
+                                      self.answer['id'])
+            self.stack = self.answer
+        self.hops = self.follow(HOPS[self.path])
 
     def follow(self, names):
         """``[(resource, status, nested stack path)]`` down to T's stack."""
@@ -388,35 +412,115 @@ class Build(object):
 
 
 class Trial(object):
-    """A cell's build, its ghost, and the rows of T around the build."""
+    """One visibility, role and path: project B, its build and its ghost.
+
+    ``cell`` is the trial's cell of any look. A refused trial (one whose
+    ``expected`` is not BUILT) also builds its ghost: the same request
+    naming a template that does not exist.
+    """
 
     def __init__(self, world, cell):
-        target = world.targets[cell.visibility]
+        self.cell, self.world = cell, world
+        self.target = world.targets[cell.visibility]
         self.b = Caller(cell.role)
         if cell.visibility in iso.OTHER_STATUS:
-            target.share_with(self.b, iso.OTHER_STATUS[cell.visibility])
+            self.target.share_with(self.b, iso.OTHER_STATUS[cell.visibility])
         self.ref = reference(world, cell)
-        self.before = target.rows()
-        self.build = Build(world, cell, self.b, self.ref)
-        self.after = target.rows()
-        self._ghost = None
-        self.cell, self.world = cell, world
+        self.want = expected(cell, self.b.id)
+        self.build = self.ghost = None
 
-    def ghost(self):
-        if self._ghost is None:
-            self._ghost = Build(self.world, self.cell, self.b,
-                                ghost_reference(self.cell))
-        return self._ghost
+    def start(self):
+        self.build = Build(self.world, self.cell, self.b, self.ref)
+        if self.want != BUILT:
+            self.ghost = Build(self.world, self.cell, self.b,
+                               ghost_reference(self.cell))
+
+    def finish(self):
+        for build in (self.build, self.ghost):
+            if build is not None:
+                build.finish()
 
 
-_trials = {}
+def pins_of(target):
+    """``{pin: project of its parent stack}`` for T's versions.
+
+    A pin is the store's consumer row, as ``iso.db_state`` gives it; the
+    project is the ``tenant`` of the stack holding the pinned resource in
+    Heat's own table (None if there is no such stack). Every stack B's
+    create builds, nested ones included, is in B's project.
+    """
+    import sqlalchemy as sa
+
+    from heat.common import context as heat_context
+    from heat.db import api as heat_db_api
+    from heat.db import models as heat_models
+
+    from heat_store.db import models
+
+    C, Stack = models.StoredTemplateConsumer, heat_models.Stack
+    versions = [v['id'] for v in target.versions.values()]
+    ctx = heat_context.get_admin_context()
+    with heat_db_api.context_manager.reader.using(ctx) as session:
+        rows = session.execute(sa.select(
+            C.id, C.version_id, C.parent_stack_id, C.state,
+            Stack.tenant).outerjoin(
+            Stack, Stack.id == C.parent_stack_id).where(
+            C.version_id.in_(versions))).all()
+    return {tuple(row[:4]): row[4] for row in rows}
 
 
-def trial_of(cell):
-    key = (cell.visibility, cell.role, cell.path)
-    if key not in _trials:
-        _trials[key] = Trial(world(), cell)
-    return _trials[key]
+class Batch(object):
+    """Every trial of one visibility, built at once.
+
+    Each trial's B and share are made one after the other; then every
+    create (and ghost) is sent before any is waited for, as Heat's
+    scheduler mostly sleeps while it builds nested stacks. The rows of T
+    around the whole batch, and who owns each pin, say what each build
+    wrote: see ``NestedIsolationTest.check_batch``.
+    """
+
+    def __init__(self, world, visibility):
+        self.visibility = visibility
+        self.target = world.targets[visibility]
+        self.trials = {
+            (role, path): Trial(world, Cell(visibility, role, path, None))
+            for role in ROLES for path in PATHS}
+        self.before = self.target.rows()
+        for trial in self.trials.values():
+            trial.start()
+        for trial in self.trials.values():
+            trial.finish()
+        self.after = self.target.rows()
+        self.pins = pins_of(self.target)
+
+    def trial(self, cell):
+        return self.trials[cell.role, cell.path]
+
+    def pins_by(self, project):
+        return sorted(pin for pin, owner in self.pins.items()
+                      if owner == project)
+
+
+_batches = {}
+
+
+def batch_of(visibility):
+    """The batch of ``visibility``, built on first need.
+
+    A batch that failed to build fails each of its cells again, rather
+    than building once more beside stacks it may have left in progress.
+    """
+    if visibility not in _batches:
+        try:
+            _batches[visibility] = Batch(world(), visibility)
+        except Exception as error:
+            _batches[visibility] = error
+            raise
+    batch = _batches[visibility]
+    if isinstance(batch, Exception):
+        raise AssertionError('the batch of %s failed to build: %r' % (
+            visibility, batch))
+    return batch
 
 
 def describe(cell):
@@ -428,25 +532,28 @@ class NestedIsolationTest(base.TestCase):
     """One test per cell; see the module's docstring."""
 
     def check_cell(self, cell):
-        trial = trial_of(cell)
-        target = trial.world.targets[cell.visibility]
-        want = expected(cell, trial.b.id)
+        batch = batch_of(cell.visibility)
+        trial = batch.trial(cell)
+        target = trial.target
+        want = trial.want
         build = trial.build
         where = '%s: created %s: %s' % (describe(cell), build.status,
                                         json.dumps(build.answer)[:2000])
+        self.check_batch(batch, where)
         if want == BUILT:
-            self.check_built(cell, trial, target, where)
+            self.check_built(cell, batch, trial, where)
             return
         if want == FORBIDDEN:
             self.assertEqual(403, build.status, where)
-        self.assertEqual(trial.before, trial.after,
-                         '%s; the refused build wrote' % where)
+        self.assertEqual([], batch.pins_by(trial.b.id),
+                         '%s; the refused build pinned T' % where)
         seen = iso.scrub(build.b.everything_seen(), {trial.ref: 'sent'})
         # NOTE: B's own project (a member of T, pending or rejected) is no
-        # secret to B.
+        # secret to B; B's stacks include the ghost's, which sends a
+        # made-up reference and so must hold no secret either.
         for secret in target.secrets() - {trial.ref, build.b.id}:
             self.assertNotIn(secret, seen, '%s; leaks %s' % (where, secret))
-        ghost = trial.ghost()
+        ghost = trial.ghost
         if cell.look == 'stack':
             sent = {trial.ref: 'ref', ghost.ref: 'ref'}
             observed, wanted = build.seen(sent), ghost.seen(sent)
@@ -459,8 +566,26 @@ class NestedIsolationTest(base.TestCase):
                          '%s; not as for a template that does not exist'
                          % where)
 
-    def check_built(self, cell, trial, target, where):
-        build = trial.build
+    def check_batch(self, batch, where):
+        """Of T, the batch wrote only pins, each of one of its trials.
+
+        The builds of a batch run at once, so what each wrote is told
+        apart by the project that owns the pin's stack; each cell then
+        checks its own trial's pins (none for a refused build), so that
+        a pin where none belongs fails the cells of that trial.
+        """
+        self.assertEqual(batch.before, [row for row in batch.after
+                                        if row in batch.before],
+                         '%s; the batch changed rows of T' % where)
+        ours = {trial.b.id for trial in batch.trials.values()}
+        stray = [(row, batch.pins.get(row)) for row in batch.after
+                 if row not in batch.before and batch.pins.get(row) not in
+                 ours]
+        self.assertEqual([], stray, '%s; the batch wrote of T other than '
+                         'pins of its trials' % where)
+
+    def check_built(self, cell, batch, trial, where):
+        build, target = trial.build, trial.target
         self.assertEqual(201, build.status, where)
         self.assertEqual('CREATE_COMPLETE', build.stack['stack_status'],
                          where)
@@ -473,11 +598,11 @@ class NestedIsolationTest(base.TestCase):
         self.assertEqual([marker] if cell.path == 'group' else marker,
                          build.b.outputs(build.stack).get('marker'), where)
         # Of T, the build wrote only B's pin on the locked version.
-        self.assertEqual(trial.before, [row for row in trial.after
-                                        if row in trial.before], where)
-        written = [row for row in trial.after if row not in trial.before]
+        mine = batch.pins_by(trial.b.id)
+        self.assertEqual([], [pin for pin in mine if pin in batch.before],
+                         where)
         self.assertEqual([target.versions[LOCKED]['id']],
-                         sorted({row[1] for row in written}), where)
+                         sorted({pin[1] for pin in mine}), where)
 
     def test_cells_cover_every_visibility_role_path_and_look(self):
         self.assertEqual(

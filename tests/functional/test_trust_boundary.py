@@ -168,15 +168,27 @@ class Project(object):
                 'outputs': {'all': {'value': {
                     'get_attr': ['top', 'outputs']}}}}
 
-    def try_create_stack(self, template, parameters=None):
-        """``(status, stack or fault)``: a refused create is no stack."""
+    def start_create_stack(self, template, parameters=None):
+        """``(status, stack or fault)``, not waiting for the build.
+
+        Heat answers a create it accepts at once and builds in the
+        engine's threads: the stack is ``{'stack_name', 'id'}``, for
+        ``wait``.
+        """
         name = 'st%s' % uuid.uuid4().hex[:12]
         body = {'stack_name': name, 'parameters': parameters or {},
                 'template': self.stack_template(template, parameters)}
         status, created = self.call('POST', '/stacks', body)
         if status != 201:
             return status, created
-        return status, self.wait(name, created['stack']['id'])
+        return status, {'stack_name': name, 'id': created['stack']['id']}
+
+    def try_create_stack(self, template, parameters=None):
+        """``(status, stack or fault)``: a refused create is no stack."""
+        status, started = self.start_create_stack(template, parameters)
+        if status != 201:
+            return status, started
+        return status, self.wait(started['stack_name'], started['id'])
 
     def create_stack(self, template, parameters=None):
         status, stack = self.try_create_stack(template, parameters)
