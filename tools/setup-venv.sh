@@ -68,6 +68,19 @@ if [[ ! -f $stamp ]] || ! grep -qx "$sum" "$stamp"; then
         exit 1
     }
     grep -v -e '!!' -e 'WheelFile' -e '^\s*$' <<<"$out" >&2 || true
+    # heat-store's "heat" (heatclient's shell with the template-store-*
+    # commands) and python-heatclient's share their name; uv installs in
+    # no set order, so heat-store's scripts are written again, last.
+    out=$(PYTHONWARNINGS='ignore:Editable installation' "$venv/bin/uv" pip \
+          install -q --python "$venv/bin/python" --no-deps \
+          --reinstall-package heat-store -e . 2>&1) || {
+        echo "$out" >&2
+        exit 1
+    }
+    if ! grep -q heat_store "$venv/bin/heat"; then
+        echo "$venv/bin/heat is not heat-store's (python-heatclient's?)" >&2
+        exit 1
+    fi
     # Heat's libraries warn about eventlet on import: show them only if
     # the import fails.
     if ! out=$("$venv/bin/python" -c 'import heat_store.dev.embedded' 2>&1); then
