@@ -165,6 +165,18 @@ class Browser(object):
 
         return self.driver.find_elements(By.CSS_SELECTOR, selector)
 
+    def texts(self, selector):
+        """The visible text of each element ``selector`` matches, spaces
+        collapsed, read in the page in one step: Horizon's tables replace a
+        row when its status updates, so an element found first and read
+        after may be gone by then (StaleElementReferenceException).
+        """
+        return self.driver.execute_script(
+            'return Array.from(document.querySelectorAll(arguments[0]),'
+            ' function (element) {'
+            ' return element.innerText.replace(/\\s+/g, " ").trim(); });',
+            selector)
+
     def text(self):
         from selenium.webdriver.common.by import By
 

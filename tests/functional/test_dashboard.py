@@ -131,8 +131,8 @@ class DashboardTest(base.TestCase):
 
         # Listed, with its tags and latest version.
         b.get(PANEL)
-        rows = [r.text for r in b.css('#stored_templates tbody tr')
-                if 'web-tier' in r.text]
+        rows = [text for text in b.texts('#stored_templates tbody tr')
+                if 'web-tier' in text]
         self.assertEqual(1, len(rows), b.text())
         self.assertIn('demo, web', rows[0])
         self.assertIn('1.0.0', rows[0])
@@ -158,8 +158,8 @@ class DashboardTest(base.TestCase):
         b.wait_for_text('Length of the token')
         self.assertIn('greeting', b.text())
         # A number default as heat-dashboard shows it, not YAML's "4 ...".
-        row = [r.text for r in b.css('.ts-parameters tbody tr')
-               if r.text.startswith('count')]
+        row = [text for text in b.texts('.ts-parameters tbody tr')
+               if text.startswith('count')]
         self.assertEqual(1, len(row), b.text())
         self.assertIn(' 4 ', row[0] + ' ')
         self.assertNotIn('...', row[0])
@@ -223,8 +223,8 @@ class DashboardTest(base.TestCase):
         b.submit(form)
         b.wait_for_text('Published version 1.1.0.')
         b.driver.get(template_url)
-        versions = [r.text.split()[0]
-                    for r in b.css('#versions tbody tr')]
+        versions = [text.split()[0]
+                    for text in b.texts('#versions tbody tr')]
         self.assertEqual(['1.1.0', '1.0.0'], versions)
 
         # What 1.1.0 would do to the stack pinned with ^1.0.0.
@@ -284,8 +284,8 @@ class DashboardTest(base.TestCase):
         row = b.by_id('versions__row__1.0.0')
         self.assertIn('Deprecated', row.text)
         self.assertIn('Active', b.by_id('versions__row__1.1.0').text)
-        versions = [r.text.split()[0]
-                    for r in b.css('#versions tbody tr')]
+        versions = [text.split()[0]
+                    for text in b.texts('#versions tbody tr')]
         self.assertEqual(['1.2.0', '1.1.0', '1.0.0'], versions)
 
     def _themable_select(self, form, field, value):
@@ -337,8 +337,8 @@ class DashboardTest(base.TestCase):
         b.wait(lambda d: 'stacks-launch' in b.text())
         deadline = time.monotonic() + 120
         while True:
-            row = [r.text for r in b.css('#stacks tbody tr')
-                   if 'stacks-launch' in r.text]
+            row = [text for text in b.texts('#stacks tbody tr')
+                   if 'stacks-launch' in text]
             if row and 'Create Complete' in row[0]:
                 break
             self.assertFalse(row and 'Create Failed' in row[0], row)
