@@ -43,6 +43,11 @@ for release in "${releases[@]}"; do
     log=.stestr-$release.log
     rm -rf .stestr
     "$venv/bin/stestr" init >/dev/null 2>&1
+    # The slow tests' durations, so that stestr's scheduler spreads them
+    # over the workers from the first run of a fresh clone on
+    # (tools/durations.py).
+    "$venv/bin/python" tools/durations.py stream < tests/durations.txt |
+        "$venv/bin/stestr" load >/dev/null 2>&1 || true
     only=()
     if [[ $release == previous ]]; then
         one_release=$(mktemp)

@@ -1,0 +1,123 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""The slow tests' durations, kept in the repository for stestr's scheduler.
+
+stestr spreads tests over its workers by the durations its repository
+recorded; a fresh clone has none, so it deals them out in turn, and the
+long tests (a deployment, a browser, a tour of the commands) can pile up
+on one worker while the other idles. ``tests/durations.txt`` keeps the
+durations of the tests that take a second or more (one ``seconds test_id``
+a line); tools/test.sh loads them into a new repository before each run.
+
+    stestr last --subunit | python tools/durations.py record \
+        > tests/durations.txt
+    python tools/durations.py stream < tests/durations.txt | stestr load
+
+A stale line is harmless: a test that no longer exists is never asked
+for, and a new test is dealt out in turn as before.
+"""
+
+import argparse
+import datetime
+import sys
+
+import subunit
+import testtools
+
+# Shorter tests are dealt out in turn: they even out among themselves.
+THRESHOLD = 1.0
+HEADER = ("# seconds test_id: the tests of a second or more, for stestr's "
+          "scheduler (tools/durations.py)\n")
+EPOCH = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+
+
+class _Durations(testtools.StreamResult):
+    """Each successful test's duration, from its first and last event."""
+
+    def __init__(self):
+        super().__init__()
+        self.started, self.durations = {}, {}
+
+    def status(self, test_id=None, test_status=None, timestamp=None,
+               **kwargs):
+        if test_id is None or timestamp is None:
+            return
+        if test_status == 'inprogress':
+            self.started[test_id] = timestamp
+        elif test_status == 'success' and test_id in self.started:
+            self.durations[test_id] = (
+                timestamp - self.started[test_id]).total_seconds()
+
+
+def read_stream(stream):
+    """``{test_id: seconds}`` of a subunit v2 stream's successful tests."""
+    result = _Durations()
+    subunit.ByteStreamToStreamResult(stream).run(result)
+    return result.durations
+
+
+def record(stream, out, threshold=THRESHOLD):
+    """Write the lines of ``tests/durations.txt``, slowest first."""
+    durations = read_stream(stream)
+    slow = sorted(((seconds, test_id) for test_id, seconds in
+                   durations.items() if seconds >= threshold),
+                  key=lambda item: (-item[0], item[1]))
+    out.write(HEADER)
+    for seconds, test_id in slow:
+        out.write('%.1f %s\n' % (seconds, test_id))
+
+
+def parse(lines):
+    """``[(test_id, seconds)]`` from ``tests/durations.txt``'s lines."""
+    found = []
+    for number, line in enumerate(lines, 1):
+        line = line.split('#', 1)[0].strip()
+        if not line:
+            continue
+        try:
+            seconds, test_id = line.split()
+            found.append((test_id, float(seconds)))
+        except ValueError:
+            raise ValueError('line %d: not "seconds test_id": %r' % (
+                number, line))
+    return found
+
+
+def stream(lines, out):
+    """A subunit v2 stream in which each test took its recorded time."""
+    result = subunit.StreamResultToBytes(out)
+    for test_id, seconds in parse(lines):
+        result.status(test_id=test_id, test_status='inprogress',
+                      timestamp=EPOCH)
+        result.status(test_id=test_id, test_status='success',
+                      timestamp=EPOCH + datetime.timedelta(seconds=seconds))
+    out.flush()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    sub = parser.add_subparsers(dest='command', required=True)
+    sub.add_parser('record', help='subunit v2 on stdin -> durations on '
+                   'stdout')
+    sub.add_parser('stream', help='durations on stdin -> subunit v2 on '
+                   'stdout')
+    args = parser.parse_args(argv)
+    if args.command == 'record':
+        record(sys.stdin.buffer, sys.stdout)
+    else:
+        stream(sys.stdin, sys.stdout.buffer)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
