@@ -44,7 +44,10 @@ if [[ ! -x $venv/bin/python ]]; then
 fi
 # uv installs the requirements (pip installs uv): the same packages pip
 # picks (doc/source/contributor/testing.rst), in a seventh of the time,
-# which the two test virtualenvs of every CI run feel.
+# which the two test virtualenvs of every CI run feel. It compiles their
+# bytecode as pip does: with PYTHONDONTWRITEBYTECODE set (CI's machines
+# set it) nothing else would, and every process would compile every
+# module it imports, every time.
 if [[ ! -x $venv/bin/uv ]]; then
     quiet_pip install -q 'uv>=0.13,<1'
 fi
@@ -63,7 +66,8 @@ if [[ ! -f $stamp ]] || ! grep -qx "$sum" "$stamp"; then
     # setuptools warns that an editable install's source folder may
     # shadow the installed package: here that folder is the package.
     out=$(PYTHONWARNINGS='ignore:Editable installation' "$venv/bin/uv" pip \
-          install -q --python "$venv/bin/python" "${args[@]}" 2>&1) || {
+          install -q --compile-bytecode --python "$venv/bin/python" \
+          "${args[@]}" 2>&1) || {
         echo "$out" >&2
         exit 1
     }
