@@ -335,9 +335,8 @@ class DeploymentTarget(object):
         engine = sa.create_engine(self.info['database'],
                                   poolclass=sa.pool.NullPool)
         try:
-            with engine.connect() as conn:
-                return 'MySQL/MariaDB %s' % conn.exec_driver_sql(
-                    'SELECT VERSION()').scalar()
+            with engine.connect():
+                return describe_database(engine)
         except Exception as exc:  # noqa: BLE001 - a label only
             return 'MySQL/MariaDB (version unknown: %s)' % (
                 str(exc).splitlines()[0])

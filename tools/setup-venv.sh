@@ -38,6 +38,20 @@ quiet_pip() {
         grep -v -e '^WARNING: Location' -e '^\s*$' >&2 || true
 }
 
+# uv pip install into the venv; its output shown only when it fails, but
+# for what remains once setuptools' warning that an editable install's
+# source folder may shadow the installed package (here that folder is
+# the package) is left out.
+uv_install() {
+    local out
+    out=$(PYTHONWARNINGS='ignore:Editable installation' "$venv/bin/uv" pip \
+          install -q --python "$venv/bin/python" "$@" 2>&1) || {
+        echo "$out" >&2
+        exit 1
+    }
+    grep -v -e '!!' -e 'WheelFile' -e '^\s*$' <<<"$out" >&2 || true
+}
+
 if [[ ! -x $venv/bin/python ]]; then
     "$python" -m venv "$venv"
     quiet_pip install -q --upgrade pip
@@ -63,24 +77,11 @@ if [[ ! -f $stamp ]] || ! grep -qx "$sum" "$stamp"; then
     ((want_tests)) && args+=(-r test-requirements.txt -r doc/requirements.txt)
     [[ -n $heat ]] && args+=("$heat")
     echo "Installing heat-store and its requirements into $venv ..." >&2
-    # setuptools warns that an editable install's source folder may
-    # shadow the installed package: here that folder is the package.
-    out=$(PYTHONWARNINGS='ignore:Editable installation' "$venv/bin/uv" pip \
-          install -q --compile-bytecode --python "$venv/bin/python" \
-          "${args[@]}" 2>&1) || {
-        echo "$out" >&2
-        exit 1
-    }
-    grep -v -e '!!' -e 'WheelFile' -e '^\s*$' <<<"$out" >&2 || true
+    uv_install --compile-bytecode "${args[@]}"
     # heat-store's "heat" (heatclient's shell with the template-store-*
     # commands) and python-heatclient's share their name; uv installs in
     # no set order, so heat-store's scripts are written again, last.
-    out=$(PYTHONWARNINGS='ignore:Editable installation' "$venv/bin/uv" pip \
-          install -q --python "$venv/bin/python" --no-deps \
-          --reinstall-package heat-store -e . 2>&1) || {
-        echo "$out" >&2
-        exit 1
-    }
+    uv_install --no-deps --reinstall-package heat-store -e .
     if ! grep -q heat_store "$venv/bin/heat"; then
         echo "$venv/bin/heat is not heat-store's (python-heatclient's?)" >&2
         exit 1
