@@ -147,10 +147,17 @@ class Browser(object):
     # Finding things
 
     def wait(self, condition, timeout=None):
+        """Until ``condition`` holds; an element replaced while the
+        condition read it (Horizon replaces table rows and whole pages)
+        is looked for again, not a failure.
+        """
+        from selenium.common import exceptions
         from selenium.webdriver.support import ui
 
-        return ui.WebDriverWait(self.driver, timeout or self.timeout).until(
-            condition)
+        return ui.WebDriverWait(
+            self.driver, timeout or self.timeout,
+            ignored_exceptions=(exceptions.StaleElementReferenceException,)
+        ).until(condition)
 
     def by_id(self, element_id, visible=True):
         from selenium.webdriver.common.by import By
