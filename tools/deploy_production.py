@@ -499,6 +499,12 @@ def http(method, url, body=None, timeout=10):
 def wait_ready(state, deadline):
     """The API answers and every engine has reported to the database and
     answers RPC (a template validation goes through one).
+
+    The engines' rows in ``service`` are read from the database first: an
+    engine writes its row once its RPC server listens, and an RPC call
+    sent before that is lost on RabbitMQ (no queue is bound yet), which
+    holds the API worker that sent it for rpc_response_timeout (60 s). With
+    one API worker, that was a minute of every start.
     """
     endpoint = state['endpoint']
     engines = state['engines']
@@ -508,6 +514,11 @@ def wait_ready(state, deadline):
             if not alive(proc['pid']):
                 raise RuntimeError('%s exited during start-up' %
                                    proc['name'])
+        reported = len(engine_services(state))
+        if reported < engines:
+            last = 'engines reported: %d of %d' % (reported, engines)
+            time.sleep(0.3)
+            continue
         try:
             status, body = http('GET', endpoint + '/services')
             if status == 200:

@@ -603,6 +603,11 @@ class StopTest(base.TestCase):
         self.addCleanup(shutil.rmtree, dep.dir, True)
         self.addCleanup(dep.stop)
         dep.start('--engines', '1', '--api-workers', '1')
+        # The start's readiness checks were all answered: none went out
+        # before the engine listened, to be lost on RabbitMQ and answered
+        # 503 a minute later (rpc_response_timeout).
+        self.assertEqual([], [row for row in dep.access_log()
+                              if row[3] >= 500])
         info = dict(dep.info)
         printed = [line.split(':', 1)[1].strip()
                    for line in dep.output.splitlines()
