@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Set up the virtualenvs and run the whole test suite: on the current
-# openstack-heat release (.venv), then on the previous one
+# openstack-heat release (.venv) and on the previous one
 # (.venv-heat-previous), since the resource type leans on StackResource
-# internals. Two lists name the tests that run on the current release
-# only: tests/functional/servers.txt (they start servers of their own)
-# and tests/functional/release_independent.txt (in process, but what they
-# judge is the store's own code). Every test runs at least once. Ends
-# with one line "N passed, N failed, N skipped" over both.
+# internals. The two runs go side by side, each with its own stestr
+# repository (.stestr, .stestr-previous) and workers: the current run's
+# tests wait on servers, stacks and a browser for about a quarter of its
+# time, which the other run fills. Two lists name the tests that run on
+# the current release only: tests/functional/servers.txt (they start
+# servers of their own) and tests/functional/release_independent.txt (in
+# process, but what they judge is the store's own code). Every test runs
+# at least once. Ends with one line "N passed, N failed, N skipped" over
+# both.
 #
 #   tools/test.sh              # both Heat releases
 #   tools/test.sh --current    # the current release only (quicker)
@@ -14,7 +18,8 @@
 #
 # HEAT_STORE_REQUIRE_SERVICES=1 (set by .ci/run) makes the tests that need
 # PostgreSQL, MariaDB or RabbitMQ fail instead of skipping when a service
-# is missing. TEST_CONCURRENCY sets stestr's workers (default below).
+# is missing. TEST_CONCURRENCY sets each run's stestr workers (default
+# below).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -28,46 +33,54 @@ if [[ ${1:-} == --current ]]; then
     shift
 fi
 
-total_passed=0 total_failed=0 total_skipped=0 worst=0
-for release in "${releases[@]}"; do
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+
+# run_release RELEASE [FILTERS...]: set up the release's virtualenv, run
+# its tests, print what happened, and leave "passed failed skipped status"
+# in $scratch/RELEASE.counts.
+run_release() {
+    local release=$1 venv repo log heat_version status only=()
+    shift
     if [[ $release == current ]]; then
-        venv=.venv
-        tools/setup-venv.sh --test || exit 1
+        venv=.venv repo=.stestr
+        tools/setup-venv.sh --test || return 1
     else
-        venv=.venv-heat-previous
-        tools/setup-venv.sh --test --venv "$venv" --heat "$PREVIOUS_HEAT" || exit 1
+        venv=.venv-heat-previous repo=.stestr-previous
+        tools/setup-venv.sh --test --venv "$venv" --heat "$PREVIOUS_HEAT" ||
+            return 1
     fi
+    local stestr=("$venv/bin/stestr" --repo-url "$repo")
     heat_version=$("$venv/bin/python" -c \
         'from importlib import metadata; print(metadata.version("openstack-heat"))')
     echo "== openstack-heat $heat_version ($venv)"
     log=.stestr-$release.log
-    rm -rf .stestr
-    "$venv/bin/stestr" init >/dev/null 2>&1
+    rm -rf "$repo"
+    "${stestr[@]}" init >/dev/null 2>&1
     # The slow tests' durations, so that stestr's scheduler spreads them
     # over the workers from the first run of a fresh clone on
     # (tools/durations.py).
     "$venv/bin/python" tools/durations.py stream < tests/durations.txt |
-        "$venv/bin/stestr" load >/dev/null 2>&1 || true
-    only=()
+        "${stestr[@]}" load >/dev/null 2>&1 || true
     if [[ $release == previous ]]; then
-        one_release=$(mktemp)
-        trap 'rm -f "$one_release"' EXIT
-        cat "${ONE_RELEASE_LISTS[@]}" > "$one_release"
-        only=(--exclude-list "$one_release")
+        cat "${ONE_RELEASE_LISTS[@]}" > "$scratch/one-release.txt"
+        only=(--exclude-list "$scratch/one-release.txt")
         # A subset made only of tests of those lists: nothing to run
         # here. (If listing fails, the run below reports why.)
-        if (($#)) && listed=$("$venv/bin/stestr" list "${only[@]}" "$@" 2>/dev/null) &&
+        local listed
+        if (($#)) && listed=$("${stestr[@]}" list "${only[@]}" "$@" 2>/dev/null) &&
                 [[ -z $listed ]]; then
             echo "openstack-heat $heat_version: no test selected (those run on the current release only)"
-            continue
+            echo "0 0 0 0" > "$scratch/$release.counts"
+            return 0
         fi
     fi
-    PATH="$top/$venv/bin:$PATH" "$venv/bin/stestr" run \
+    PATH="$top/$venv/bin:$PATH" "${stestr[@]}" run \
         --concurrency "${TEST_CONCURRENCY:-2}" "${only[@]}" "$@" > "$log" 2>&1
     status=$?
-    ((status > worst)) && worst=$status
-    "$venv/bin/stestr" failing --list 2>/dev/null | sed 's/^/FAILED: /' | head -50
-    counts=$("$venv/bin/stestr" last 2>/dev/null |
+    "${stestr[@]}" failing --list 2>/dev/null | sed 's/^/FAILED: /' | head -50
+    local counts passed failed skipped
+    counts=$("${stestr[@]}" last 2>/dev/null |
              sed -n 's/^ - \(Passed\|Failed\|Skipped\): \([0-9]*\)$/\1 \2/p')
     passed=$(awk '$1=="Passed"{print $2}' <<<"$counts")
     failed=$(awk '$1=="Failed"{print $2}' <<<"$counts")
@@ -77,11 +90,36 @@ for release in "${releases[@]}"; do
     if [[ ${passed:-0} -eq 0 ]]; then
         echo "No test ran on openstack-heat $heat_version; see $log" >&2
         tail -n 30 "$log" >&2
-        worst=1
+        ((status)) || status=1
     fi
-    total_passed=$((total_passed + ${passed:-0}))
-    total_failed=$((total_failed + ${failed:-0}))
-    total_skipped=$((total_skipped + ${skipped:-0}))
+    echo "${passed:-0} ${failed:-0} ${skipped:-0} $status" > "$scratch/$release.counts"
+}
+
+# The previous release in the background (its output held until the
+# current one's is printed), the current one in the foreground.
+previous_pid=
+if [[ " ${releases[*]} " == *' previous '* ]]; then
+    run_release previous "$@" > "$scratch/previous.out" 2>&1 &
+    previous_pid=$!
+fi
+run_release current "$@"
+if [[ -n $previous_pid ]]; then
+    wait "$previous_pid"
+    cat "$scratch/previous.out"
+fi
+
+total_passed=0 total_failed=0 total_skipped=0 worst=0
+for release in "${releases[@]}"; do
+    if [[ ! -s $scratch/$release.counts ]]; then
+        echo "The $release release's run did not finish its set-up" >&2
+        worst=1
+        continue
+    fi
+    read -r passed failed skipped status < "$scratch/$release.counts"
+    ((status > worst)) && worst=$status
+    total_passed=$((total_passed + passed))
+    total_failed=$((total_failed + failed))
+    total_skipped=$((total_skipped + skipped))
 done
 echo "${total_passed} passed, ${total_failed} failed, ${total_skipped} skipped"
 exit $worst
