@@ -3,11 +3,11 @@
 # openstack-heat release (.venv) and on the previous one
 # (.venv-heat-previous), since the resource type leans on StackResource
 # internals. The two runs go side by side, each with its own stestr
-# repository (.stestr, .stestr-previous) and workers: the current run's
-# tests wait on servers, stacks and a browser for about a quarter of its
-# time, which the other run fills. Two lists name the tests that run on
-# the current release only: tests/functional/servers.txt (they start
-# servers of their own) and tests/functional/release_independent.txt (in
+# repository (.stestr, .stestr-previous/.stestr) and workers: the current
+# run's tests wait on servers, stacks and a browser for about a quarter
+# of its time, which the other run fills. Two lists name the tests that
+# run on the current release only: tests/functional/servers.txt (they
+# start servers of their own) and tests/functional/release_independent.txt (in
 # process, but what they judge is the store's own code). Every test runs
 # at least once. Ends with one line "N passed, N failed, N skipped" over
 # both.
@@ -43,19 +43,21 @@ run_release() {
     local release=$1 venv repo log heat_version status only=()
     shift
     if [[ $release == current ]]; then
-        venv=.venv repo=.stestr
+        venv=.venv repo=.
         tools/setup-venv.sh --test || return 1
     else
         venv=.venv-heat-previous repo=.stestr-previous
         tools/setup-venv.sh --test --venv "$venv" --heat "$PREVIOUS_HEAT" ||
             return 1
     fi
+    # --repo-url names the directory that holds the repository (.stestr).
     local stestr=("$venv/bin/stestr" --repo-url "$repo")
     heat_version=$("$venv/bin/python" -c \
         'from importlib import metadata; print(metadata.version("openstack-heat"))')
     echo "== openstack-heat $heat_version ($venv)"
     log=.stestr-$release.log
-    rm -rf "$repo"
+    rm -rf "$repo/.stestr"
+    mkdir -p "$repo"
     "${stestr[@]}" init >/dev/null 2>&1
     # The slow tests' durations, so that stestr's scheduler spreads them
     # over the workers from the first run of a fresh clone on
