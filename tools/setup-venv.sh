@@ -94,3 +94,8 @@ if [[ ! -f $stamp ]] || ! grep -qx "$sum" "$stamp"; then
     fi
     echo "$sum" >> "$stamp"
 fi
+# heat-store's own modules stay in the source tree (an editable install),
+# where nothing compiles them either: compile them and the tests' (a
+# module edited afterwards is compiled again in memory when imported).
+# About 0.15 s of CPU per process that imports the store.
+"$venv/bin/python" -m compileall -q -j 0 heat_store tests > /dev/null
