@@ -362,13 +362,25 @@ access_log_format = '%(h)s %(p)s "%(r)s" %(s)s %(b)s %(L)s'
 errorlog = {errorlog!r}
 capture_output = True
 proc_name = 'heat-api'
+# gunicorn (25.1 and later) listens for gunicornc on a control socket, by
+# default $HOME/.gunicorn/gunicorn.ctl: one path that every deployment of
+# the same user would take from the others. Each has its own.
+{control_socket}
 '''
+# A unix socket's path holds at most 107 bytes.
+MAX_SOCKET_PATH = 100
 
 
 def write_gunicorn_conf(state):
     d = state['dir']
+    control = os.path.join(d, 'gunicorn.ctl')
+    if len(os.fsencode(control)) <= MAX_SOCKET_PATH:
+        control_socket = 'control_socket = %r' % control
+    else:
+        control_socket = 'control_socket_disable = True  # DIR is too long'
     with open(os.path.join(d, 'gunicorn.conf.py'), 'w') as f:
         f.write(GUNICORN_CONF.format(
+            control_socket=control_socket,
             heat_conf=os.path.join(d, 'heat.conf'), host=HOST,
             port=state['port'], workers=state['api_workers'],
             pidfile=os.path.join(d, 'heat-api.pid'),

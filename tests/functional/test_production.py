@@ -29,6 +29,7 @@ import concurrent.futures
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -608,6 +609,12 @@ class StopTest(base.TestCase):
         # 503 a minute later (rpc_response_timeout).
         self.assertEqual([], [row for row in dep.access_log()
                               if row[3] >= 500])
+        # gunicorn's control socket is the deployment's own, not the one
+        # path in HOME that every deployment would share.
+        control = os.path.join(dep.dir, 'gunicorn.ctl')
+        self.assertTrue(stat.S_ISSOCK(os.stat(control).st_mode))
+        self.assertIn('Control socket listening at %s' % control,
+                      dep.log('gunicorn.log'))
         info = dict(dep.info)
         printed = [line.split(':', 1)[1].strip()
                    for line in dep.output.splitlines()
