@@ -119,7 +119,14 @@ def serve(requests, replies):
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:
-            become(request, (requests.fileno(), replies.fileno()))
+            try:
+                become(request, (requests.fileno(), replies.fileno()))
+            finally:
+                # become() exits with the script's status; here only when
+                # setting up the process failed (a working directory gone,
+                # say): the child must not go on serving.
+                traceback.print_exc()
+                os._exit(1)
         replies.write(json.dumps({'pid': pid}) + '\n')
         replies.flush()
         _pid, wait_status = os.waitpid(pid, 0)

@@ -75,7 +75,7 @@ class CommandHost(object):
             [sys.executable, HOST], stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, text=True, cwd=self.home,
             env=dict(env, HOME=self.home))
-        ready = self._reply(READY_TIMEOUT)
+        ready = self._expect('its warm-up')
         if not ready.get('ready'):
             self.close()
             raise RuntimeError('the command host did not start:\n%s' %
@@ -112,7 +112,16 @@ class CommandHost(object):
                 return False
         return True
 
+    def _expect(self, what):
+        """The host's next answer, which it owes within READY_TIMEOUT."""
+        reply = self._reply(READY_TIMEOUT)
+        if reply is None:
+            raise RuntimeError('the command host gave no answer on %s in '
+                               '%d s' % (what, READY_TIMEOUT))
+        return reply
+
     def _reply(self, timeout):
+        """The host's next answer, or None if none came in ``timeout``."""
         readable, _w, _x = select.select([self.proc.stdout], [], [],
                                          timeout)
         if not readable:
@@ -132,11 +141,11 @@ class CommandHost(object):
                 'argv': list(argv), 'env': dict(env), 'cwd': cwd,
                 'stdout': out, 'stderr': err}) + '\n')
             self.proc.stdin.flush()
-            pid = self._reply(READY_TIMEOUT)['pid']
+            pid = self._expect('a fork')['pid']
             finished = self._reply(timeout)
             if finished is None:
                 os.kill(pid, signal.SIGKILL)
-                self._reply(READY_TIMEOUT)
+                self._expect('a killed command')
                 raise subprocess.TimeoutExpired(argv, timeout)
             return (finished['status'], self._read(out), self._read(err))
 
@@ -162,11 +171,11 @@ def run(argv, env, cwd, timeout=120):
     """``subprocess.run(argv, ...)`` of a console script of this virtualenv,
     as (status, stdout, stderr), through the process-wide command host.
     """
-    with _lock:
-        host = _host.get('host')
-        if host is None or host.proc.poll() is not None:
-            host = _host['host'] = CommandHost()
-        if host.forkable(argv, env, cwd):
+    if CommandHost.forkable(argv, env, cwd):
+        with _lock:
+            host = _host.get('host')
+            if host is None or host.proc.poll() is not None:
+                host = _host['host'] = CommandHost()
             return host.run(argv, env, cwd, timeout)
     proc = subprocess.run(argv, capture_output=True, text=True,
                           timeout=timeout, env=env, cwd=cwd)
