@@ -6,6 +6,9 @@
 # and heat-dashboard (the "keystone" and "dashboard" extras).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+# Python keeps what it compiles in .venv (tools/setup-venv.sh), so a
+# second start does not compile Heat again.
+unset PYTHONDONTWRITEBYTECODE
 setup=()
 for arg in "$@"; do
     case $arg in

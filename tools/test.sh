@@ -23,6 +23,11 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
+# The virtualenvs' modules are compiled when first imported, and the
+# compiled copy kept (tools/setup-venv.sh): not under
+# PYTHONDONTWRITEBYTECODE, with which every process would compile every
+# module it imports, every time.
+unset PYTHONDONTWRITEBYTECODE
 PREVIOUS_HEAT=${PREVIOUS_HEAT:-'openstack-heat>=26.0.0,<27.0.0'}
 ONE_RELEASE_LISTS=(tests/functional/servers.txt
                    tests/functional/release_independent.txt)
