@@ -30,8 +30,9 @@ TOP = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 FUNCTIONAL = os.path.join(TOP, 'tests', 'functional')
 LISTS = ('servers.txt', 'release_independent.txt')
-# A module, or one class of it.
-ENTRY = re.compile(r'^\^tests\\\.functional\\\.(test_[a-z0-9_]+)\\\.'
+# A module of tests/functional or tests/unit, a class of such a module,
+# or a package of tests/unit.
+ENTRY = re.compile(r'^\^tests\\\.(functional|unit)\\\.([a-z0-9_]+)\\\.'
                    r'(?:([A-Za-z0-9_]+)\\\.)?$')
 
 
@@ -42,8 +43,8 @@ def _entries(name):
                 if line.split('#')[0].strip()]
 
 
-def _classes(module):
-    with open(os.path.join(FUNCTIONAL, module + '.py')) as f:
+def _classes(path):
+    with open(path) as f:
         tree = ast.parse(f.read())
     return {node.name for node in tree.body
             if isinstance(node, ast.ClassDef)}
@@ -58,17 +59,24 @@ class OneReleaseListsTest(base.BaseTestCase):
             for entry in entries:
                 match = ENTRY.match(entry)
                 self.assertIsNotNone(match, '%s: %s' % (name, entry))
-                module, klass = match.groups()
-                self.assertTrue(os.path.isfile(os.path.join(
-                    FUNCTIONAL, module + '.py')), '%s: %s' % (name, entry))
+                kind, module, klass = match.groups()
+                where = os.path.join(TOP, 'tests', kind, module)
+                if klass or kind == 'functional':
+                    self.assertTrue(os.path.isfile(where + '.py'),
+                                    '%s: %s' % (name, entry))
+                else:
+                    self.assertTrue(
+                        os.path.isfile(where + '.py') or
+                        os.path.isfile(os.path.join(where, '__init__.py')),
+                        '%s: %s' % (name, entry))
                 if klass:
-                    self.assertIn(klass, _classes(module),
+                    self.assertIn(klass, _classes(where + '.py'),
                                   '%s: %s' % (name, entry))
 
     def test_no_module_is_listed_twice(self):
         modules = []
         for name in LISTS:
-            modules.extend(ENTRY.match(entry).group(1)
+            modules.extend(ENTRY.match(entry).group(1, 2)
                            for entry in _entries(name))
         self.assertEqual(sorted(set(modules)), sorted(modules))
 
