@@ -55,12 +55,13 @@ class DurationsTest(base.BaseTestCase):
 
     def test_record_keeps_the_slow_successful_tests_slowest_first(self):
         out = io.StringIO()
-        durations.record(_run([('t.quick', 0.2, 'success'),
-                               ('t.slow', 3.25, 'success'),
+        durations.record(_run([('t.quick', 0.05, 'success'),
+                               ('t.short', 0.25, 'success'),
+                               ('t.slow', 3.5, 'success'),
                                ('t.slower', 40.0, 'success'),
                                ('t.failed', 9.0, 'fail')]), out)
-        self.assertEqual(durations.HEADER + '40.0 t.slower\n3.2 t.slow\n',
-                         out.getvalue())
+        self.assertEqual(durations.HEADER + '40.00 t.slower\n3.50 t.slow\n'
+                         '0.25 t.short\n', out.getvalue())
 
     def test_stream_gives_back_the_recorded_durations(self):
         lines = ['# a comment\n', '113.8 t.parity\n', '\n', '2.5 t.two\n']
