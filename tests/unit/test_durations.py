@@ -63,6 +63,21 @@ class DurationsTest(base.BaseTestCase):
         self.assertEqual(durations.HEADER + '40.00 t.slower\n3.50 t.slow\n'
                          '0.25 t.short\n', out.getvalue())
 
+    def test_record_keeps_every_member_of_a_group_it_keeps(self):
+        out = io.StringIO()
+        durations.record(_run([('t.g.a', 0.01, 'success'),
+                               ('t.g.b', 2.0, 'success'),
+                               ('t.h.a', 0.01, 'success'),
+                               ('t.alone', 0.01, 'success')]), out,
+                         groups=r't\.(g|h)\.')
+        self.assertEqual(durations.HEADER + '2.00 t.g.b\n0.01 t.g.a\n',
+                         out.getvalue())
+
+    def test_group_regex_is_stestrs(self):
+        regex = durations.group_regex(os.path.join(TOP, '.stestr.conf'))
+        self.assertTrue(re.match(regex, 'tests.functional.test_keystone.'
+                                        'KeystoneTest.test_x'))
+
     def test_stream_gives_back_the_recorded_durations(self):
         lines = ['# a comment\n', '113.8 t.parity\n', '\n', '2.5 t.two\n']
         out = io.BytesIO()
