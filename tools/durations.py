@@ -29,10 +29,14 @@ the plan can no longer even out (the Keystone and production groups
 ended a CI run with one worker idle for a minute). So each member of a
 group with a recorded test is recorded too, however short.
 Record them from a CI-shaped run (``CI=true bash .ci/run`` in a fresh
-clone: both releases side by side, the load the plan is for).
+clone: both releases side by side, the load the plan is for). One run's
+figures vary by a third for the longest tests (the browser's module took
+283 s of a worker in one run, 193 s in the next), so ``--average`` keeps
+the mean of the new run's durations and those already recorded.
 
     stestr last --subunit | python tools/durations.py record \
-        > tests/durations.txt
+        --average tests/durations.txt > durations.new
+    mv durations.new tests/durations.txt
     python tools/durations.py stream < tests/durations.txt | stestr load
 
 A stale line is harmless: a test that no longer exists is never asked
@@ -87,13 +91,17 @@ def group_regex(config='.stestr.conf'):
     return parser.get('DEFAULT', 'group_regex', fallback=None)
 
 
-def record(stream, out, threshold=THRESHOLD, groups=None):
+def record(stream, out, threshold=THRESHOLD, groups=None, earlier=None):
     """Write the lines of ``tests/durations.txt``, slowest first.
 
     ``groups``: stestr's group_regex; a test under the threshold is kept
-    when a test of its group is kept.
+    when a test of its group is kept. ``earlier``: ``{test_id: seconds}``
+    recorded before; a test in it is given the mean of both.
     """
     durations = read_stream(stream)
+    for test_id, seconds in (earlier or {}).items():
+        if test_id in durations:
+            durations[test_id] = (durations[test_id] + seconds) / 2
 
     def group(test_id):
         match = re.match(groups, test_id) if groups else None
@@ -139,13 +147,21 @@ def stream(lines, out):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     sub = parser.add_subparsers(dest='command', required=True)
-    sub.add_parser('record', help='subunit v2 on stdin -> durations on '
-                   'stdout')
+    record_parser = sub.add_parser(
+        'record', help='subunit v2 on stdin -> durations on stdout')
+    record_parser.add_argument(
+        '--average', metavar='FILE',
+        help='durations recorded before: keep the mean of both')
     sub.add_parser('stream', help='durations on stdin -> subunit v2 on '
                    'stdout')
     args = parser.parse_args(argv)
     if args.command == 'record':
-        record(sys.stdin.buffer, sys.stdout, groups=group_regex())
+        earlier = None
+        if args.average:
+            with open(args.average) as f:
+                earlier = dict(parse(f))
+        record(sys.stdin.buffer, sys.stdout, groups=group_regex(),
+               earlier=earlier)
     else:
         stream(sys.stdin, sys.stdout.buffer)
     return 0
