@@ -16,11 +16,14 @@ One stack (Keystone, Heat with the store, Horizon with the panel) per test
 process, started with free ports and Heat's per-leaf sleep dropped, and
 stopped when the process exits. The browser is Debian's ``chromium`` with
 its ``chromedriver``, headless, with a fresh profile and nothing that
-reaches the network. Without them (or without Horizon installed) the
-tests skip, unless HEAT_STORE_REQUIRE_SERVICES is set (as ``.ci/run``
-does, after installing them): then they fail.
+reaches the network; the tests' main browser is one per test process
+too (``shared_browser``), emptied between tests. Without them (or
+without Horizon installed) the tests skip, unless
+HEAT_STORE_REQUIRE_SERVICES is set (as ``.ci/run`` does, after
+installing them): then they fail.
 """
 
+import atexit
 import importlib.util
 import json
 import os
@@ -35,10 +38,13 @@ from tests.functional import server as server_mod
 CHROMIUM = os.environ.get('HEAT_STORE_CHROMIUM', '/usr/bin/chromium')
 CHROMEDRIVER = os.environ.get('HEAT_STORE_CHROMEDRIVER',
                               '/usr/bin/chromedriver')
+# Horizon is one site: Chromium's site isolation would only add renderer
+# processes (about a tenth of its CPU on the tests' pages).
 CHROMIUM_ARGS = ('--headless', '--no-sandbox', '--disable-gpu',
                  '--disable-quic', '--no-first-run',
                  '--disable-background-networking',
                  '--disable-component-update', '--disable-sync',
+                 '--disable-site-isolation-trials',
                  '--disable-dev-shm-usage', '--window-size=1400,1000')
 # Where screenshots of the main pages go (doc/source/user/images when the
 # documentation's images are refreshed); unset: none are taken.
@@ -120,6 +126,34 @@ def shared_stack():
     return server_mod.process_wide('dashboard', DashboardStack)
 
 
+_shared = {}
+
+
+def shared_browser(stack):
+    """The test process's main browser, logged out and on a blank page.
+
+    A Chromium start costs about 2.5 s of CPU (its browser process, the
+    renderer of its own user interface, its GPU process), a third of a
+    short test's. Between tests it keeps no session (Horizon's is a signed
+    cookie), no storage and no page: ``release`` empties it, or closes it
+    when it cannot.
+    """
+    browser = _shared.pop('browser', None)
+    if browser is None or browser.stack is not stack:
+        if browser is not None:
+            browser.close()
+        browser = Browser(stack)
+        atexit.register(_close_shared)
+    _shared['browser'] = browser
+    return browser
+
+
+def _close_shared():
+    browser = _shared.pop('browser', None)
+    if browser is not None:
+        browser.close()
+
+
 class Browser(object):
     """A headless Chromium logged in to Horizon as one user."""
 
@@ -143,6 +177,25 @@ class Browser(object):
             self.driver.quit()
         finally:
             shutil.rmtree(self.profile, ignore_errors=True)
+
+    def release(self):
+        """Log out and forget the site, for the next test; closes the
+        browser (and the next test starts another) if that fails.
+        """
+        origin = self.stack.url.rstrip('/')
+        try:
+            # Off Horizon's pages first: their tables poll while open.
+            self.driver.get('about:blank')
+            self.driver.execute_cdp_cmd('Network.clearBrowserCookies', {})
+            self.driver.execute_cdp_cmd('Storage.clearDataForOrigin', {
+                'origin': origin, 'storageTypes': 'all'})
+            left = self.driver.execute_cdp_cmd('Network.getAllCookies', {})
+            if left['cookies']:
+                raise RuntimeError('cookies left: %s' % left['cookies'])
+        except Exception:
+            if _shared.get('browser') is self:
+                del _shared['browser']
+            self.close()
 
     # Finding things
 

@@ -71,8 +71,8 @@ class DashboardTest(base.TestCase):
         super().setUp()
         browser.skip_or_fail(self)
         self.stack = browser.shared_stack()
-        self.browser = browser.Browser(self.stack)
-        self.addCleanup(self.browser.close)
+        self.browser = browser.shared_browser(self.stack)
+        self.addCleanup(self.browser.release)
         self.addOnException(self._dump)
 
     def _dump(self, exc_info):
