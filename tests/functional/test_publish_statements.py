@@ -57,6 +57,18 @@ PUBLISH_CEILING = 14
 PUBLISH_WITH_DEPENDENCY_CEILING = 28
 
 
+def queries(counter):
+    """The statements but SQLite's BEGIN IMMEDIATE (transaction control).
+
+    Where the transactions of the API's thread and the in-process engine's
+    begin varies from run to run: in a CI run on Heat 26 one publish sent
+    five BEGINs where the same publish sends four, with the same queries.
+    The comparisons below are about queries.
+    """
+    return [s for s in counter.statements
+            if not s.upper().startswith('BEGIN')]
+
+
 class PublishStatementsTest(fixtures.ProjectTestCase):
 
     def publish(self, name, version, template=ROOT):
@@ -91,15 +103,16 @@ class PublishStatementsTest(fixtures.ProjectTestCase):
         first = self.publish('app', None)
         second = self.publish('app', None)
         self.assertLessEqual(first.count, PUBLISH_CEILING + 1)
-        self.assertEqual(first.count, second.count)
+        self.assertEqual(len(queries(first)), len(queries(second)),
+                         '\n'.join(queries(second)))
 
     def test_two_neighbours_cost_what_one_does(self):
         # 1.0.1 between 1.0.0 and 1.0.2: both are read for the interface
         # check, in the one SELECT that reads 1.0.0 alone for 1.0.2.
         above = self.publish('app', '1.0.2')
         between = self.publish('app', '1.0.1')
-        self.assertEqual(above.count, between.count,
-                         '\n'.join(between.statements))
+        self.assertEqual(len(queries(above)), len(queries(between)),
+                         '\n'.join(queries(between)))
 
     def test_a_dependency_adds_its_own_statements_only(self):
         template = ROOT + ('  lib:\n    type: OS::Heat::StoredTemplate\n'
