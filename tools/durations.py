@@ -91,6 +91,15 @@ def group_regex(config='.stestr.conf'):
     return parser.get('DEFAULT', 'group_regex', fallback=None)
 
 
+def group_of(test_id, groups):
+    """The group stestr keeps ``test_id`` in, or the test itself.
+
+    ``groups``: stestr's group_regex.
+    """
+    match = re.match(groups, test_id) if groups else None
+    return match.group(0) if match else test_id
+
+
 def record(stream, out, threshold=THRESHOLD, groups=None, earlier=None):
     """Write the lines of ``tests/durations.txt``, slowest first.
 
@@ -102,15 +111,12 @@ def record(stream, out, threshold=THRESHOLD, groups=None, earlier=None):
     for test_id, seconds in (earlier or {}).items():
         if test_id in durations:
             durations[test_id] = (durations[test_id] + seconds) / 2
-
-    def group(test_id):
-        match = re.match(groups, test_id) if groups else None
-        return match.group(0) if match else test_id
-
-    kept_groups = {group(test_id) for test_id, seconds in durations.items()
+    kept_groups = {group_of(test_id, groups)
+                   for test_id, seconds in durations.items()
                    if seconds >= threshold}
     slow = sorted(((seconds, test_id) for test_id, seconds in
-                   durations.items() if group(test_id) in kept_groups),
+                   durations.items()
+                   if group_of(test_id, groups) in kept_groups),
                   key=lambda item: (-item[0], item[1]))
     out.write(HEADER)
     for seconds, test_id in slow:

@@ -143,11 +143,11 @@ def shared_browser(stack):
         if browser is not None:
             browser.close()
         browser = Browser(stack)
-        atexit.register(_close_shared)
     _shared['browser'] = browser
     return browser
 
 
+@atexit.register
 def _close_shared():
     browser = _shared.pop('browser', None)
     if browser is not None:

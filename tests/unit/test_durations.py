@@ -104,16 +104,13 @@ class DurationsTest(base.BaseTestCase):
             found = durations.parse(f)
         self.assertGreater(len(found), 50)
         regex = durations.group_regex(os.path.join(TOP, '.stestr.conf'))
-
-        def group(test_id):
-            match = re.match(regex, test_id)
-            return match.group(0) if match else test_id
-
-        long_groups = {group(test_id) for test_id, seconds in found
+        long_groups = {durations.group_of(test_id, regex)
+                       for test_id, seconds in found
                        if seconds >= durations.THRESHOLD}
         for test_id, seconds in found:
             # Under the threshold only beside a longer test of its group.
-            self.assertIn(group(test_id), long_groups, test_id)
+            self.assertIn(durations.group_of(test_id, regex), long_groups,
+                          test_id)
             module = re.match(r'tests\.((?:\w+\.)*?test_\w+)\.', test_id)
             self.assertIsNotNone(module, test_id)
             path = os.path.join(TOP, 'tests',
