@@ -30,10 +30,11 @@ TOP = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 FUNCTIONAL = os.path.join(TOP, 'tests', 'functional')
 LISTS = ('servers.txt', 'release_independent.txt')
-# A module of tests/functional or tests/unit, a class of such a module,
-# or a package of tests/unit.
-ENTRY = re.compile(r'^\^tests\\\.(functional|unit)\\\.([a-z0-9_]+)\\\.'
-                   r'(?:([A-Za-z0-9_]+)\\\.)?$')
+# A module of tests/functional or tests/unit (in a package of them or
+# not), a class of such a module, or a package of tests/unit.
+ENTRY = re.compile(r'^\^tests\\\.(functional|unit)\\\.'
+                   r'([a-z0-9_]+(?:\\\.[a-z0-9_]+)*)\\\.'
+                   r'(?:([A-Z][A-Za-z0-9_]*)\\\.)?$')
 
 
 def _entries(name):
@@ -60,7 +61,8 @@ class OneReleaseListsTest(base.BaseTestCase):
                 match = ENTRY.match(entry)
                 self.assertIsNotNone(match, '%s: %s' % (name, entry))
                 kind, module, klass = match.groups()
-                where = os.path.join(TOP, 'tests', kind, module)
+                where = os.path.join(TOP, 'tests', kind,
+                                     *module.split('\\.'))
                 if klass or kind == 'functional':
                     self.assertTrue(os.path.isfile(where + '.py'),
                                     '%s: %s' % (name, entry))
@@ -73,12 +75,17 @@ class OneReleaseListsTest(base.BaseTestCase):
                     self.assertIn(klass, _classes(where + '.py'),
                                   '%s: %s' % (name, entry))
 
-    def test_no_module_is_listed_twice(self):
-        modules = []
+    def test_nothing_is_listed_twice(self):
+        # No entry twice, and no class of a module listed whole.
+        listed = []
         for name in LISTS:
-            modules.extend(ENTRY.match(entry).group(1, 2)
-                           for entry in _entries(name))
-        self.assertEqual(sorted(set(modules)), sorted(modules))
+            listed.extend(ENTRY.match(entry).groups()
+                          for entry in _entries(name))
+        self.assertEqual(sorted(set(listed)), sorted(listed))
+        whole = {(kind, module) for kind, module, klass in listed
+                 if not klass}
+        self.assertEqual([], [entry for entry in listed
+                              if entry[2] and entry[:2] in whole])
 
     def test_the_lists_name_no_test_of_the_resource_type(self):
         # The resource type leans on StackResource internals: its tests,
