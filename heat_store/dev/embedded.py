@@ -27,6 +27,7 @@ import os
 import re
 import secrets
 import threading
+import time
 import types
 
 from oslo_service import backend
@@ -324,6 +325,20 @@ def serialise_literal_eval():
     ast.literal_eval = serialised_literal_eval
 
 
+# Seconds a stopping engine gives the stack operations under way.
+DRAIN_SECONDS = 30
+
+
+def stacks_in_progress():
+    """How many stacks, nested ones included, an operation is under way on."""
+    from heat.db import api as heat_db_api
+
+    with heat_db_api.get_engine().connect() as conn:
+        return conn.execute(sa.text(
+            "SELECT COUNT(*) FROM stack WHERE status = 'IN_PROGRESS' "
+            "AND deleted_at IS NULL")).scalar()
+
+
 class EmbeddedHeat(object):
     """Heat's API and engine in this process, with the store wired in."""
 
@@ -391,6 +406,16 @@ class EmbeddedHeat(object):
             CONF.host, rpc_api.ENGINE_TOPIC)
         self.engine_service.start()
 
+    def _drain(self, seconds):
+        deadline = time.monotonic() + seconds
+        busy = stacks_in_progress()
+        if busy:
+            LOG.info('Waiting up to %d s for the operations on %d stack(s) '
+                     'to end', seconds, busy)
+        while busy and time.monotonic() < deadline:
+            time.sleep(0.1)
+            busy = stacks_in_progress()
+
     def load_app(self):
         from heat.common import config as heat_config
         self.app = heat_config.load_paste_app('heat-api')
@@ -403,8 +428,19 @@ class EmbeddedHeat(object):
         self.start_engine()
         return self.load_app()
 
-    def stop(self):
+    def stop(self, drain=DRAIN_SECONDS):
+        """Stop the engine, once the stack operations under way are over.
+
+        Heat's engine stops its RPC server before its worker's, and waits
+        for the worker's tasks: one that still calls the engine (a nested
+        stack's delete) then waits out the RPC timeout, a minute. The
+        operations are given ``drain`` seconds to end first.
+        """
         if self.engine_service is not None:
+            try:
+                self._drain(drain)
+            except Exception:  # noqa: BLE001 - best effort on shutdown
+                LOG.exception('Could not tell the operations under way')
             try:
                 self.engine_service.stop()
             except Exception:  # noqa: BLE001 - best effort on shutdown
