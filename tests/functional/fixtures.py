@@ -24,6 +24,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 import uuid
 
 from gabbi import fixture as gabbi_fixture
@@ -152,6 +153,23 @@ class ProjectTestCase(base.TestCase):
             body = json.dumps(body).encode('ascii')
         res = self.request(method, path, body)
         return res.status_int, json.loads(res.body) if res.body else None
+
+    def wait_stack(self, path, timeout=60):
+        """The stack at ``path`` once it is no longer in progress.
+
+        Looked at without its outputs until then (resolving them is most
+        of a look's cost), and once with them at the end.
+        """
+        deadline = time.monotonic() + timeout
+        for pause in base.poll_pauses():
+            _status, answer = self.call('GET', path +
+                                        '?resolve_outputs=false')
+            if not answer['stack']['stack_status'].endswith('IN_PROGRESS'):
+                break
+            if time.monotonic() > deadline:
+                raise AssertionError('stack %s still in progress' % path)
+            time.sleep(pause)
+        return self.call('GET', path)[1]['stack']
 
 
 def setup_app():

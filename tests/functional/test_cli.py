@@ -185,16 +185,16 @@ class CLITestCase(base.BaseTestCase):
         ``GONE`` is the status of a stack that is not found any more.
         """
         deadline = time.monotonic() + timeout
-        while True:
+        for pause in base.poll_pauses():
             code, _headers, body = self.server.request(
-                'GET', '/stacks/%s' % stack_path)
+                'GET', '/stacks/%s?resolve_outputs=false' % stack_path)
             status = 'GONE' if code == 404 else body['stack']['stack_status']
             if status in statuses:
                 return status
             if time.monotonic() > deadline:
                 self.fail('stack %s is %s after %ds' % (stack_path, status,
                                                         timeout))
-            time.sleep(0.2)
+            time.sleep(pause)
 
     def assert_error(self, result, *fragments):
         """A failure reported as one ERROR message (the line that starts

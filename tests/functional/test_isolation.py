@@ -828,16 +828,19 @@ class Consumers(object):
     @staticmethod
     def wait(project, name, stack_id, timeout=60):
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        for pause in base.poll_pauses():
             answer = call('GET', '/v1/%s/stacks/%s/%s' % (
-                project, name, stack_id), project, 'member')
+                project, name, stack_id), project, 'member',
+                query={'resolve_outputs': 'false'})
             stack = json.loads(answer.text)['stack']
             if not stack['stack_status'].endswith('IN_PROGRESS'):
                 if stack['stack_status'] != 'CREATE_COMPLETE':
                     problem = 'stack %s: %s' % (name, answer.text)
                     raise RuntimeError(problem)
                 return
-            time.sleep(0.05)
+            if time.monotonic() > deadline:
+                break
+            time.sleep(pause)
         problem = 'stack %s still in progress' % name
         raise RuntimeError(problem)
 

@@ -101,16 +101,23 @@ class StackTestMixin(object):
                  expect=202)
         # The update may not have started when PUT answers.
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            stack = self.show_stack(name)
+        for pause in base.poll_pauses():
+            stack = self.show_stack(name, outputs=False)
             if (stack['stack_status'] != before['stack_status'] or
-                    stack['updated_time'] != before['updated_time']):
+                    stack['updated_time'] != before['updated_time'] or
+                    time.monotonic() > deadline):
                 break
-            time.sleep(0.05)
+            time.sleep(pause)
         return self.wait(name, expect_status)
 
-    def show_stack(self, name):
-        status, payload = self.api('GET', '/stacks/%s' % name)
+    def show_stack(self, name, outputs=True):
+        """The stack; without its outputs for a look at its status
+        (resolving them is most of a look's cost).
+        """
+        path = '/stacks/%s' % name
+        if not outputs:
+            path += '?resolve_outputs=false'
+        status, payload = self.api('GET', path)
         self.assertEqual(200, status, payload)
         return payload['stack']
 
@@ -120,17 +127,18 @@ class StackTestMixin(object):
         # Heat starts the rollback: when a rollback is expected, that is
         # not the end yet.
         rolling_back = expect_status.startswith('ROLLBACK')
-        while time.monotonic() < deadline:
-            stack = self.show_stack(name)
+        for pause in base.poll_pauses():
+            stack = self.show_stack(name, outputs=False)
             status = stack['stack_status']
-            if rolling_back and status == 'UPDATE_FAILED':
-                time.sleep(0.1)
-                continue
-            if not status.endswith('IN_PROGRESS'):
+            over = not status.endswith('IN_PROGRESS') and not (
+                rolling_back and status == 'UPDATE_FAILED')
+            if over:
                 self.assertEqual(expect_status, stack['stack_status'],
                                  stack['stack_status_reason'])
-                return stack
-            time.sleep(0.1)
+                return self.show_stack(name)
+            if time.monotonic() > deadline:
+                break
+            time.sleep(pause)
         self.fail('stack %s still in progress: %s' % (
             name, self.show_stack(name)['stack_status']))
 
@@ -142,12 +150,15 @@ class StackTestMixin(object):
         stack = self.show_stack(name)
         self.api('DELETE', '/stacks/%s/%s' % (name, stack['id']), expect=204)
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            status, payload = self.api('GET', '/stacks/%s' % stack['id'])
+        for pause in base.poll_pauses():
+            status, payload = self.api(
+                'GET', '/stacks/%s?resolve_outputs=false' % stack['id'])
             if status == 404 or payload['stack']['stack_status'] == \
                     'DELETE_COMPLETE':
                 return
-            time.sleep(0.1)
+            if time.monotonic() > deadline:
+                break
+            time.sleep(pause)
         self.fail('stack %s not deleted' % name)
 
     def consumers(self, template, version):
@@ -435,13 +446,15 @@ class StoredTemplateResourceTest(StackTestMixin, base.TestCase):
         # load the gap between the two was seen by a read in between: wait
         # for the release itself, within the same bound.
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            status, shown = self.api('GET', '/stacks/%s' % stack['id'])
+        for pause in base.poll_pauses():
+            status, shown = self.api(
+                'GET', '/stacks/%s?resolve_outputs=false' % stack['id'])
             gone = status == 404 or shown['stack']['stack_status'] == \
                 'DELETE_COMPLETE'
-            if gone and not self.consumers(pw, '1.0.0'):
+            if (gone and not self.consumers(pw, '1.0.0') or
+                    time.monotonic() > deadline):
                 break
-            time.sleep(0.1)
+            time.sleep(pause)
         self.assertEqual([], self.consumers(pw, '1.0.0'))
         self.api('DELETE', '/stored_templates/%s/versions/1.0.0' % pw,
                  expect=204)
@@ -481,12 +494,14 @@ class StoredTemplateResourceTest(StackTestMixin, base.TestCase):
                                                   project=other)
         self.assertEqual(201, status, payload)
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
+        for pause in base.poll_pauses():
             _st, _h, shown = self.server.request(
-                'GET', '/stacks/%s' % payload['stack']['id'], project=other)
-            if not shown['stack']['stack_status'].endswith('IN_PROGRESS'):
+                'GET', '/stacks/%s?resolve_outputs=false' %
+                payload['stack']['id'], project=other)
+            if (not shown['stack']['stack_status'].endswith('IN_PROGRESS') or
+                    time.monotonic() > deadline):
                 break
-            time.sleep(0.1)
+            time.sleep(pause)
         self.assertEqual('CREATE_COMPLETE', shown['stack']['stack_status'],
                          shown['stack']['stack_status_reason'])
         # Unsharing stops new resolutions, not the stack already pinned.

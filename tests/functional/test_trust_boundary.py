@@ -240,14 +240,19 @@ class Project(object):
         """
         deadline = time.monotonic() + timeout
         stack = {'stack_name': name, 'id': stack_id}
-        while time.monotonic() < deadline:
-            shown = self.expect(200, 'GET', '/stacks/%s/%s' % (
-                name, stack_id))['stack']
+        path = '/stacks/%s/%s' % (name, stack_id)
+        for pause in base.poll_pauses():
+            # The outputs once it is over: resolving them is most of a
+            # look's cost.
+            shown = self.expect(200, 'GET', path, query={
+                'resolve_outputs': 'false'})['stack']
             if shown['stack_status'].endswith(FINAL) and (
                     done_before is None or
                     self.stack_events_done(stack) > done_before):
-                return shown
-            time.sleep(0.05)
+                return self.expect(200, 'GET', path)['stack']
+            if time.monotonic() > deadline:
+                break
+            time.sleep(pause)
         raise AssertionError('stack %s still in progress' % name)
 
     def outputs(self, stack):

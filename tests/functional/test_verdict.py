@@ -21,7 +21,6 @@ and their neighbours.
 """
 
 import json
-import time
 import uuid
 
 from testtools import content
@@ -203,16 +202,11 @@ class VerdictTest(fixtures.ProjectTestCase):
         if status != 201:
             return False, 'create: %s' % answer
         path = '/stacks/%s/%s' % (stack, answer['stack']['id'])
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            status, answer = self.call('GET', path)
-            state = answer['stack']['stack_status']
-            if not state.endswith('IN_PROGRESS'):
-                break
-            time.sleep(0.05)
+        shown = self.wait_stack(path)
         self.call('DELETE', path)
+        state = shown['stack_status']
         return (state == 'CREATE_COMPLETE',
-                '%s: %s' % (state, answer['stack']['stack_status_reason']))
+                '%s: %s' % (state, shown['stack_status_reason']))
 
     def store_takes(self, name, template, files, environment):
         body = self.heat_body(template, files, environment)
@@ -272,16 +266,11 @@ class CasesTest(fixtures.ProjectTestCase):
                                     'X-Auth-Key': 'secret'})
         self.assertEqual(201, res.status_int, res.body)
         path = '/stacks/%s/%s' % (stack, json.loads(res.body)['stack']['id'])
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            _s, answer = self.call('GET', path)
-            if not answer['stack']['stack_status'].endswith('IN_PROGRESS'):
-                break
-            time.sleep(0.05)
-        self.assertEqual('CREATE_COMPLETE', answer['stack']['stack_status'],
-                         answer['stack']['stack_status_reason'])
+        shown = self.wait_stack(path)
+        self.assertEqual('CREATE_COMPLETE', shown['stack_status'],
+                         shown['stack_status_reason'])
         return {o['output_key']: o['output_value']
-                for o in answer['stack'].get('outputs') or []}
+                for o in shown.get('outputs') or []}
 
     def test_child_if_reads_a_parameter_its_parent_passes(self):
         status, answer = self.publish({
