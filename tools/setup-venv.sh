@@ -58,13 +58,12 @@ if [[ ! -x $venv/bin/python ]]; then
 fi
 # uv installs the requirements (pip installs uv): the same packages pip
 # picks (doc/source/contributor/testing.rst), in a seventh of the time,
-# which the two test virtualenvs of every CI run feel. The test set-up
-# has uv compile every module (about 35 s of CPU per virtualenv, on all
-# cores): left to the first import, each of the ten or so processes a
-# test run starts at once compiled the same modules for itself. The
-# others leave it to Python, which compiles a module when first imported
-# and keeps it (tools/run.sh, tools/test.sh and .ci/run unset
-# PYTHONDONTWRITEBYTECODE, which CI's machines set).
+# which the two test virtualenvs of every CI run feel. It leaves their
+# bytecode to Python, which compiles a module when it is first imported
+# and keeps it: tools/run.sh, tools/test.sh and .ci/run unset
+# PYTHONDONTWRITEBYTECODE (CI's machines set it). Compiling every module
+# of every package here cost 35 s of CPU per virtualenv, most of it for
+# modules nothing imports.
 if [[ ! -x $venv/bin/uv ]]; then
     quiet_pip install -q 'uv>=0.13,<1'
 fi
@@ -77,8 +76,7 @@ extras=server
 sum=$( { cat "${files[@]}"; echo "$heat $extras"; } | sha256sum | cut -d' ' -f1)
 if [[ ! -f $stamp ]] || ! grep -qx "$sum" "$stamp"; then
     args=(-e ".[$extras]")
-    ((want_tests)) && args+=(-r test-requirements.txt -r doc/requirements.txt
-                             --compile-bytecode)
+    ((want_tests)) && args+=(-r test-requirements.txt -r doc/requirements.txt)
     [[ -n $heat ]] && args+=("$heat")
     echo "Installing heat-store and its requirements into $venv ..." >&2
     uv_install "${args[@]}"
