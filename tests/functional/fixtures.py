@@ -164,12 +164,15 @@ class ProjectTestCase(base.TestCase):
         for pause in base.poll_pauses():
             _status, answer = self.call('GET', path +
                                         '?resolve_outputs=false')
-            if not answer['stack']['stack_status'].endswith('IN_PROGRESS'):
-                break
+            status = answer['stack']['stack_status']
+            if not status.endswith('IN_PROGRESS'):
+                # Unless it moved on meanwhile (a rollback).
+                full = self.call('GET', path)[1]['stack']
+                if full['stack_status'] == status:
+                    return full
             if time.monotonic() > deadline:
                 raise AssertionError('stack %s still in progress' % path)
             time.sleep(pause)
-        return self.call('GET', path)[1]['stack']
 
 
 def setup_app():

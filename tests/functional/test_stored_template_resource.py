@@ -133,9 +133,13 @@ class StackTestMixin(object):
             over = not status.endswith('IN_PROGRESS') and not (
                 rolling_back and status == 'UPDATE_FAILED')
             if over:
-                self.assertEqual(expect_status, stack['stack_status'],
-                                 stack['stack_status_reason'])
-                return self.show_stack(name)
+                # With its outputs, unless it moved on meanwhile (a failed
+                # update starts its rollback).
+                full = self.show_stack(name)
+                if full['stack_status'] == status:
+                    self.assertEqual(expect_status, status,
+                                     stack['stack_status_reason'])
+                    return full
             if time.monotonic() > deadline:
                 break
             time.sleep(pause)

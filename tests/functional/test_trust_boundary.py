@@ -249,7 +249,11 @@ class Project(object):
             if shown['stack_status'].endswith(FINAL) and (
                     done_before is None or
                     self.stack_events_done(stack) > done_before):
-                return self.expect(200, 'GET', path)['stack']
+                # Unless it moved on meanwhile (a failed update starts
+                # its rollback).
+                full = self.expect(200, 'GET', path)['stack']
+                if full['stack_status'] == shown['stack_status']:
+                    return full
             if time.monotonic() > deadline:
                 break
             time.sleep(pause)
