@@ -339,6 +339,18 @@ def stacks_in_progress():
             "AND deleted_at IS NULL")).scalar()
 
 
+def wait_for_stacks(seconds):
+    """Until no stack operation is under way, for ``seconds`` at most."""
+    deadline = time.monotonic() + seconds
+    busy = stacks_in_progress()
+    if busy:
+        LOG.info('Waiting up to %d s for the operations on %d stack(s) '
+                 'to end', seconds, busy)
+    while busy and time.monotonic() < deadline:
+        time.sleep(0.1)
+        busy = stacks_in_progress()
+
+
 class EmbeddedHeat(object):
     """Heat's API and engine in this process, with the store wired in."""
 
@@ -406,16 +418,6 @@ class EmbeddedHeat(object):
             CONF.host, rpc_api.ENGINE_TOPIC)
         self.engine_service.start()
 
-    def _drain(self, seconds):
-        deadline = time.monotonic() + seconds
-        busy = stacks_in_progress()
-        if busy:
-            LOG.info('Waiting up to %d s for the operations on %d stack(s) '
-                     'to end', seconds, busy)
-        while busy and time.monotonic() < deadline:
-            time.sleep(0.1)
-            busy = stacks_in_progress()
-
     def load_app(self):
         from heat.common import config as heat_config
         self.app = heat_config.load_paste_app('heat-api')
@@ -438,7 +440,7 @@ class EmbeddedHeat(object):
         """
         if self.engine_service is not None:
             try:
-                self._drain(drain)
+                wait_for_stacks(drain)
             except Exception:  # noqa: BLE001 - best effort on shutdown
                 LOG.exception('Could not tell the operations under way')
             try:

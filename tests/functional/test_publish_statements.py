@@ -21,8 +21,6 @@ a stack of the preview's name). When a change adds one, raise the ceiling
 in the same change and say why.
 """
 
-import time
-
 from heat_store.dev import embedded
 from heat_store.dev import statements
 from tests.functional import fixtures
@@ -90,9 +88,7 @@ class PublishStatementsTest(fixtures.ProjectTestCase):
         # The counter hears every thread of the process: an operation an
         # earlier test left running (a stack still deleting) would count
         # as the publish's.
-        deadline = time.monotonic() + 60
-        while embedded.stacks_in_progress() and time.monotonic() < deadline:
-            time.sleep(0.1)
+        embedded.wait_for_stacks(60)
         for name in ('app', 'lib'):
             status, answer = self.call('POST', '/stored_templates', {
                 'name': name, 'version': {'template': ROOT, 'version':
