@@ -16,12 +16,49 @@ Keystone and Horizon run in children of ``heat-store-dev``; the functional
 tests run ``heat-store-dev`` itself as a child. Each child writes its
 output to a log file, is ready when a probe says so, and is stopped with
 SIGTERM, then SIGKILL if it lingers.
+
+Every child is recorded as it starts, so that an interrupted start can
+stop what it had started (:func:`stop_started`). A signal handler calls
+:func:`interrupt` rather than raising KeyboardInterrupt itself: raised
+inside ``subprocess.Popen``, after the fork, it would leave a child that
+no one knows of.
 """
 
 import subprocess
 import time
 import urllib.error
 import urllib.request
+
+_started = []
+_starting = 0
+_interrupt_pending = False
+
+
+def interrupt():
+    """Raise KeyboardInterrupt, for a signal handler.
+
+    While a child is starting, the interrupt waits until the child is
+    recorded, and is raised then.
+    """
+    global _interrupt_pending
+    if _starting:
+        _interrupt_pending = True
+    else:
+        raise KeyboardInterrupt
+
+
+def _spawn(command, **kwargs):
+    global _starting, _interrupt_pending
+    _starting += 1
+    try:
+        process = subprocess.Popen(command, **kwargs)
+        _started.append(process)
+    finally:
+        _starting -= 1
+    if _interrupt_pending and not _starting:
+        _interrupt_pending = False
+        raise KeyboardInterrupt
+    return process
 
 
 def start(command, log_path, env=None, append=False):
@@ -30,8 +67,30 @@ def start(command, log_path, env=None, append=False):
     The log is written afresh, or added to with ``append``.
     """
     with open(log_path, 'ab' if append else 'wb') as log:
-        return subprocess.Popen(command, stdout=log,
-                                stderr=subprocess.STDOUT, env=env)
+        return _spawn(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+
+
+def run(command, env=None):
+    """Run ``command`` to its end: (status, stdout, stderr) as text.
+
+    Interrupted, the child is killed before the interrupt goes on.
+    """
+    process = _spawn(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                     text=True, env=env)
+    try:
+        out, err = process.communicate()
+    except BaseException:
+        process.kill()
+        process.wait()
+        raise
+    return process.returncode, out, err
+
+
+def stop_started(grace):
+    """Stop every child started here that still runs, newest first."""
+    for process in reversed(_started):
+        stop(process, grace)
+    _started.clear()
 
 
 def answers(url, timeout):

@@ -26,6 +26,8 @@ import threading
 import time
 import warnings
 
+from heat_store.dev import children
+
 DEFAULT_DATA_DIR = os.path.join(os.getcwd(), '.heat-store')
 
 
@@ -99,21 +101,23 @@ def main(argv=None):
         if serving:
             threading.Thread(target=serving[0].shutdown, daemon=True).start()
         else:
-            raise KeyboardInterrupt
+            children.interrupt()
 
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
-    children = []
+    parts = []
     try:
-        return _run(args, started, stopping, serving, children)
+        return _run(args, started, stopping, serving, parts)
     except KeyboardInterrupt:
-        for child in reversed(children):
-            child.stop()
+        for part in reversed(parts):
+            part.stop()
+        # A child whose owner was interrupted before it held the child.
+        children.stop_started(5)
         print('Stopped.', flush=True)
         return 130
 
 
-def _run(args, started, stopping, serving, children):
+def _run(args, started, stopping, serving, parts):
     def check():
         # A library may swallow the KeyboardInterrupt raised in it (Heat's
         # start retries and logs): the flag says it came all the same.
@@ -148,7 +152,7 @@ def _run(args, started, stopping, serving, children):
             args.data_dir, 'http://%s:%d' % (args.host, args.port),
             host=args.host, port=args.keystone_port, debug=args.debug)
         # Keystone boots in its child while Heat starts here.
-        children.append(keystone)
+        parts.append(keystone)
         keystone.launch()
         check()
     dashboard = None
@@ -158,7 +162,7 @@ def _run(args, started, stopping, serving, children):
         dashboard = dev_dashboard.Dashboard(
             args.data_dir, keystone.auth_url, host=args.host,
             port=args.dashboard_port)
-        children.append(dashboard)
+        parts.append(dashboard)
         check()
         try:
             dashboard.launch()
@@ -175,7 +179,7 @@ def _run(args, started, stopping, serving, children):
                                  debug=args.debug,
                                  keystone=keystone and
                                  keystone.heat_options())
-    children.append(heat)
+    parts.append(heat)
     check()
     try:
         app = heat.start()

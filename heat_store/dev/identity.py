@@ -37,7 +37,6 @@ import logging
 import os
 import pwd
 import secrets
-import subprocess
 import sys
 import threading
 import time
@@ -256,14 +255,14 @@ class DevKeystone(object):
         """
         env = dict(os.environ,
                    OS_BOOTSTRAP_PASSWORD=self.passwords['admin'])
-        result = subprocess.run(
+        status, out, err = children.run(
             [self.python, '-m', 'heat_store.dev.identity',
              '--config-file', self.config_path,
              '--manage', json.dumps([list(step) for step in steps])],
-            capture_output=True, text=True, env=env)
-        if result.returncode:
+            env=env)
+        if status:
             raise RuntimeError('keystone-manage failed:\n%s%s' % (
-                result.stdout, result.stderr[-4000:]))
+                out, err[-4000:]))
 
     def _stamp(self):
         return {'version': SETUP_VERSION, 'keystone': self.url,

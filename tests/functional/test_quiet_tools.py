@@ -54,7 +54,7 @@ class QuietToolsTest(base.TestCase):
 
 
 def _processes_mentioning(text):
-    """Pids of live processes whose command line holds ``text``."""
+    """Live processes whose command line holds ``text``: 'pid: line'."""
     found = []
     for pid in os.listdir('/proc'):
         if not pid.isdigit():
@@ -65,7 +65,7 @@ def _processes_mentioning(text):
         except OSError:
             continue
         if text in line:
-            found.append(int(pid))
+            found.append('%s: %s' % (pid, line.replace('\0', ' ')))
     return found
 
 

@@ -14,6 +14,7 @@
 
 import http.server
 import os
+import signal
 import sys
 import threading
 import time
@@ -106,3 +107,56 @@ class ChildrenTest(base.TestCase):
         httpd.shutdown()
         httpd.server_close()
         self.assertFalse(children.answers(url + 'ok', 5))
+
+    def test_run_gives_status_and_both_outputs(self):
+        status, out, err = children.run(
+            [sys.executable, '-c', 'import sys; print("out"); '
+             'print("err", file=sys.stderr); sys.exit(2)'])
+        self.assertEqual((2, 'out\n', 'err\n'), (status, out, err))
+
+
+class _SignalsWhileRead(dict):
+    """An environment that sends this process SIGINT as Popen reads it."""
+
+    def items(self):
+        os.kill(os.getpid(), signal.SIGINT)
+        return super().items()
+
+
+class InterruptedStartTest(base.TestCase):
+    """Ctrl-C while a child starts: the child is known, and stopped."""
+
+    def setUp(self):
+        super().setUp()
+        previous = signal.signal(signal.SIGINT,
+                                 lambda signum, frame: children.interrupt())
+        self.addCleanup(signal.signal, signal.SIGINT, previous)
+        self.log_path = os.path.join(
+            self.useFixture(fixtures.TempDir()).path, 'child.out')
+        self.marker = 'heat-store-child-%d-%s' % (os.getpid(), self.id())
+
+    def running(self):
+        return [pid for pid in os.listdir('/proc') if pid.isdigit() and
+                self.marker in _cmdline(pid)]
+
+    def test_the_interrupt_waits_until_the_child_is_recorded(self):
+        command = [sys.executable, '-c', 'import time; time.sleep(60)',
+                   self.marker]
+        self.assertRaises(KeyboardInterrupt, children.start, command,
+                          self.log_path, env=_SignalsWhileRead(os.environ))
+        self.addCleanup(children.stop_started, 0)
+        self.assertEqual(1, len(self.running()))
+        children.stop_started(5)
+        self.assertEqual([], self.running())
+
+    def test_an_interrupt_outside_a_start_is_raised_at_once(self):
+        self.assertRaises(KeyboardInterrupt, os.kill, os.getpid(),
+                          signal.SIGINT)
+
+
+def _cmdline(pid):
+    try:
+        with open('/proc/%s/cmdline' % pid, 'rb') as f:
+            return f.read().decode('utf-8', 'replace')
+    except OSError:
+        return ''
