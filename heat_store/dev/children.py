@@ -79,10 +79,10 @@ def run(command, env=None):
                      text=True, env=env)
     try:
         out, err = process.communicate()
-    except BaseException:
-        process.kill()
-        process.wait()
-        raise
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
     return process.returncode, out, err
 
 
