@@ -51,6 +51,7 @@ counts the others.
 """
 
 import collections
+import functools
 import itertools
 import json
 import re
@@ -276,34 +277,45 @@ def db_state(projects):
     from heat.common import context as heat_context
     from heat.db import api as heat_db_api
 
+    ctx = heat_context.get_admin_context()
+    with heat_db_api.context_manager.reader.using(ctx) as session:
+        return [tuple(row) for statement in _state_statements()
+                for row in session.execute(statement,
+                                           {'projects': list(projects)})]
+
+
+@functools.lru_cache(maxsize=None)
+def _state_statements():
+    """The queries of :func:`db_state`, built once.
+
+    The matrix runs them thousands of times, and building a statement
+    costs more than running it.
+    """
     from heat_store.db import models
 
     T, Tag = models.StoredTemplate, models.StoredTemplateTag
     M, Ver = models.StoredTemplateMember, models.StoredTemplateVersion
     C = models.StoredTemplateConsumer
-    ctx = heat_context.get_admin_context()
-    with heat_db_api.context_manager.reader.using(ctx) as session:
-        rows = session.execute(sa.select(
-            T.id, T.name, T.project_id, T.description, T.visibility,
-            T.latest_version, T.version_count, T.updated_at).where(
-            T.project_id.in_(projects)).order_by(T.id)).all()
-        ids = [r.id for r in rows]
-        tags = session.execute(sa.select(Tag.template_id, Tag.tag).where(
-            Tag.template_id.in_(ids)).order_by(Tag.template_id,
-                                               Tag.tag)).all()
-        members = session.execute(sa.select(
-            M.template_id, M.project_id, M.status).where(
-            M.template_id.in_(ids)).order_by(M.template_id,
-                                             M.project_id)).all()
-        versions = session.execute(sa.select(
-            Ver.id, Ver.template_id, Ver.version, Ver.status,
-            Ver.description, Ver.digest, Ver.updated_at).where(
-            Ver.template_id.in_(ids)).order_by(Ver.id)).all()
-        consumers = session.execute(sa.select(
-            C.id, C.version_id, C.parent_stack_id, C.state).where(
-            C.version_id.in_([v.id for v in versions])).order_by(
-            C.id)).all()
-    return [tuple(r) for r in rows + tags + members + versions + consumers]
+    in_projects = T.project_id.in_(sa.bindparam('projects', expanding=True))
+    template_ids = sa.select(T.id).where(in_projects).scalar_subquery()
+    version_ids = sa.select(Ver.id).where(
+        Ver.template_id.in_(template_ids)).scalar_subquery()
+    return (
+        sa.select(T.id, T.name, T.project_id, T.description, T.visibility,
+                  T.latest_version, T.version_count, T.updated_at).where(
+            in_projects).order_by(T.id),
+        sa.select(Tag.template_id, Tag.tag).where(
+            Tag.template_id.in_(template_ids)).order_by(Tag.template_id,
+                                                        Tag.tag),
+        sa.select(M.template_id, M.project_id, M.status).where(
+            M.template_id.in_(template_ids)).order_by(M.template_id,
+                                                      M.project_id),
+        sa.select(Ver.id, Ver.template_id, Ver.version, Ver.status,
+                  Ver.description, Ver.digest, Ver.updated_at).where(
+            Ver.template_id.in_(template_ids)).order_by(Ver.id),
+        sa.select(C.id, C.version_id, C.parent_stack_id, C.state).where(
+            C.version_id.in_(version_ids)).order_by(C.id),
+    )
 
 
 # -- a world: one template, its projects and its secrets ---------------------
