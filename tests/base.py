@@ -24,6 +24,7 @@ The timeout is gentle: it raises in the test's thread, so cleanups run.
 """
 
 import os
+import time
 
 from oslotest import base as oslotest_base
 from oslotest import timeout
@@ -88,3 +89,25 @@ def poll_pauses(first=0.05, longest=0.5, factor=1.5):
     while True:
         yield first
         first = min(first * factor, longest)
+
+
+def wait_for_stack(look, is_over, what, timeout):
+    """A stack once ``is_over(stack)``, as Heat shows it with its outputs.
+
+    ``look(outputs)`` returns the stack, resolving its outputs only when
+    ``outputs`` is true: they are most of a look's cost, so they are asked
+    for once, at the end. The stack is returned only if it is still where
+    the look without them saw it (a failed update moves on to its
+    rollback); AssertionError when ``timeout`` seconds pass first.
+    """
+    deadline = time.monotonic() + timeout
+    for pause in poll_pauses():
+        stack = look(False)
+        if is_over(stack):
+            full = look(True)
+            if full['stack_status'] == stack['stack_status']:
+                return full
+        if time.monotonic() > deadline:
+            raise AssertionError('stack %s still in progress: %s' % (
+                what, stack['stack_status']))
+        time.sleep(pause)

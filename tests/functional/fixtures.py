@@ -24,7 +24,6 @@ import os
 import shutil
 import tempfile
 import threading
-import time
 import uuid
 
 from gabbi import fixture as gabbi_fixture
@@ -155,24 +154,14 @@ class ProjectTestCase(base.TestCase):
         return res.status_int, json.loads(res.body) if res.body else None
 
     def wait_stack(self, path, timeout=60):
-        """The stack at ``path`` once it is no longer in progress.
+        """The stack at ``path`` once it is no longer in progress."""
+        def look(outputs):
+            query = '' if outputs else '?resolve_outputs=false'
+            return self.call('GET', path + query)[1]['stack']
 
-        Looked at without its outputs until then (resolving them is most
-        of a look's cost), and once with them at the end.
-        """
-        deadline = time.monotonic() + timeout
-        for pause in base.poll_pauses():
-            _status, answer = self.call('GET', path +
-                                        '?resolve_outputs=false')
-            status = answer['stack']['stack_status']
-            if not status.endswith('IN_PROGRESS'):
-                # Unless it moved on meanwhile (a rollback).
-                full = self.call('GET', path)[1]['stack']
-                if full['stack_status'] == status:
-                    return full
-            if time.monotonic() > deadline:
-                raise AssertionError('stack %s still in progress' % path)
-            time.sleep(pause)
+        return base.wait_for_stack(
+            look, lambda stack: not stack['stack_status'].endswith(
+                'IN_PROGRESS'), path, timeout)
 
 
 def setup_app():

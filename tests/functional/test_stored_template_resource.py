@@ -122,29 +122,22 @@ class StackTestMixin(object):
         return payload['stack']
 
     def wait(self, name, expect_status, timeout=90):
-        deadline = time.monotonic() + timeout
         # NOTE: a failed update shows UPDATE_FAILED for a moment before
         # Heat starts the rollback: when a rollback is expected, that is
         # not the end yet.
         rolling_back = expect_status.startswith('ROLLBACK')
-        for pause in base.poll_pauses():
-            stack = self.show_stack(name, outputs=False)
+
+        def is_over(stack):
             status = stack['stack_status']
-            over = not status.endswith('IN_PROGRESS') and not (
+            return not status.endswith('IN_PROGRESS') and not (
                 rolling_back and status == 'UPDATE_FAILED')
-            if over:
-                # With its outputs, unless it moved on meanwhile (a failed
-                # update starts its rollback).
-                full = self.show_stack(name)
-                if full['stack_status'] == status:
-                    self.assertEqual(expect_status, status,
-                                     stack['stack_status_reason'])
-                    return full
-            if time.monotonic() > deadline:
-                break
-            time.sleep(pause)
-        self.fail('stack %s still in progress: %s' % (
-            name, self.show_stack(name)['stack_status']))
+
+        stack = base.wait_for_stack(
+            lambda outputs: self.show_stack(name, outputs=outputs),
+            is_over, name, timeout)
+        self.assertEqual(expect_status, stack['stack_status'],
+                         stack['stack_status_reason'])
+        return stack
 
     def outputs(self, stack):
         return {o['output_key']: o['output_value']

@@ -32,7 +32,6 @@ stacks), with identities from headers (see test_isolation).
 
 import json
 import re
-import time
 import uuid
 
 import sqlalchemy as sa
@@ -238,26 +237,19 @@ class Project(object):
         Timestamps have a resolution of a second, so an update is known
         to be over by its stack-level event.
         """
-        deadline = time.monotonic() + timeout
         stack = {'stack_name': name, 'id': stack_id}
         path = '/stacks/%s/%s' % (name, stack_id)
-        for pause in base.poll_pauses():
-            # The outputs once it is over: resolving them is most of a
-            # look's cost.
-            shown = self.expect(200, 'GET', path, query={
-                'resolve_outputs': 'false'})['stack']
-            if shown['stack_status'].endswith(FINAL) and (
-                    done_before is None or
-                    self.stack_events_done(stack) > done_before):
-                # Unless it moved on meanwhile (a failed update starts
-                # its rollback).
-                full = self.expect(200, 'GET', path)['stack']
-                if full['stack_status'] == shown['stack_status']:
-                    return full
-            if time.monotonic() > deadline:
-                break
-            time.sleep(pause)
-        raise AssertionError('stack %s still in progress' % name)
+
+        def look(outputs):
+            query = None if outputs else {'resolve_outputs': 'false'}
+            return self.expect(200, 'GET', path, query=query)['stack']
+
+        def is_over(shown):
+            return shown['stack_status'].endswith(FINAL) and (
+                done_before is None or
+                self.stack_events_done(stack) > done_before)
+
+        return base.wait_for_stack(look, is_over, name, timeout)
 
     def outputs(self, stack):
         """The outputs of the stored template the stack's ``top`` built."""
