@@ -48,11 +48,11 @@ from heat.engine import template as heat_template
 from heat.rpc import api as rpc_api
 
 from heat_store.bundle import formats as bundle_formats
-from heat_store.bundle import interface as bundle_interface
 from heat_store import conf  # noqa: F401 - registers [template_store]
 from heat_store import engine as engine_client
 from heat_store.objects import consumer as consumer_obj
 from heat_store.objects import stored_template_version as version_obj
+from heat_store import parameter_values
 from heat_store.resources import stored_template
 from heat_store import versioning
 
@@ -145,9 +145,9 @@ def parameters_required(version):
     """Parameters ``version`` needs a value for: no default anywhere.
 
     A default in the template, or a value the stored environment gives
-    (:func:`bundle_interface.given_values`), counts.
+    (:func:`parameter_values.given_values`), counts.
     """
-    given = bundle_interface.given_values(version.environment)
+    given = parameter_values.given_values(version.environment)
     parameters = (version.interface or {}).get('parameters') or {}
     return {name for name, schema in parameters.items()
             if 'default' not in (schema or {}) and name not in given}

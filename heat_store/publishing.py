@@ -36,6 +36,7 @@ from heat_store import dependencies
 from heat_store import exception
 from heat_store.objects import stored_template as template_obj
 from heat_store.objects import stored_template_version as version_obj
+from heat_store import parameter_values
 from heat_store import validation
 from heat_store import versioning
 
@@ -164,10 +165,10 @@ def _effective_interface(interface, environment):
     """An interface as its users see it.
 
     A parameter given a value by the stored environment
-    (:func:`bundle_interface.given_values`) has that value as its default.
+    (:func:`parameter_values.given_values`) has that value as its default.
     """
     interface = dict(interface or {})
-    defaults = bundle_interface.given_values(environment)
+    defaults = parameter_values.given_values(environment)
     parameters = {}
     for name, schema in (interface.get('parameters') or {}).items():
         schema = dict(schema)
@@ -182,7 +183,7 @@ def _breaks(old, new):
     """What ``new`` breaks of ``old``'s interface (versions or bundles)."""
     return bundle_interface.interface_breaks(
         _effective_interface(old.interface, old.environment),
-        new.interface, bundle_interface.given_values(new.environment))
+        new.interface, parameter_values.given_values(new.environment))
 
 
 def interface_check(prepared):

@@ -39,7 +39,7 @@ Callers import the module that holds what they use:
   (``check_references``) and the bundle as Heat's engine builds it
   (``engine_bundle``).
 - ``interface``: parameters and outputs, and what breaks them
-  (``interface``, ``given_values``, ``interface_breaks``).
+  (``interface``, ``interface_breaks``).
 
 Lock rewriting (a reference built from its locked version) is in
 :mod:`heat_store.dependencies`.

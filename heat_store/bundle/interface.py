@@ -38,23 +38,6 @@ def interface(template_dict):
     return {'parameters': parameters, 'outputs': outputs}
 
 
-def given_values(environment):
-    """The values a bundle's environment gives its root's parameters.
-
-    As Heat builds the resource's nested stack: the environment's
-    ``parameter_defaults`` reach every template of the bundle, its
-    ``parameters`` the root and take precedence; both give a parameter a
-    value its users need not pass. A section that is not a mapping gives
-    nothing.
-    """
-    given = {}
-    for section in ('parameter_defaults', 'parameters'):
-        values = (environment or {}).get(section)
-        if isinstance(values, dict):
-            given.update(values)
-    return given
-
-
 def _type_family(param_type):
     """'CommaDelimitedList' and 'comma_delimited_list' are one type."""
     return str(param_type).lower().replace('_', '')
@@ -63,8 +46,9 @@ def _type_family(param_type):
 def interface_breaks(old_interface, new_interface, given=None):
     """What a new interface breaks for users of the old one.
 
-    A parameter in ``given`` (:func:`given_values` of the new version's
-    environment) counts as defaulted. Returns human-readable breaks;
+    A parameter in ``given`` (the new version's environment's values,
+    :func:`heat_store.parameter_values.given_values`) counts as
+    defaulted. Returns human-readable breaks;
     empty means compatible.
     """
     defaults = given or {}

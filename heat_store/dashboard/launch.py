@@ -15,12 +15,16 @@
 One ``OS::Heat::StoredTemplate`` resource, pinned as the user picks: the
 exact version, ``^`` (newer minor and patch versions of the same major)
 or ``~`` (newer patches). The stack's parameters are the version's own,
-with their types, defaults, constraints and descriptions (the stored
-environment's ``parameter_defaults`` count as defaults), so that Heat's
+with their types, defaults, constraints and descriptions, a value the
+stored environment gives a parameter being its default (the stack passes
+every value to the resource, so the form must start from the value Heat
+would otherwise use), so that Heat's
 validation of this template gives heat-dashboard's launch form every
 field it needs; they pass through to the resource. Its outputs are the
 version's.
 """
+
+from heat_store import parameter_values
 
 PIN_PREFIX = {'exact': '', 'caret': '^', 'tilde': '~'}
 HOT_VERSION = '2018-08-31'
@@ -37,8 +41,7 @@ def constraint(version, pin='exact'):
 def _parameters(version):
     root = version.template or {}
     hot = 'heat_template_version' in root
-    env_defaults = (version.environment or {}).get('parameter_defaults')
-    env_defaults = env_defaults or {}
+    given = parameter_values.given_values(version.environment)
     parameters = {}
     for name, schema in (version.parameters or {}).items():
         if hot:
@@ -47,8 +50,8 @@ def _parameters(version):
             # A CFN root: its interface, in HOT words.
             param = {k: v for k, v in schema.items() if v is not None}
             param['type'] = _HOT_TYPES.get(schema.get('type'), 'string')
-        if 'default' not in param and name in env_defaults:
-            param['default'] = env_defaults[name]
+        if name in given:
+            param['default'] = given[name]
         parameters[name] = param
     groups = root.get('parameter_groups') if hot else None
     return parameters, groups

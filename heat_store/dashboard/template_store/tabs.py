@@ -23,6 +23,7 @@ from heat_store.dashboard import policy
 from heat_store.dashboard.template_store import highlight
 from heat_store.dashboard.template_store import members
 from heat_store.dashboard.template_store import tables as store_tables
+from heat_store import parameter_values
 
 T = 'project/template_store/'
 
@@ -138,15 +139,13 @@ class InterfaceTab(_VersionTab):
 
     def get_context_data(self, request):
         version = self.version()
-        env = version.environment or {}
-        defaults = env.get('parameter_defaults') or {}
+        given = parameter_values.given_values(version.environment)
         params = []
         for name, schema in sorted((version.parameters or {}).items()):
-            default = schema.get('default', defaults.get(name))
+            default = given[name] if name in given else schema.get('default')
             params.append({'name': name, 'type': schema.get('type'),
                            'default': value_text(default),
-                           'from_env': ('default' not in schema and
-                                        name in defaults),
+                           'from_env': name in given,
                            'label': schema.get('label') or '',
                            'description': schema.get('description') or ''})
         outputs = [{'name': name,

@@ -100,6 +100,23 @@ class StackTemplateTest(base.TestCase):
                                   'description': 'The URL'}},
                          template['outputs'])
 
+    def test_the_environment_s_values_are_the_defaults(self):
+        # As Heat reads them: parameter_defaults replace the template's
+        # defaults, the environment's parameters win over both.
+        version = _version(
+            template=HOT,
+            parameters={'count': {'type': 'number', 'default': 2},
+                        'flavor': {'type': 'string'},
+                        'name': {'type': 'string'}},
+            environment={'parameter_defaults': {'count': 4, 'name': 'd'},
+                         'parameters': {'name': 'p', 'flavor': 'm'}})
+        params = launch.stack_template(version)['parameters']
+        self.assertEqual({'count': 4, 'flavor': 'm', 'name': 'p'},
+                         {name: param['default']
+                          for name, param in params.items()})
+        self.assertEqual(HOT['parameters']['count']['constraints'],
+                         params['count']['constraints'])
+
     def test_cfn_root_uses_its_interface(self):
         version = _version(
             template={'AWSTemplateFormatVersion': '2010-09-09'},
