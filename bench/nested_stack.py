@@ -557,6 +557,10 @@ def parse_args(argv=None):
     if args.database and args.mode != 'statements':
         parser.error('--database is for --mode statements (the other modes '
                      'measure a heat-store-dev or a --deployment)')
+    if args.deployment and args.mode == 'statements':
+        parser.error('--deployment is not for --mode statements, which '
+                     'counts statements in one process (--database names '
+                     'the database it runs on)')
     return args
 
 

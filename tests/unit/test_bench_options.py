@@ -152,6 +152,15 @@ class DatabaseOptionTest(base.TestCase):
             self.assertEqual(2, code, mode)
             self.assertIn('--database is for --mode statements', message)
 
+    def test_statements_refuse_a_deployment(self):
+        # They count statements in one process; a deployment would be
+        # silently not measured.
+        code, message = self.refused(
+            self.nested_stack.parse_args,
+            ['--mode', 'statements', '--deployment', '/tmp/deployment'])
+        self.assertEqual(2, code)
+        self.assertIn('--deployment is not for --mode statements', message)
+
     def test_only_server_databases(self):
         for parse, argv in ((self.nested_stack.parse_args,
                              ['--mode', 'statements']),
