@@ -71,7 +71,8 @@ class MemberController(object):
         body = util.require_body(req, body, schema.POST_MEMBER)
         project_id = body['project_id']
         # Whether the caller may share it at all (404, 403) comes first.
-        template_obj.StoredTemplate.get_owned(req.context, template)
+        template_obj.StoredTemplate.get_owned(req.context, template,
+                                              with_tags=False)
         if project_id == req.context.project_id:
             raise exception.InvalidRequest(
                 reason=_('A project cannot be a member of its own stored '
