@@ -36,18 +36,22 @@ STORED_TEMPLATE_TYPE = 'OS::Heat::StoredTemplate'
 def stored_template_references(template):
     """Yield (properties, location) for each OS::Heat::StoredTemplate.
 
-    Resources of the template and the resource definitions of its groups
-    count; ``properties`` is the dict the reference is written in, so that
+    Resources of the template, the resource definitions of its groups and
+    the members of its chains (whose properties are the chain's
+    ``resource_properties``, shared by every member) count, at any depth;
+    ``properties`` is the dict the reference is written in, so that
     callers can rewrite it in place.
     """
-    for rtype, where, holder, key in bundle_file_references.type_refs(
-            template):
-        if rtype != STORED_TEMPLATE_TYPE or not isinstance(holder, dict):
-            continue
-        props_key = bundle_formats.PROPERTIES_BESIDE.get(key, 'properties')
-        props = holder.get(props_key)
-        if isinstance(props, dict):
-            yield props, where.rsplit('.', 1)[0]
+    for site in bundle_file_references.walk(
+            bundle_file_references.sites(template)):
+        if (site.kind == bundle_file_references.Site.TYPE and
+                site.value == STORED_TEMPLATE_TYPE and
+                site.properties is not None):
+            # A definition's type key dropped: the resource; a chain
+            # member stays itself.
+            where = (site.where.rsplit('.', 1)[0]
+                     if isinstance(site.key, str) else site.where)
+            yield site.properties, where
 
 
 def _as_heat_reads(value):

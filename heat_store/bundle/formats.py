@@ -45,9 +45,6 @@ _RESOURCE_KEYS = ('resources', 'type', 'properties')
 # (resources section, type key, properties key): HOT's, then CFN's.
 RESOURCE_FORMATS = (_RESOURCE_KEYS,
                     tuple(CFN_NAMES[key] for key in _RESOURCE_KEYS))
-# A definition's properties key, by the type key it writes.
-PROPERTIES_BESIDE = {type_key: props_key
-                     for _r, type_key, props_key in RESOURCE_FORMATS}
 
 
 def section(template, name):

@@ -83,7 +83,9 @@ def group_wrapper():
 
 
 def literal_wrapper(name, constraint='^1'):
-    """Uses ``name`` three ways: directly, in a group, in a child file."""
+    """Uses ``name`` four ways: directly, in a group, in a chain, in a
+    child file.
+    """
     reference = {'type': 'OS::Heat::StoredTemplate',
                  'properties': {'template': name, 'version': constraint}}
     child = {'heat_template_version': HOT,
@@ -96,10 +98,16 @@ def literal_wrapper(name, constraint='^1'):
                     'group': {'type': 'OS::Heat::ResourceGroup',
                               'properties': {'count': 1,
                                              'resource_def': reference}},
+                    'chain': {'type': 'OS::Heat::ResourceChain',
+                              'properties': {
+                                  'resources': [reference['type']],
+                                  'resource_properties': dict(
+                                      reference['properties'])}},
                     'child': {'type': 'lib/child.yaml'}},
                 'outputs': {
                     'direct': {'value': {'get_attr': ['direct', 'marker']}},
                     'group': {'value': {'get_attr': ['group', 'marker']}},
+                    'chain': {'value': {'get_attr': ['chain', 'marker']}},
                     'child': {'value': {'get_attr': ['child', 'marker']}}}}
     return template, {'lib/child.yaml': json.dumps(child)}
 
@@ -439,7 +447,8 @@ class TrustBoundaryTest(base.TestCase):
         self.assertEqual('UPDATE_COMPLETE', stack['stack_status'],
                          stack['stack_status_reason'])
         decoy = self.world.decoy_marker
-        self.assertEqual({'direct': decoy, 'group': [decoy], 'child': decoy},
+        self.assertEqual({'direct': decoy, 'group': [decoy],
+                          'chain': [decoy], 'child': decoy},
                          b.outputs(stack))
         self.assert_nothing_of_a()
         self.assert_no_pin_of_b_on(self.world.secret['id'])
@@ -511,7 +520,7 @@ class DependencyLockTest(base.TestCase):
 
     def markers(self, stack):
         out = self.b.outputs(stack)
-        return out['direct'], out['group'], out['child']
+        return out['direct'], out['group'], out['chain'], out['child']
 
     def test_version_records_its_dependencies_with_a_warning(self):
         shown = self.version(self.a, 'lockwrap', '1.0.0')
@@ -561,18 +570,21 @@ class DependencyLockTest(base.TestCase):
         stack = self.b.create_stack(stored(self.wrapper['id'], '^1'))
         self.assertEqual('CREATE_COMPLETE', stack['stack_status'],
                          stack['stack_status_reason'])
-        self.assertEqual(('base-1.0.0', ['base-1.0.0'], 'base-1.0.0'),
+        self.assertEqual(('base-1.0.0', ['base-1.0.0'], ['base-1.0.0'],
+                          'base-1.0.0'),
                          self.markers(stack))
         # A newer base changes nothing for the locked wrapper version,
         # for a new stack nor for an update of the old one.
         self.a.publish(self.base_name, '1.1.0', secret_template('base-1.1.0'))
         second = self.b.create_stack(stored(self.wrapper['id'], '^1'))
-        self.assertEqual(('base-1.0.0', ['base-1.0.0'], 'base-1.0.0'),
+        self.assertEqual(('base-1.0.0', ['base-1.0.0'], ['base-1.0.0'],
+                          'base-1.0.0'),
                          self.markers(second))
         stack = self.b.update_stack(stack, existing=True)
         self.assertEqual('UPDATE_COMPLETE', stack['stack_status'],
                          stack['stack_status_reason'])
-        self.assertEqual(('base-1.0.0', ['base-1.0.0'], 'base-1.0.0'),
+        self.assertEqual(('base-1.0.0', ['base-1.0.0'], ['base-1.0.0'],
+                          'base-1.0.0'),
                          self.markers(stack))
         # A new wrapper version locks anew, and a stack moving to it
         # moves its nested ones too.
@@ -580,13 +592,15 @@ class DependencyLockTest(base.TestCase):
                                self.files)
         self.assertEqual('1.1.0', shown['dependencies'][0]['version'])
         third = self.b.create_stack(stored(self.wrapper['id'], '^1'))
-        self.assertEqual(('base-1.1.0', ['base-1.1.0'], 'base-1.1.0'),
+        self.assertEqual(('base-1.1.0', ['base-1.1.0'], ['base-1.1.0'],
+                          'base-1.1.0'),
                          self.markers(third))
         stack = self.b.update_stack(stack, stored(self.wrapper['id'],
                                                   '^1.1'))
         self.assertEqual('UPDATE_COMPLETE', stack['stack_status'],
                          stack['stack_status_reason'])
-        self.assertEqual(('base-1.1.0', ['base-1.1.0'], 'base-1.1.0'),
+        self.assertEqual(('base-1.1.0', ['base-1.1.0'], ['base-1.1.0'],
+                          'base-1.1.0'),
                          self.markers(stack))
 
     def test_depended_on_version_cannot_be_deleted(self):
@@ -726,7 +740,8 @@ class DependencyLockTest(base.TestCase):
         stack = self.b.create_stack(stored(wrapper['id'], '^1'))
         self.assertEqual('CREATE_COMPLETE', stack['stack_status'],
                          stack['stack_status_reason'])
-        self.assertEqual(('base-2.0.0', ['base-2.0.0'], 'base-2.0.0'),
+        self.assertEqual(('base-2.0.0', ['base-2.0.0'], ['base-2.0.0'],
+                          'base-2.0.0'),
                          self.markers(stack))
 
     def test_literal_reference_that_does_not_resolve_is_400(self):

@@ -188,6 +188,23 @@ class LockTest(base.TestCase):
             template['resources']['g']['properties']['resource_def'][
                 'properties'])
 
+    def test_chain_members_are_locked(self):
+        # A chain's members share its resource_properties.
+        template = hot(c={'type': 'OS::Heat::ResourceChain',
+                          'properties': {
+                              'resources': ['OS::Heat::StoredTemplate',
+                                            'OS::Heat::StoredTemplate'],
+                              'resource_properties': {'template': 'lib',
+                                                      'version': '^1'}}})
+        self.assertEqual(
+            [('lib', '^1', 'root template',
+              'resources.c.properties.resources[0]')],
+            list(dependencies.literal_references(template, {})))
+        self.assertTrue(dependencies.lock_references(template, LOCKS))
+        self.assertEqual(
+            {'template': 'tid', 'version': '1.4.0'},
+            template['resources']['c']['properties']['resource_properties'])
+
     def test_an_unquoted_integer_is_locked_as_its_text(self):
         template = hot(a=stored('lib', 1), b=stored('lib', '1'))
         dependencies.lock_references(template, {('lib', '1'): ('tid',
