@@ -7,7 +7,8 @@
 # heat-store-dev --dashboard and the Template Store panel) with --test or
 # --dashboard, which implies --keystone.
 # Safe to run again: it reinstalls only when a requirements file, setup.cfg
-# or the asked Heat release changed.
+# or the asked Heat release changed, or when more is asked than was
+# installed (--test installs everything the other options ask for).
 #
 #   tools/setup-venv.sh [--test] [--keystone] [--dashboard] [--venv DIR] [--heat 'openstack-heat==26.*']
 set -euo pipefail
@@ -68,12 +69,17 @@ if [[ ! -x $venv/bin/uv ]]; then
     quiet_pip install -q 'uv>=0.13,<1'
 fi
 stamp=$venv/.heat-store-installed
-files=(requirements.txt setup.cfg)
-((want_tests)) && files+=(test-requirements.txt doc/requirements.txt)
+# stamp_line TESTS EXTRAS: the stamp's line for an install of those
+# extras (and the test requirements if TESTS is 1) from these files.
+stamp_line() {
+    local files=(requirements.txt setup.cfg)
+    (($1)) && files+=(test-requirements.txt doc/requirements.txt)
+    { cat "${files[@]}"; echo "$heat $2"; } | sha256sum | cut -d' ' -f1
+}
 extras=server
 ((want_keystone)) && extras+=,keystone
 ((want_dashboard)) && extras+=,dashboard
-sum=$( { cat "${files[@]}"; echo "$heat $extras"; } | sha256sum | cut -d' ' -f1)
+sum=$(stamp_line "$want_tests" "$extras")
 if [[ ! -f $stamp ]] || ! grep -qx "$sum" "$stamp"; then
     args=(-e ".[$extras]")
     ((want_tests)) && args+=(-r test-requirements.txt -r doc/requirements.txt)
@@ -114,5 +120,18 @@ SCRIPT
         echo "$out" >&2
         exit 1
     fi
-    echo "$sum" >> "$stamp"
+    # What was installed serves every smaller set too: tools/run.sh after
+    # tools/test.sh installs nothing again.
+    for tests in 0 "$want_tests"; do
+        covered=server
+        stamp_line "$tests" "$covered" >> "$stamp"
+        if ((want_keystone)); then
+            covered+=,keystone
+            stamp_line "$tests" "$covered" >> "$stamp"
+        fi
+        if ((want_dashboard)); then
+            covered+=,dashboard
+            stamp_line "$tests" "$covered" >> "$stamp"
+        fi
+    done
 fi
