@@ -161,15 +161,27 @@ def write_config(data_dir, host='127.0.0.1', port=8004, auth='noauth',
     return path
 
 
+# Seconds a SQLite connection waits for the write lock before "database
+# is locked": the engine's writers queue for it (BEGIN IMMEDIATE), and on
+# loaded cores a transaction can hold it longer than Python's default 5 s.
+SQLITE_BUSY_SECONDS = 60
+
+
 def make_sqlite_safe(engine):
     """Make a SQLite database safe for Heat's engine.
 
     oslo.db opens deferred transactions; two writers that both read first
     then deadlock into "database is locked". BEGIN IMMEDIATE takes the
-    write lock up front, so concurrent resources queue instead of failing.
+    write lock up front, so concurrent resources queue instead of failing,
+    for up to ``SQLITE_BUSY_SECONDS``.
     """
     if engine.dialect.name != 'sqlite':
         return
+
+    @sa.event.listens_for(engine, 'connect')
+    def _queue_for_the_write_lock(dbapi_connection, connection_record):
+        dbapi_connection.execute(
+            'PRAGMA busy_timeout = %d' % (SQLITE_BUSY_SECONDS * 1000))
 
     @sa.event.listens_for(engine, 'before_cursor_execute', retval=True)
     def _begin_immediate(conn, cursor, statement, params, context, many):
