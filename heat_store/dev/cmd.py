@@ -73,9 +73,15 @@ def parse_args(argv):
     parser.add_argument('--no-leaf-sleep', action='store_true',
                         help="Drop Heat's 1 s sleep between leaf resources "
                              '(for tests and benchmarks).')
+    parser.add_argument('--resource-poll', type=float, metavar='SECONDS',
+                        help="Seconds between the engine's checks of a "
+                             "resource in progress (default: Heat's 1; "
+                             'for tests).')
     parser.add_argument('--debug', action='store_true',
                         help='Log at debug level.')
     args = parser.parse_args(argv)
+    if args.resource_poll is not None and not args.resource_poll > 0:
+        parser.error('--resource-poll must be more than 0 seconds')
     if args.dashboard:
         args.keystone = True
     if args.keystone and args.auth != 'noauth':
@@ -176,6 +182,7 @@ def _run(args, started, stopping, serving, parts):
                                  port=args.port, auth=auth,
                                  database=args.database,
                                  leaf_sleep=not args.no_leaf_sleep,
+                                 resource_poll=args.resource_poll,
                                  debug=args.debug,
                                  keystone=keystone and
                                  keystone.heat_options())

@@ -30,6 +30,7 @@ from gabbi import fixture as gabbi_fixture
 import webob
 
 from tests import base
+from tests.functional import server
 
 JSON = 'application/json'
 _lock = threading.Lock()
@@ -91,8 +92,9 @@ def embedded_heat():
 
             data_dir = tempfile.mkdtemp(prefix='heat-store-test-')
             atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
-            heat = embedded.EmbeddedHeat(data_dir, port=1,
-                                         auth='headers', leaf_sleep=False)
+            heat = embedded.EmbeddedHeat(
+                data_dir, port=1, auth='headers', leaf_sleep=False,
+                resource_poll=server.RESOURCE_POLL_SECONDS)
             heat.configure()
             for name, value in LIMITS.items():
                 cfg.CONF.set_override(name, value)
