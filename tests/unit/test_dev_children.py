@@ -139,13 +139,25 @@ class InterruptedStartTest(base.TestCase):
         return [pid for pid in os.listdir('/proc') if pid.isdigit() and
                 self.marker in _cmdline(pid)]
 
+    def running_soon(self, seconds=10):
+        """The children running, once one shows its command line.
+
+        A child's ``/proc/PID/cmdline`` can read empty for a moment after
+        Popen returns: the kernel wakes the parent during the child's
+        exec, before it has set up the new program's arguments.
+        """
+        deadline = time.monotonic() + seconds
+        while not self.running() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return self.running()
+
     def test_the_interrupt_waits_until_the_child_is_recorded(self):
         command = [sys.executable, '-c', 'import time; time.sleep(60)',
                    self.marker]
         self.assertRaises(KeyboardInterrupt, children.start, command,
                           self.log_path, env=_SignalsWhileRead(os.environ))
         self.addCleanup(children.stop_started, 0)
-        self.assertEqual(1, len(self.running()))
+        self.assertEqual(1, len(self.running_soon()))
         children.stop_started(5)
         self.assertEqual([], self.running())
 
