@@ -15,18 +15,35 @@
 A SQLAlchemy ``before_cursor_execute`` listener on Heat's engine
 (``heat.db.api.get_engine()``, which the store shares), for a process
 where heat-api and the engine run together.
+
+Heat's engine reports itself alive on a timer (``service_manage_report``,
+every ``periodic_interval`` seconds, in a thread of its own): a read and
+an update of its row in the ``service`` table. Those are the engine's,
+whatever request runs beside them, so the counter leaves them out.
 """
 
 import contextlib
+import re
 import threading
 
 from sqlalchemy import event
 
 
+_SERVICE_ROW = re.compile(
+    r'^\s*(SELECT service\.|UPDATE service |INSERT INTO service )',
+    re.IGNORECASE)
+
+
+def is_engine_report(statement):
+    """Whether ``statement`` is the engine's timed report of itself."""
+    return bool(_SERVICE_ROW.match(statement or ''))
+
+
 class StatementCounter(object):
     """The statements run while it is active, by their first word.
 
-    With ``thread`` (a thread id), only those that thread sends.
+    With ``thread`` (a thread id), only those that thread sends. The
+    engine's timed service report is never counted.
     """
 
     def __init__(self, thread=None):
@@ -37,6 +54,8 @@ class StatementCounter(object):
     def __call__(self, conn, cursor, statement, parameters, context,
                  executemany):
         if self.thread is not None and self.thread != threading.get_ident():
+            return
+        if is_engine_report(statement):
             return
         with self._lock:
             self.statements.append(statement)
