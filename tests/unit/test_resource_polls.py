@@ -15,7 +15,6 @@
 import io
 import threading
 import time
-import types
 
 import fixtures
 
@@ -49,11 +48,8 @@ class ShortenResourcePollsTest(base.TestCase):
             else:
                 time.sleep(seconds)
 
-        recording = types.SimpleNamespace(**{
-            name: getattr(time, name) for name in dir(time)
-            if not name.startswith('__')})
-        recording.sleep = sleep
-        self.useFixture(fixtures.MonkeyPatch(module + '.time', recording))
+        self.useFixture(fixtures.MonkeyPatch(
+            module + '.time', embedded._time_with_sleep(sleep)))
         return slept
 
     @staticmethod
